@@ -1,0 +1,237 @@
+//! The `tempi` command line: a thin shell over the tempi crates.
+//!
+//! [`run`] takes the arguments and two writers and returns the exit code, so tests drive the real
+//! command without a process: 0 on success (warnings allowed), 1 when the input is bad, 2 on a
+//! usage error.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use clap::{Args, Parser, Subcommand};
+use tempi::file::{self, Diagnostic, Loaded};
+use tempi::{Community, ExpandOptions, Plan, Window};
+
+mod render;
+
+/// The bundled sample community, used when no file is given.
+pub const SAMPLE_COMMUNITY: &str = include_str!("../../../examples/community.toml");
+/// The name messages use for the bundled sample.
+pub const SAMPLE_NAME: &str = "<bundled sample: examples/community.toml>";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tempi",
+    version,
+    about = "Turn a community's rhythms into a calendar people can trust",
+    long_about = "Turn a community's rhythms into a calendar people can trust.\n\nWith no FILE, commands read the bundled sample community (examples/community.toml)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a community file: every error with file:line:col and a hint.
+    Check {
+        /// The community file (TOML). Omit it to check the bundled sample.
+        file: Option<PathBuf>,
+    },
+    /// Expand a community's rhythms over a window: an agenda by month, or JSON.
+    Plan(PlanArgs),
+}
+
+#[derive(Debug, Args)]
+struct PlanArgs {
+    /// The community file (TOML). Omit it to plan the bundled sample.
+    file: Option<PathBuf>,
+    /// Plan this calendar year (in the community's zone).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    year: Option<i32>,
+    /// First day of the window (YYYY-MM-DD, community zone). Default: the community's start.
+    #[arg(long, requires = "to")]
+    from: Option<String>,
+    /// Last day of the window, inclusive (YYYY-MM-DD).
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+    /// Print one JSON object instead of the agenda (schema: docs/plan-json.md).
+    #[arg(long)]
+    json: bool,
+    /// The most occurrences one rhythm may generate, counted from its start.
+    #[arg(long, default_value_t = 50_000)]
+    max_per_rhythm: usize,
+    /// The most occurrences the whole plan may generate.
+    #[arg(long, default_value_t = 5_000_000)]
+    max_occurrences: usize,
+}
+
+/// Runs the command line `args` (including the program name), writing to `out` and `err`.
+/// Returns the exit code.
+pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let text = e.render().ansi().to_string();
+            let _ = if e.use_stderr() {
+                err.write_all(text.as_bytes())
+            } else {
+                out.write_all(text.as_bytes())
+            };
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Check { file } => check(file.as_deref(), out, err),
+        Command::Plan(args) => plan(&args, out, err),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(Failure::Reported) => 1,
+        Err(Failure::Quiet) => 0,
+        Err(Failure::Message(message)) => {
+            let _ = writeln!(err, "error: {message}");
+            1
+        }
+    }
+}
+
+enum Failure {
+    /// The diagnostics were already written.
+    Reported,
+    /// Write this and fail.
+    Message(String),
+    /// Stop without a message or an error code (the output pipe closed).
+    Quiet,
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Failure {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            // `tempi plan | head`: the reader has all it wanted.
+            return Failure::Quiet;
+        }
+        Failure::Message(format!("could not write output: {e}"))
+    }
+}
+
+fn read_source(path: Option<&Path>) -> Result<(String, String), Failure> {
+    match path {
+        None => Ok((SAMPLE_COMMUNITY.to_string(), SAMPLE_NAME.to_string())),
+        Some(path) => {
+            let shown = path.display().to_string();
+            let metadata = std::fs::metadata(path).map_err(|e| {
+                Failure::Message(format!("{shown}: cannot read the community file: {e}"))
+            })?;
+            if metadata.len() > file::MAX_FILE_BYTES as u64 {
+                return Err(Failure::Message(format!(
+                    "{shown}:1:1: the file is {} bytes, more than the {}-byte limit for community files; split it",
+                    metadata.len(),
+                    file::MAX_FILE_BYTES
+                )));
+            }
+            let bytes = std::fs::read(path).map_err(|e| {
+                Failure::Message(format!("{shown}: cannot read the community file: {e}"))
+            })?;
+            match String::from_utf8(bytes) {
+                Ok(text) => Ok((text, shown)),
+                Err(e) => {
+                    let offset = e.utf8_error().valid_up_to();
+                    let valid = e.as_bytes().get(..offset).unwrap_or_default();
+                    let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+                    let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+                    Err(Failure::Message(format!(
+                        "{shown}:{line}:{col}: the file is not valid UTF-8 (byte {offset}); save it as UTF-8"
+                    )))
+                }
+            }
+        }
+    }
+}
+
+fn load(path: Option<&Path>, err: &mut dyn Write) -> Result<Loaded, Failure> {
+    let (text, shown) = read_source(path)?;
+    match file::parse(&text, &shown) {
+        Ok(loaded) => {
+            write_diagnostics(err, &loaded.warnings)?;
+            Ok(loaded)
+        }
+        Err(errors) => {
+            write_diagnostics(err, &errors.errors)?;
+            write_diagnostics(err, &errors.warnings)?;
+            let n = errors.errors.len();
+            writeln!(err, "{n} error{} in {shown}", if n == 1 { "" } else { "s" })?;
+            Err(Failure::Reported)
+        }
+    }
+}
+
+fn write_diagnostics(err: &mut dyn Write, list: &[Diagnostic]) -> std::io::Result<()> {
+    for d in list {
+        writeln!(err, "{d}")?;
+    }
+    Ok(())
+}
+
+fn check(path: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+    let loaded = load(path, err)?;
+    let c = &loaded.community;
+    writeln!(
+        out,
+        "ok: {} ({}): {} members, {} groups, {} rhythms; {} warning{}",
+        c.name(),
+        c.id(),
+        c.members().len(),
+        c.groups().len(),
+        c.rhythms().len(),
+        loaded.warnings.len(),
+        if loaded.warnings.len() == 1 { "" } else { "s" }
+    )?;
+    Ok(())
+}
+
+fn parse_day(text: &str, flag: &str) -> Result<NaiveDate, Failure> {
+    tempi::time::parse_date(text).map_err(|e| Failure::Message(format!("{flag}: {e}")))
+}
+
+fn window_for(args: &PlanArgs, community: &Community) -> Result<Window, Failure> {
+    let zone = community.zone();
+    let window = match (args.year, &args.from, &args.to) {
+        (Some(year), _, _) => Window::year(zone, year),
+        (None, Some(from), Some(to)) => {
+            let from = parse_day(from, "--from")?;
+            let to = parse_day(to, "--to")?;
+            if to < from {
+                return Err(Failure::Message(format!(
+                    "--to {to} is before --from {from}; give a window that runs forwards"
+                )));
+            }
+            Window::days(zone, from, to)
+        }
+        _ => Window::year(zone, community.start().year()),
+    };
+    window.map_err(|e| Failure::Message(e.to_string()))
+}
+
+fn plan(args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+    let loaded = load(args.file.as_deref(), err)?;
+    let community = &loaded.community;
+    let window = window_for(args, community)?;
+    let options =
+        ExpandOptions::new().max_per_rhythm(args.max_per_rhythm).max_per_plan(args.max_occurrences);
+    let plan: Plan =
+        community.plan_with(window, options).map_err(|e| Failure::Message(e.to_string()))?;
+    if args.json {
+        let value = render::json(community, &plan, &loaded.warnings);
+        serde_json::to_writer_pretty(&mut *out, &value).map_err(|e| match e.io_error_kind() {
+            Some(std::io::ErrorKind::BrokenPipe) => Failure::Quiet,
+            _ => Failure::Message(format!("could not write JSON: {e}")),
+        })?;
+        writeln!(out)?;
+    } else {
+        render::agenda(out, community, &plan, &loaded.warnings)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,215 @@
+//! Plan output: the terminal agenda and the JSON document (docs/plan-json.md).
+
+use std::io::{self, Write};
+
+use chrono::{DateTime, Datelike};
+use chrono_tz::Tz;
+use serde_json::{Value, json};
+use tempi::file::Diagnostic;
+use tempi::{Community, Occurrence, Plan, Status};
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn rhythm_name<'a>(community: &'a Community, id: &'a str) -> &'a str {
+    community.rhythm(id).map_or(id, |r| r.name())
+}
+
+/// The agenda: occurrences grouped by month in the community's zone, then conflicts and warnings.
+pub(crate) fn agenda(
+    out: &mut dyn Write,
+    community: &Community,
+    plan: &Plan,
+    warnings: &[Diagnostic],
+) -> io::Result<()> {
+    let zone = community.zone();
+    let window = plan.window();
+    let last_day = (window.end() - chrono::Duration::seconds(1)).with_timezone(&zone);
+    writeln!(
+        out,
+        "{} — {} to {} (times in {})",
+        community.name(),
+        window.start().with_timezone(&zone).format("%Y-%m-%d"),
+        last_day.format("%Y-%m-%d"),
+        zone.name()
+    )?;
+    let mut month: Option<(i32, u32)> = None;
+    for occ in plan.occurrences() {
+        let start = occ.start.with_timezone(&zone);
+        let key = (start.year(), start.month());
+        if month != Some(key) {
+            month = Some(key);
+            let name = MONTHS.get(start.month0() as usize).copied().unwrap_or_default();
+            writeln!(out, "\n{name} {}", start.year())?;
+        }
+        writeln!(out, "{}", agenda_line(community, occ, zone))?;
+    }
+    let counts = Counts::of(plan.occurrences());
+    if !plan.conflicts().is_empty() {
+        writeln!(out, "\nConflicts")?;
+        for conflict in plan.conflicts() {
+            writeln!(out, "  ! {}", conflict.message)?;
+        }
+    }
+    if !warnings.is_empty() || !plan.warnings().is_empty() {
+        writeln!(out, "\nWarnings")?;
+        for w in warnings {
+            writeln!(out, "  {w}")?;
+        }
+        for w in plan.warnings() {
+            writeln!(out, "  {w}")?;
+        }
+    }
+    writeln!(
+        out,
+        "\n{} occurrences: {} scheduled, {} shifted, {} cancelled; {} conflict{}",
+        plan.occurrences().len(),
+        counts.scheduled,
+        counts.shifted,
+        counts.cancelled,
+        plan.conflicts().len(),
+        if plan.conflicts().len() == 1 { "" } else { "s" }
+    )?;
+    Ok(())
+}
+
+struct Counts {
+    scheduled: usize,
+    shifted: usize,
+    cancelled: usize,
+}
+
+impl Counts {
+    fn of(list: &[Occurrence]) -> Counts {
+        let mut c = Counts { scheduled: 0, shifted: 0, cancelled: 0 };
+        for o in list {
+            match o.status {
+                Status::Scheduled => c.scheduled += 1,
+                Status::Shifted { .. } => c.shifted += 1,
+                Status::Cancelled { .. } => c.cancelled += 1,
+            }
+        }
+        c
+    }
+}
+
+fn agenda_line(community: &Community, occ: &Occurrence, zone: Tz) -> String {
+    let start = occ.start.with_timezone(&zone);
+    let end = occ.end.with_timezone(&zone);
+    let end_text = if end.date_naive() == start.date_naive() {
+        end.format("%H:%M").to_string()
+    } else {
+        end.format("%a %d %b %H:%M").to_string()
+    };
+    let mark = match occ.status {
+        Status::Scheduled => ' ',
+        Status::Shifted { .. } => '>',
+        Status::Cancelled { .. } => 'x',
+    };
+    let mut line = format!(
+        "{mark} {} {}-{}  {}",
+        start.format("%a %d"),
+        start.format("%H:%M"),
+        end_text,
+        rhythm_name(community, &occ.rhythm)
+    );
+    if let Some(cycle) = occ.cycle {
+        line.push_str(&format!(" ({cycle})"));
+    }
+    match &occ.status {
+        Status::Scheduled => {}
+        Status::Shifted { from, reason } => {
+            line.push_str(&format!(
+                "  shifted from {}: {reason}",
+                from.with_timezone(&zone).format("%a %d %H:%M")
+            ));
+        }
+        Status::Cancelled { reason } => line.push_str(&format!("  CANCELLED: {reason}")),
+    }
+    if let Some(f) = occ.facilitator() {
+        line.push_str(&format!("  · facilitator {f}"));
+    }
+    line
+}
+
+fn rfc3339(t: &DateTime<Tz>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// The JSON document for `tempi plan --json` (schema: docs/plan-json.md).
+pub(crate) fn json(community: &Community, plan: &Plan, warnings: &[Diagnostic]) -> Value {
+    let zone = community.zone();
+    let window = plan.window();
+    let last_day = (window.end() - chrono::Duration::seconds(1)).with_timezone(&zone);
+    let occurrences: Vec<Value> = plan
+        .occurrences()
+        .iter()
+        .map(|o| {
+            let timezone = community.rhythm(&o.rhythm).map_or(zone, |r| community.rhythm_zone(r));
+            json!({
+                "rhythm": &*o.rhythm,
+                "name": rhythm_name(community, &o.rhythm),
+                "group": &*o.group,
+                "category": o.category.as_str(),
+                "start": rfc3339(&o.start),
+                "end": rfc3339(&o.end),
+                "timezone": timezone.name(),
+                "status": o.status.as_str(),
+                "reason": o.status.reason(),
+                "shifted_from": match &o.status {
+                    Status::Shifted { from, .. } => Some(rfc3339(from)),
+                    _ => None,
+                },
+                "facilitator": o.facilitator(),
+                "roles": o.roles.iter().map(|r| json!({"role": &*r.role, "member": &*r.member})).collect::<Vec<_>>(),
+                "attendees": o.attendees.iter().map(|a| &**a).collect::<Vec<_>>(),
+                "cycle": o.cycle.map(|c| json!({
+                    "number": c.number,
+                    "meeting": c.meeting,
+                    "meetings": c.meetings,
+                    "retrospective": c.retrospective,
+                })),
+            })
+        })
+        .collect();
+    let conflicts: Vec<Value> = plan
+        .conflicts()
+        .iter()
+        .map(|c| {
+            json!({
+                "rhythms": c.rhythms.iter().map(|r| &**r).collect::<Vec<_>>(),
+                "members": c.members.iter().map(|m| &**m).collect::<Vec<_>>(),
+                "first": rfc3339(&c.first),
+                "count": c.count,
+                "message": c.message,
+            })
+        })
+        .collect();
+    let mut warning_list: Vec<Value> = warnings
+        .iter()
+        .map(|w| json!({"file": w.path, "line": w.line, "col": w.col, "message": w.message}))
+        .collect();
+    warning_list.extend(plan.warnings().iter().map(|w| json!({"message": w})));
+    json!({
+        "community": {"id": community.id(), "name": community.name(), "timezone": zone.name()},
+        "window": {
+            "from": window.start().with_timezone(&zone).format("%Y-%m-%d").to_string(),
+            "to": last_day.format("%Y-%m-%d").to_string(),
+        },
+        "occurrences": occurrences,
+        "conflicts": conflicts,
+        "warnings": warning_list,
+    })
+}

@@ -1,0 +1,865 @@
+//! The nested-tempo engine: from a community to a plan.
+//!
+//! Rhythms are expanded one at a time, each after the rhythms it is composed from and, among
+//! those that are free to go, the stronger first (higher priority, then the slower tempo). For each
+//! rhythm:
+//!
+//! 1. **Candidates**: its cadence from the rhythm's start (or the dates of another rhythm's
+//!    occurrences shifted by an offset), as wall-clock times mapped to its zone per the DST policy.
+//! 2. **Selection**: `within` keeps candidates inside another's spans; `after` keeps the nth
+//!    candidate after each of another's occurrences.
+//! 3. **Commitment**: candidates are numbered into cycles of `meetings` plus a retrospective.
+//! 4. **Except**: candidates that clash with a rhythm they yield to are skipped or shifted.
+//! 5. **Precedence**: candidates that clash with a stronger rhythm sharing a member are skipped or
+//!    shifted; clashes between equals are reported as conflicts.
+//! 6. **Rotation**: each occurrence that goes ahead takes the next turn of hosting duties.
+//!
+//! Everything counts from each rhythm's start, not from the window, so cycles and rotation agree
+//! between any two windows.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+
+use crate::Error;
+use crate::cadence::ExpandError;
+use crate::model::{ClashPolicy, ClashScope, Community, Edge, Holder, Renewal, Rhythm, Timing};
+use crate::plan::{Conflict, Cycle, Occurrence, Plan, RoleHolder, Status};
+use crate::time::{Window, resolve_local};
+
+/// Bounds on how much one plan may expand. Every expansion is bounded; a plan that would pass a
+/// bound fails with [`Error::TooManyOccurrences`], naming the bound and how to raise it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExpandOptions {
+    max_per_rhythm: usize,
+    max_per_plan: usize,
+}
+
+impl Default for ExpandOptions {
+    fn default() -> ExpandOptions {
+        ExpandOptions::new()
+    }
+}
+
+impl ExpandOptions {
+    /// The default bounds: 50,000 occurrences per rhythm and 5,000,000 per plan, counted from each
+    /// rhythm's start to the end of the window.
+    pub const fn new() -> ExpandOptions {
+        ExpandOptions { max_per_rhythm: 50_000, max_per_plan: 5_000_000 }
+    }
+
+    /// Sets the most occurrences one rhythm may generate (default 50,000).
+    pub const fn max_per_rhythm(mut self, max: usize) -> ExpandOptions {
+        self.max_per_rhythm = max;
+        self
+    }
+
+    /// Sets the most occurrences a plan may generate (default 5,000,000).
+    pub const fn max_per_plan(mut self, max: usize) -> ExpandOptions {
+        self.max_per_plan = max;
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Why {
+    Except { other: usize, scope: ClashScope, other_start: i64 },
+    Precedence { other: usize, other_start: i64, by_priority: bool },
+}
+
+#[derive(Debug, Clone, Copy)]
+enum St {
+    Scheduled,
+    Cancelled { why: Why, tried_shift: bool },
+    Shifted { why: Why, from: i64 },
+}
+
+#[derive(Debug, Clone)]
+struct Occ {
+    /// The start the cadence gave, as a wall-clock time in the rhythm's zone.
+    local: NaiveDateTime,
+    start: i64,
+    end: i64,
+    status: St,
+    cycle: Option<Cycle>,
+    /// The rotation turn, for occurrences that go ahead.
+    turn: u64,
+}
+
+impl Occ {
+    fn active(&self) -> bool {
+        !matches!(self.status, St::Cancelled { .. })
+    }
+}
+
+struct Expanded {
+    occs: Vec<Occ>,
+    /// Active spans, sorted by start.
+    spans: Vec<(i64, i64)>,
+}
+
+impl Expanded {
+    fn empty() -> Expanded {
+        Expanded { occs: Vec::new(), spans: Vec::new() }
+    }
+}
+
+/// Whether `[start, end)` overlaps any span in `spans` (sorted by start, non-nested lengths).
+fn overlaps_any(spans: &[(i64, i64)], start: i64, end: i64) -> Option<(i64, i64)> {
+    // Spans starting before `end` are candidates; look back a few in case lengths differ.
+    let upto = spans.partition_point(|(s, _)| *s < end);
+    let from = upto.saturating_sub(8);
+    spans.get(from..upto)?.iter().rev().find(|(s, e)| *s < end && start < *e).copied()
+}
+
+fn local_dates(zone: Tz, start: i64, end: i64) -> Vec<NaiveDate> {
+    let first = zone.timestamp_opt(start, 0).single().map(|t| t.date_naive());
+    let last = zone.timestamp_opt((end - 1).max(start), 0).single().map(|t| t.date_naive());
+    match (first, last) {
+        (Some(first), Some(last)) => {
+            let mut out = Vec::new();
+            let mut day = first;
+            while day <= last && out.len() < 400 {
+                out.push(day);
+                match day.succ_opt() {
+                    Some(next) => day = next,
+                    None => break,
+                }
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn iso_week(date: NaiveDate) -> (i32, u32) {
+    let week = date.iso_week();
+    (week.year(), week.week())
+}
+
+/// The days and ISO weeks another rhythm's active occurrences touch, in a given zone, each with
+/// the start of the occurrence that touches it.
+struct Touches {
+    days: HashMap<NaiveDate, i64>,
+    weeks: HashMap<(i32, u32), i64>,
+}
+
+fn touches(zone: Tz, spans: &[(i64, i64)]) -> Touches {
+    let mut days = HashMap::new();
+    let mut weeks = HashMap::new();
+    for (start, end) in spans {
+        for day in local_dates(zone, *start, *end) {
+            days.entry(day).or_insert(*start);
+            weeks.entry(iso_week(day)).or_insert(*start);
+        }
+    }
+    Touches { days, weeks }
+}
+
+struct Engine<'a> {
+    community: &'a Community,
+    window: Window,
+    options: ExpandOptions,
+    horizon_margin: Duration,
+    done: Vec<Option<Expanded>>,
+    total: usize,
+    conflicts: Vec<Conflict>,
+    warnings: Vec<String>,
+    shares: Vec<Vec<usize>>,
+}
+
+/// Expands a community's rhythms over `window` into a plan.
+pub(crate) fn plan(
+    community: &Community,
+    window: Window,
+    options: ExpandOptions,
+) -> Result<Plan, Error> {
+    let resolved = &community.resolved;
+    let n = community.rhythms.len();
+    let max_offset = community
+        .rhythms
+        .iter()
+        .filter_map(|r| match &r.timing {
+            Timing::Offset(o) => Some(i64::from(o.days.unsigned_abs())),
+            Timing::Cadence(_) => None,
+        })
+        .max()
+        .unwrap_or(0);
+    let horizon_margin = Duration::days(8 + 61 + max_offset);
+
+    // Which rhythms share a member.
+    let mut by_member: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (rhythm, list) in resolved.attendees.iter().enumerate() {
+        for member in list.iter() {
+            by_member.entry(*member).or_default().push(rhythm);
+        }
+    }
+    let mut pairs: HashSet<(usize, usize)> = HashSet::new();
+    for list in by_member.values() {
+        for (i, a) in list.iter().enumerate() {
+            for b in list.iter().skip(i + 1) {
+                pairs.insert(((*a).min(*b), (*a).max(*b)));
+            }
+        }
+    }
+    let mut shares = vec![Vec::new(); n];
+    for (a, b) in pairs {
+        if let Some(list) = shares.get_mut(a) {
+            list.push(b);
+        }
+        if let Some(list) = shares.get_mut(b) {
+            list.push(a);
+        }
+    }
+    for list in &mut shares {
+        list.sort_unstable();
+    }
+
+    let mut engine = Engine {
+        community,
+        window,
+        options,
+        horizon_margin,
+        done: (0..n).map(|_| None).collect(),
+        total: 0,
+        conflicts: Vec::new(),
+        warnings: Vec::new(),
+        shares,
+    };
+
+    // Kahn's algorithm, strongest rhythm first among those whose dependencies are done.
+    let mut indegree = vec![0usize; n];
+    let mut dependents = vec![Vec::new(); n];
+    for (i, deps) in resolved.depends_on.iter().enumerate() {
+        let mut unique = deps.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        if let Some(slot) = indegree.get_mut(i) {
+            *slot = unique.len();
+        }
+        for d in unique {
+            if let Some(list) = dependents.get_mut(d) {
+                list.push(i);
+            }
+        }
+    }
+    let rank = |i: usize| {
+        let priority = community.rhythms.get(i).map_or(0, |r| r.priority);
+        let period = resolved.period.get(i).copied().unwrap_or(0);
+        (priority, period, Reverse(i))
+    };
+    let mut ready: BinaryHeap<(i32, u64, Reverse<usize>)> =
+        (0..n).filter(|i| indegree.get(*i) == Some(&0)).map(rank).collect();
+    while let Some((_, _, Reverse(i))) = ready.pop() {
+        let expanded = engine.expand(i)?;
+        if let Some(slot) = engine.done.get_mut(i) {
+            *slot = Some(expanded);
+        }
+        for d in dependents.get(i).cloned().unwrap_or_default() {
+            if let Some(slot) = indegree.get_mut(d) {
+                *slot = slot.saturating_sub(1);
+                if *slot == 0 {
+                    ready.push(rank(d));
+                }
+            }
+        }
+    }
+    engine.finish()
+}
+
+impl Engine<'_> {
+    fn rhythm(&self, i: usize) -> Option<&Rhythm> {
+        self.community.rhythms.get(i)
+    }
+
+    fn zone(&self, i: usize) -> Tz {
+        self.community.resolved.zone.get(i).copied().unwrap_or(self.community.zone)
+    }
+
+    fn spans(&self, i: usize) -> &[(i64, i64)] {
+        self.done.get(i).and_then(Option::as_ref).map(|e| e.spans.as_slice()).unwrap_or_default()
+    }
+
+    fn budget_error(&self, rhythm: &Rhythm, limit: usize, per_plan: bool) -> Error {
+        Error::TooManyOccurrences { rhythm: rhythm.id.clone(), limit, per_plan }
+    }
+
+    fn expand(&mut self, i: usize) -> Result<Expanded, Error> {
+        let community = self.community;
+        let Some(rhythm) = community.rhythms.get(i) else { return Ok(Expanded::empty()) };
+        let zone = self.zone(i);
+        let start_date =
+            self.community.resolved.start.get(i).copied().unwrap_or(self.community.start);
+        let horizon = (self.window.end() + self.horizon_margin).with_timezone(&zone).naive_local();
+        let length = i64::from(rhythm.length.minutes()) * 60;
+        let budget = self.options.max_per_rhythm;
+
+        // 1. Candidates, as wall-clock times.
+        let mut locals: Vec<NaiveDateTime> = match &rhythm.timing {
+            Timing::Cadence(cadence) => {
+                let dtstart = start_date.and_time(rhythm.at);
+                cadence.local_starts(zone, dtstart, horizon, budget).map_err(|e| match e {
+                    ExpandError::Budget => self.budget_error(rhythm, budget, false),
+                    ExpandError::Rule(reason) => {
+                        Error::Expansion { rhythm: rhythm.id.clone(), reason }
+                    }
+                })?
+            }
+            Timing::Offset(offset) => {
+                let other = self.community.resolved.rhythm_index.get(&offset.rhythm).copied();
+                let spans = other.map(|o| self.spans(o)).unwrap_or_default();
+                let mut out = Vec::with_capacity(spans.len());
+                for (s, e) in spans {
+                    let edge = match offset.from {
+                        Edge::Start => *s,
+                        Edge::End => *e,
+                    };
+                    let Some(edge_local) = zone.timestamp_opt(edge, 0).single() else { continue };
+                    let Some(mut date) = edge_local
+                        .date_naive()
+                        .checked_add_signed(Duration::days(i64::from(offset.days)))
+                    else {
+                        continue;
+                    };
+                    if let Some(weekday) = offset.weekday {
+                        date = move_to_weekday(date, weekday, offset.days < 0);
+                    }
+                    if date >= start_date {
+                        out.push(date.and_time(rhythm.at));
+                    }
+                }
+                out.sort_unstable();
+                out.dedup();
+                if out.len() > budget {
+                    return Err(self.budget_error(rhythm, budget, false));
+                }
+                out
+            }
+        };
+        if let Some(end) = rhythm.end {
+            locals.retain(|l| l.date() <= end);
+        }
+        self.total = self.total.saturating_add(locals.len());
+        if self.total > self.options.max_per_plan {
+            return Err(self.budget_error(rhythm, self.options.max_per_plan, true));
+        }
+        let mut occs: Vec<Occ> = locals
+            .into_iter()
+            .map(|local| {
+                let start = resolve_local(zone, local).timestamp();
+                Occ {
+                    local,
+                    start,
+                    end: start + length,
+                    status: St::Scheduled,
+                    cycle: None,
+                    turn: 0,
+                }
+            })
+            .collect();
+
+        // 2. Selection.
+        if let Some(within) =
+            rhythm.within.as_ref().and_then(|w| self.community.resolved.rhythm_index.get(w))
+        {
+            let parent = self.spans(*within);
+            occs.retain(|o| {
+                let upto = parent.partition_point(|(s, _)| *s <= o.start);
+                parent
+                    .get(upto.saturating_sub(4)..upto)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|(s, e)| *s <= o.start && o.end <= *e)
+            });
+        }
+        if let Some(after) = &rhythm.after
+            && let Some(other) = self.community.resolved.rhythm_index.get(&after.rhythm)
+        {
+            let nth = usize::try_from(after.nth).unwrap_or(1).max(1);
+            let mut keep: Vec<usize> = self
+                .spans(*other)
+                .iter()
+                .filter_map(|(_, e)| {
+                    let first = occs.partition_point(|o| o.start < *e);
+                    let index = first + nth - 1;
+                    (index < occs.len()).then_some(index)
+                })
+                .collect();
+            keep.sort_unstable();
+            keep.dedup();
+            occs = keep.into_iter().filter_map(|k| occs.get(k).cloned()).collect();
+        }
+
+        // 3. Commitment cycles.
+        if let Some(commitment) = &rhythm.commitment {
+            let per_cycle = u64::from(commitment.meetings) + 1;
+            let retro_length = commitment.retrospective.map(|l| i64::from(l.minutes()) * 60);
+            let mut kept = Vec::with_capacity(occs.len());
+            let mut cycle_started_on: Option<NaiveDate> = None;
+            for (k, mut occ) in occs.into_iter().enumerate() {
+                let k = k as u64;
+                let number = k / per_cycle;
+                let position = k % per_cycle;
+                if position == 0 {
+                    cycle_started_on = Some(occ.local.date());
+                }
+                let renewals_ok = match commitment.renewal {
+                    Renewal::Ongoing => true,
+                    Renewal::Times(times) => number <= u64::from(times),
+                    Renewal::Until(until) => cycle_started_on.is_some_and(|d| d <= until),
+                };
+                if !renewals_ok {
+                    break;
+                }
+                let retrospective = position + 1 == per_cycle;
+                if retrospective && let Some(len) = retro_length {
+                    occ.end = occ.start + len;
+                }
+                occ.cycle = Some(Cycle {
+                    number: u32::try_from(number + 1).unwrap_or(u32::MAX),
+                    meeting: u32::try_from(position + 1).unwrap_or(u32::MAX),
+                    meetings: commitment.meetings,
+                    retrospective,
+                });
+                kept.push(occ);
+            }
+            occs = kept;
+        }
+
+        // 4. Except.
+        let excepts: Vec<(usize, ClashScope, Touches)> = rhythm
+            .except
+            .iter()
+            .filter_map(|e| {
+                let other = *self.community.resolved.rhythm_index.get(&e.rhythm)?;
+                Some((other, e.scope, touches(zone, self.spans(other))))
+            })
+            .collect();
+        if !excepts.is_empty() {
+            for index in 0..occs.len() {
+                let Some(occ) = occs.get(index) else { continue };
+                let Some(why) = self.except_clash(zone, &excepts, occ.start, occ.end) else {
+                    continue;
+                };
+                let status = self.resolve_loss(rhythm, zone, &occs, index, why, &excepts, &[]);
+                if let Some(occ) = occs.get_mut(index) {
+                    apply(occ, status);
+                }
+            }
+        }
+
+        // 5. Precedence over members' time.
+        self.precedence(i, rhythm, zone, &mut occs, &excepts);
+
+        // 6. Rotation turns, counted over occurrences that go ahead.
+        let mut turn = 0u64;
+        for occ in &mut occs {
+            if occ.active() {
+                occ.turn = turn;
+                turn += 1;
+            }
+        }
+        let mut spans: Vec<(i64, i64)> =
+            occs.iter().filter(|o| o.active()).map(|o| (o.start, o.end)).collect();
+        spans.sort_unstable();
+        Ok(Expanded { occs, spans })
+    }
+
+    fn except_clash(
+        &self,
+        zone: Tz,
+        excepts: &[(usize, ClashScope, Touches)],
+        start: i64,
+        end: i64,
+    ) -> Option<Why> {
+        for (other, scope, touched) in excepts {
+            let hit = match scope {
+                ClashScope::Span => overlaps_any(self.spans(*other), start, end).map(|(s, _)| s),
+                ClashScope::Day => local_dates(zone, start, end)
+                    .into_iter()
+                    .find_map(|d| touched.days.get(&d).copied()),
+                ClashScope::Week => local_dates(zone, start, end)
+                    .into_iter()
+                    .find_map(|d| touched.weeks.get(&iso_week(d)).copied()),
+            };
+            if let Some(other_start) = hit {
+                return Some(Why::Except { other: *other, scope: *scope, other_start });
+            }
+        }
+        None
+    }
+
+    /// What happens to occurrence `index` of rhythm `i` that lost a clash: a shift to the nearest
+    /// free day in the same ISO week when the policy allows and one exists, else a cancellation.
+    #[allow(clippy::too_many_arguments)]
+    fn resolve_loss(
+        &self,
+        rhythm: &Rhythm,
+        zone: Tz,
+        occs: &[Occ],
+        index: usize,
+        why: Why,
+        excepts: &[(usize, ClashScope, Touches)],
+        stronger: &[usize],
+    ) -> Loss {
+        let Some(occ) = occs.get(index) else { return Loss::Cancel { why, tried_shift: false } };
+        if rhythm.on_clash != ClashPolicy::Shift {
+            return Loss::Cancel { why, tried_shift: false };
+        }
+        let length = occ.end - occ.start;
+        let date = occ.local.date();
+        let week = iso_week(date);
+        for step in [1i64, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6] {
+            let Some(day) = date.checked_add_signed(Duration::days(step)) else { continue };
+            if iso_week(day) != week {
+                continue;
+            }
+            let start = resolve_local(zone, day.and_time(occ.local.time())).timestamp();
+            let end = start + length;
+            if self.except_clash(zone, excepts, start, end).is_some() {
+                continue;
+            }
+            if stronger.iter().any(|s| overlaps_any(self.spans(*s), start, end).is_some()) {
+                continue;
+            }
+            // Not onto another occurrence of the same rhythm.
+            let own = occs
+                .iter()
+                .enumerate()
+                .any(|(k, o)| k != index && o.active() && o.start < end && start < o.end);
+            if own {
+                continue;
+            }
+            return Loss::Shift { why, start, end };
+        }
+        Loss::Cancel { why, tried_shift: true }
+    }
+
+    fn precedence(
+        &mut self,
+        i: usize,
+        rhythm: &Rhythm,
+        zone: Tz,
+        occs: &mut [Occ],
+        excepts: &[(usize, ClashScope, Touches)],
+    ) {
+        let resolved = &self.community.resolved;
+        let my_rank = (rhythm.priority, resolved.period.get(i).copied().unwrap_or(0));
+        let mine_within: &HashSet<usize> = match resolved.within_chain.get(i) {
+            Some(set) => set,
+            None => return,
+        };
+        let mut stronger = Vec::new();
+        let mut equals = Vec::new();
+        let mut weaker = Vec::new();
+        for &q in self.shares.get(i).map(Vec::as_slice).unwrap_or_default() {
+            if self.done.get(q).is_none_or(Option::is_none) {
+                continue;
+            }
+            // A rhythm never clashes with what it lies within, nor with what lies within it,
+            // nor with what it already yields to explicitly.
+            if mine_within.contains(&q)
+                || resolved.within_chain.get(q).is_some_and(|set| set.contains(&i))
+                || excepts.iter().any(|(o, _, _)| *o == q)
+            {
+                continue;
+            }
+            let Some(other) = self.rhythm(q) else { continue };
+            let their_rank = (other.priority, resolved.period.get(q).copied().unwrap_or(0));
+            if their_rank > my_rank {
+                stronger.push(q);
+            } else if their_rank == my_rank {
+                equals.push(q);
+            } else {
+                // Stronger than a rhythm that had to be expanded first (this one is composed from
+                // it): tempi cannot revisit it, so the clash is reported instead.
+                weaker.push(q);
+            }
+        }
+        if !stronger.is_empty() {
+            for index in 0..occs.len() {
+                let Some(occ) = occs.get(index) else { continue };
+                if !occ.active() {
+                    continue;
+                }
+                let hit = stronger.iter().find_map(|q| {
+                    overlaps_any(self.spans(*q), occ.start, occ.end).map(|(s, _)| (*q, s))
+                });
+                let Some((q, other_start)) = hit else { continue };
+                let by_priority = self.rhythm(q).is_some_and(|o| o.priority > rhythm.priority);
+                let why = Why::Precedence { other: q, other_start, by_priority };
+                let status = self.resolve_loss(rhythm, zone, occs, index, why, excepts, &stronger);
+                if let Some(occ) = occs.get_mut(index) {
+                    apply(occ, status);
+                }
+            }
+        }
+        for q in equals {
+            self.report_conflict(i, q, occs, false);
+        }
+        for q in weaker {
+            self.report_conflict(i, q, occs, true);
+        }
+    }
+
+    fn report_conflict(&mut self, i: usize, q: usize, occs: &[Occ], composed: bool) {
+        let window_start = self.window.start().timestamp();
+        let window_end = self.window.end().timestamp();
+        let mut count = 0usize;
+        let mut first: Option<i64> = None;
+        for occ in occs.iter().filter(|o| o.active()) {
+            if occ.start < window_start || occ.start >= window_end {
+                continue;
+            }
+            if overlaps_any(self.spans(q), occ.start, occ.end).is_some() {
+                count += 1;
+                first = first.or(Some(occ.start));
+            }
+        }
+        let Some(first) = first else { return };
+        let resolved = &self.community.resolved;
+        let (Some(a), Some(b)) = (self.rhythm(i), self.rhythm(q)) else { return };
+        let mine = resolved.attendees.get(i).cloned().unwrap_or_else(|| Arc::from(Vec::new()));
+        let theirs = resolved.attendees.get(q).cloned().unwrap_or_else(|| Arc::from(Vec::new()));
+        let shared: Vec<Arc<str>> = mine
+            .iter()
+            .filter(|m| theirs.binary_search(m).is_ok())
+            .filter_map(|m| self.community.members.get(*m))
+            .take(5)
+            .map(|m| Arc::from(m.id.as_str()))
+            .collect();
+        let zone = self.zone(i);
+        let first_local = zone
+            .timestamp_opt(first, 0)
+            .single()
+            .unwrap_or_else(|| zone.from_utc_datetime(&DateTime::<Utc>::UNIX_EPOCH.naive_utc()));
+        let names: Vec<&str> = shared.iter().map(|s| &**s).collect();
+        let why = if composed {
+            format!("`{}` is composed from `{}`, so it cannot make it yield", a.id, b.id)
+        } else {
+            "neither wins (same priority and tempo)".to_string()
+        };
+        let message = format!(
+            "`{}` and `{}` overlap {count} time{} (first {}) and share {}; {why}, so both stay: give one a higher `priority`, move one, or let one yield with `except`",
+            a.id,
+            b.id,
+            if count == 1 { "" } else { "s" },
+            first_local.format("%Y-%m-%d %H:%M"),
+            if names.is_empty() { "members".to_string() } else { names.join(", ") }
+        );
+        self.conflicts.push(Conflict {
+            rhythms: [Arc::from(a.id.as_str()), Arc::from(b.id.as_str())],
+            members: shared,
+            first: first_local,
+            count,
+            message,
+        });
+    }
+
+    fn finish(self) -> Result<Plan, Error> {
+        let community = self.community;
+        let window_start = self.window.start().timestamp();
+        let window_end = self.window.end().timestamp();
+        let member_ids: Vec<Arc<str>> =
+            community.members.iter().map(|m| Arc::from(m.id.as_str())).collect();
+        let rhythm_ids: Vec<Arc<str>> =
+            community.rhythms.iter().map(|r| Arc::from(r.id.as_str())).collect();
+        let mut occurrences = Vec::new();
+        for (i, expanded) in self.done.iter().enumerate() {
+            let (Some(expanded), Some(rhythm)) = (expanded, community.rhythms.get(i)) else {
+                continue;
+            };
+            let zone = self.zone(i);
+            let group_index = community.resolved.rhythm_group.get(i).copied().unwrap_or(0);
+            let group: Arc<str> = Arc::from(
+                community.groups.get(group_index).map(|g| g.id.as_str()).unwrap_or_default(),
+            );
+            let attendee_indices = community
+                .resolved
+                .attendees
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| Arc::from(Vec::new()));
+            let attendees: Arc<[Arc<str>]> =
+                attendee_indices.iter().filter_map(|m| member_ids.get(*m).cloned()).collect();
+            let rotation = Rotation::new(community, rhythm, &attendee_indices, &member_ids);
+            let rhythm_id = rhythm_ids.get(i).cloned().unwrap_or_else(|| Arc::from(""));
+            for occ in &expanded.occs {
+                if occ.start < window_start || occ.start >= window_end {
+                    continue;
+                }
+                let (Some(start), Some(end)) = (
+                    zone.timestamp_opt(occ.start, 0).single(),
+                    zone.timestamp_opt(occ.end, 0).single(),
+                ) else {
+                    continue;
+                };
+                let status = match occ.status {
+                    St::Scheduled => Status::Scheduled,
+                    St::Cancelled { why, tried_shift } => {
+                        let mut reason = self.describe(why);
+                        if tried_shift {
+                            reason.push_str("; no free day that week to shift to");
+                        }
+                        Status::Cancelled { reason }
+                    }
+                    St::Shifted { why, from } => Status::Shifted {
+                        from: zone.timestamp_opt(from, 0).single().unwrap_or(start),
+                        reason: self.describe(why),
+                    },
+                };
+                let roles = if occ.active() { rotation.holders(occ.turn) } else { Vec::new() };
+                occurrences.push(Occurrence {
+                    rhythm: rhythm_id.clone(),
+                    group: group.clone(),
+                    category: rhythm.category,
+                    start,
+                    end,
+                    status,
+                    roles,
+                    attendees: attendees.clone(),
+                    cycle: occ.cycle,
+                });
+            }
+        }
+        occurrences.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.rhythm.cmp(&b.rhythm)));
+        let mut conflicts = self.conflicts;
+        conflicts.sort_by(|a, b| a.first.cmp(&b.first).then_with(|| a.rhythms.cmp(&b.rhythms)));
+        Ok(Plan {
+            community: Arc::from(community.id.as_str()),
+            window: self.window,
+            occurrences,
+            conflicts,
+            warnings: self.warnings,
+        })
+    }
+
+    /// Why an occurrence moved or was cancelled, with the other rhythm's time in its own zone.
+    fn describe(&self, why: Why) -> String {
+        let local = |t: i64, other: usize| {
+            self.zone(other)
+                .timestamp_opt(t, 0)
+                .single()
+                .map(|t| t.format("%a %Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default()
+        };
+        let id = |r: usize| self.rhythm(r).map(|r| r.id.as_str()).unwrap_or_default();
+        match why {
+            Why::Except { other, scope, other_start } => {
+                let what = match scope {
+                    ClashScope::Span => "overlaps",
+                    ClashScope::Day => "falls on a day of",
+                    ClashScope::Week => "falls in the week of",
+                };
+                format!("{what} `{}` ({})", id(other), local(other_start, other))
+            }
+            Why::Precedence { other, other_start, by_priority } => format!(
+                "clashes with `{}` ({}), which wins by {}",
+                id(other),
+                local(other_start, other),
+                if by_priority { "priority" } else { "its slower tempo" }
+            ),
+        }
+    }
+}
+
+/// The outcome for an occurrence that lost a clash.
+enum Loss {
+    Cancel { why: Why, tried_shift: bool },
+    Shift { why: Why, start: i64, end: i64 },
+}
+
+fn apply(occ: &mut Occ, loss: Loss) {
+    match loss {
+        Loss::Cancel { why, tried_shift } => occ.status = St::Cancelled { why, tried_shift },
+        Loss::Shift { why, start, end } => {
+            let from = match occ.status {
+                St::Shifted { from, .. } => from,
+                _ => occ.start,
+            };
+            occ.status = St::Shifted { why, from };
+            occ.start = start;
+            occ.end = end;
+        }
+    }
+}
+
+fn move_to_weekday(date: NaiveDate, weekday: Weekday, backwards: bool) -> NaiveDate {
+    let mut day = date;
+    for _ in 0..7 {
+        if day.weekday() == weekday {
+            return day;
+        }
+        let next = if backwards { day.pred_opt() } else { day.succ_opt() };
+        match next {
+            Some(next) => day = next,
+            None => return day,
+        }
+    }
+    day
+}
+
+/// Who holds each duty at each turn.
+struct Rotation {
+    fixed: Vec<(Arc<str>, Arc<str>)>,
+    rotating: Vec<Arc<str>>,
+    pool: Vec<Arc<str>>,
+    order: Vec<(bool, usize)>,
+}
+
+impl Rotation {
+    fn new(
+        community: &Community,
+        rhythm: &Rhythm,
+        attendees: &[usize],
+        member_ids: &[Arc<str>],
+    ) -> Rotation {
+        let mut fixed = Vec::new();
+        let mut rotating = Vec::new();
+        let mut order = Vec::new();
+        let mut fixed_members = Vec::new();
+        for role in &rhythm.roles {
+            match &role.holder {
+                Holder::Rotating => {
+                    order.push((false, rotating.len()));
+                    rotating.push(Arc::from(role.name.as_str()));
+                }
+                Holder::Fixed(member) => {
+                    order.push((true, fixed.len()));
+                    fixed_members.push(community.resolved.member_index.get(member).copied());
+                    fixed.push((Arc::from(role.name.as_str()), Arc::from(member.as_str())));
+                }
+            }
+        }
+        // Fixed holders leave the rotation when enough others remain to fill the rotating roles.
+        let without_fixed: Vec<usize> =
+            attendees.iter().copied().filter(|m| !fixed_members.contains(&Some(*m))).collect();
+        let chosen =
+            if without_fixed.len() >= rotating.len() { without_fixed } else { attendees.to_vec() };
+        let pool = chosen.iter().filter_map(|m| member_ids.get(*m).cloned()).collect();
+        Rotation { fixed, rotating, pool, order }
+    }
+
+    fn holders(&self, turn: u64) -> Vec<RoleHolder> {
+        let n = self.pool.len() as u64;
+        self.order
+            .iter()
+            .filter_map(|(is_fixed, k)| {
+                if *is_fixed {
+                    let (role, member) = self.fixed.get(*k)?;
+                    Some(RoleHolder { role: role.clone(), member: member.clone() })
+                } else {
+                    if n == 0 {
+                        return None;
+                    }
+                    let role = self.rotating.get(*k)?;
+                    let index = usize::try_from((turn + *k as u64) % n).ok()?;
+                    Some(RoleHolder { role: role.clone(), member: self.pool.get(index)?.clone() })
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,726 @@
+//! Community files: TOML in, a validated [`Community`] out, every problem located `file:line:col`.
+//!
+//! The format is documented field by field in `docs/community-file.md`; the bundled sample is
+//! `examples/community.toml`. Unknown fields are errors, so a typo never silently drops a setting.
+//!
+//! ```
+//! let text = r#"
+//! [community]
+//! id = "tiny"
+//! name = "Tiny"
+//! zone = "Europe/Berln"
+//! start = "2027-01-04"
+//! "#;
+//! let err = tempi_core::file::parse(text, "tiny.toml").unwrap_err();
+//! assert_eq!(err.errors[0].to_string(),
+//!     "tiny.toml:5:8: error: unknown time zone `Europe/Berln`; did you mean `Europe/Berlin`?");
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use toml::{Spanned, Value};
+
+use crate::cadence::Cadence;
+use crate::model::{
+    Attendance, Category, ClashPolicy, ClashScope, Commitment, Community, Edge, Except, Group,
+    Item, Member, NthAfter, Offset, Place, Presence, Problem, Renewal, Rhythm, Role, Scale, Timing,
+    WeeklyWindow,
+};
+use crate::time::{Length, parse_date, parse_time_of_day, parse_zone};
+
+/// The largest community file tempi reads: 16 MiB.
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+/// A located error or warning in a community file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file's path, as given.
+    pub path: String,
+    /// The line, from 1.
+    pub line: usize,
+    /// The column, from 1, in characters.
+    pub col: usize,
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// What is wrong and what would fix it.
+    pub message: String,
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Severity {
+    /// The file cannot be used.
+    Error,
+    /// Worth a look; the file can be used.
+    Warning,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}:{}:{}: {severity}: {}", self.path, self.line, self.col, self.message)
+    }
+}
+
+/// The errors (and any warnings) that stopped a community file from being read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileErrors {
+    /// The errors, in file order.
+    pub errors: Vec<Diagnostic>,
+    /// The warnings, in file order.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl fmt::Display for FileErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FileErrors {}
+
+/// A community read from a file, with the file's warnings.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The community.
+    pub community: Community,
+    /// Warnings, located in the file.
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    community: Spanned<RawCommunity>,
+    #[serde(default)]
+    members: Vec<Spanned<RawMember>>,
+    #[serde(default)]
+    groups: Vec<Spanned<RawGroup>>,
+    #[serde(default)]
+    rhythms: Vec<Spanned<RawRhythm>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCommunity {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    zone: Spanned<String>,
+    start: Spanned<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMember {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    zone: Spanned<String>,
+    email: Option<Spanned<String>>,
+    #[serde(default)]
+    availability: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    scale: Spanned<String>,
+    #[serde(default)]
+    members: Vec<Spanned<String>>,
+    part_of: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRhythm {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    group: Spanned<String>,
+    category: Spanned<String>,
+    cadence: Option<Spanned<String>>,
+    offset: Option<Spanned<RawOffset>>,
+    at: Spanned<Value>,
+    length: Spanned<String>,
+    zone: Option<Spanned<String>>,
+    start: Option<Spanned<Value>>,
+    end: Option<Spanned<Value>>,
+    commitment: Option<Spanned<RawCommitment>>,
+    roles: Option<Vec<Spanned<Value>>>,
+    presence: Option<Spanned<Value>>,
+    priority: Option<Spanned<i64>>,
+    intention: Option<Spanned<String>>,
+    attendance: Option<Spanned<String>>,
+    within: Option<Spanned<String>>,
+    #[serde(default)]
+    except: Vec<Spanned<Value>>,
+    after: Option<Spanned<RawAfter>>,
+    on_clash: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOffset {
+    rhythm: Spanned<String>,
+    from: Option<Spanned<String>>,
+    days: Option<Spanned<i64>>,
+    weekday: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCommitment {
+    meetings: Spanned<i64>,
+    retrospective: Option<Spanned<String>>,
+    renewals: Option<Spanned<i64>>,
+    until: Option<Spanned<Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAfter {
+    rhythm: Spanned<String>,
+    nth: Option<Spanned<i64>>,
+}
+
+/// Maps byte offsets to lines and columns.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { text, starts }
+    }
+
+    fn locate(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|s| *s <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let col = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+}
+
+struct Reader<'a> {
+    path: &'a str,
+    lines: Lines<'a>,
+    errors: Vec<Diagnostic>,
+    spans: HashMap<(Item, &'static str, Option<usize>), Range<usize>>,
+}
+
+impl Reader<'_> {
+    fn diagnostic(&self, span: &Range<usize>, severity: Severity, message: String) -> Diagnostic {
+        let (line, col) = self.lines.locate(span.start);
+        Diagnostic { path: self.path.to_string(), line, col, severity, message }
+    }
+
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let d = self.diagnostic(&span, Severity::Error, message.into());
+        self.errors.push(d);
+    }
+
+    fn note(&mut self, item: Item, field: &'static str, index: Option<usize>, span: Range<usize>) {
+        self.spans.insert((item, field, index), span);
+    }
+
+    fn zone(&mut self, value: &Spanned<String>) -> Tz {
+        match parse_zone(value.get_ref()) {
+            Ok(zone) => zone,
+            Err(e) => {
+                self.error(value.span(), e.to_string());
+                Tz::UTC
+            }
+        }
+    }
+
+    fn date(&mut self, value: &Spanned<Value>) -> Option<NaiveDate> {
+        let result = match value.get_ref() {
+            Value::String(s) => parse_date(s),
+            Value::Datetime(dt) => match (dt.date, dt.time) {
+                (Some(d), None) => {
+                    NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                        .ok_or_else(|| format!("`{dt}` is not a valid date"))
+                }
+                _ => Err(format!("`{dt}` is not a date; write YYYY-MM-DD, e.g. \"2027-01-04\"")),
+            },
+            other => {
+                Err(format!("expected a date such as \"2027-01-04\", found {}", other.type_str()))
+            }
+        };
+        match result {
+            Ok(date) if (1900..=2099).contains(&chrono::Datelike::year(&date)) => Some(date),
+            Ok(date) => {
+                self.error(
+                    value.span(),
+                    format!("{date} is outside 1900-2099, the years tempi can plan"),
+                );
+                None
+            }
+            Err(message) => {
+                self.error(value.span(), message);
+                None
+            }
+        }
+    }
+
+    fn time(&mut self, value: &Spanned<Value>) -> Option<NaiveTime> {
+        let result = match value.get_ref() {
+            Value::String(s) => parse_time_of_day(s),
+            Value::Datetime(dt) => match (dt.date, dt.time) {
+                (None, Some(t)) => {
+                    NaiveTime::from_hms_opt(u32::from(t.hour), u32::from(t.minute), 0)
+                        .ok_or_else(|| format!("`{dt}` is not a valid time"))
+                }
+                _ => {
+                    Err(format!("`{dt}` is not a time of day; write 24-hour HH:MM, e.g. \"19:00\""))
+                }
+            },
+            other => Err(format!("expected a time such as \"19:00\", found {}", other.type_str())),
+        };
+        match result {
+            Ok(time) => Some(time),
+            Err(message) => {
+                self.error(value.span(), message);
+                None
+            }
+        }
+    }
+
+    fn parse<T, E: fmt::Display>(
+        &mut self,
+        value: &Spanned<String>,
+        f: impl Fn(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        match f(value.get_ref()) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.error(value.span(), e.to_string());
+                None
+            }
+        }
+    }
+}
+
+fn weekday_of(text: &str) -> Result<Weekday, String> {
+    text.parse::<Weekday>()
+        .map_err(|_| format!("`{text}` is not a weekday; use mon, tue, wed, thu, fri, sat or sun"))
+}
+
+/// Reads and validates a community file. `path` is used only in messages.
+///
+/// # Errors
+/// Every problem found, located `path:line:col`: TOML syntax, unknown fields, wrong types, unknown
+/// zones (with suggestions), unknown ids (with the close ids), invalid cadences (naming the part),
+/// composition cycles (naming the rhythms), impossible commitments and quorums.
+pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
+    let lines = Lines::new(text);
+    let mut reader = Reader { path, lines, errors: Vec::new(), spans: HashMap::new() };
+    if text.len() > MAX_FILE_BYTES {
+        reader.error(0..0, format!(
+            "the file is {} bytes, more than the {MAX_FILE_BYTES}-byte limit for community files; split it",
+            text.len()
+        ));
+        return Err(FileErrors { errors: reader.errors, warnings: Vec::new() });
+    }
+    let text_no_bom = text.strip_prefix('\u{feff}');
+    if text_no_bom.is_some() {
+        reader.error(
+            0..0,
+            "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM",
+        );
+        return Err(FileErrors { errors: reader.errors, warnings: Vec::new() });
+    }
+    let raw: RawFile = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().trim().replace('\n', " ");
+            let hint = if message.contains("unknown field") {
+                "; see docs/community-file.md for the fields each table takes"
+            } else {
+                ""
+            };
+            reader.error(span, format!("{message}{hint}"));
+            return Err(FileErrors { errors: reader.errors, warnings: Vec::new() });
+        }
+    };
+    let community_span = raw.community.span();
+    let c = raw.community.into_inner();
+    reader.note(Item::Community, "", None, community_span);
+    reader.note(Item::Community, "id", None, c.id.span());
+    reader.note(Item::Community, "name", None, c.name.span());
+    let zone = reader.zone(&c.zone);
+    let start = reader.date(&c.start).unwrap_or(NaiveDate::MIN);
+    let mut builder = Community::builder(c.id.into_inner(), c.name.into_inner(), zone, start);
+
+    for (i, member) in raw.members.into_iter().enumerate() {
+        let item = Item::Member(i);
+        reader.note(item, "", None, member.span());
+        let m = member.into_inner();
+        reader.note(item, "id", None, m.id.span());
+        reader.note(item, "name", None, m.name.span());
+        let zone = reader.zone(&m.zone);
+        let mut out = Member::new(m.id.into_inner(), m.name.into_inner(), zone);
+        if let Some(email) = m.email {
+            reader.note(item, "email", None, email.span());
+            out = out.email(email.into_inner());
+        }
+        for window in &m.availability {
+            if let Some(windows) = reader.parse(window, WeeklyWindow::parse_many) {
+                for w in windows {
+                    out = out.window(w);
+                }
+            }
+        }
+        builder.member(out);
+    }
+
+    for (i, group) in raw.groups.into_iter().enumerate() {
+        let item = Item::Group(i);
+        reader.note(item, "", None, group.span());
+        let g = group.into_inner();
+        reader.note(item, "id", None, g.id.span());
+        reader.note(item, "name", None, g.name.span());
+        reader.note(item, "scale", None, g.scale.span());
+        let scale = reader.parse(&g.scale, |t| t.parse::<Scale>()).unwrap_or(Scale::Network);
+        let mut out = Group::new(g.id.into_inner(), g.name.into_inner(), scale);
+        for (j, member) in g.members.into_iter().enumerate() {
+            reader.note(item, "members", Some(j), member.span());
+            out = out.members([member.into_inner()]);
+        }
+        if let Some(parent) = g.part_of {
+            reader.note(item, "part_of", None, parent.span());
+            out = out.part_of(parent.into_inner());
+        }
+        builder.group(out);
+    }
+
+    for (i, rhythm) in raw.rhythms.into_iter().enumerate() {
+        let item = Item::Rhythm(i);
+        let rhythm_span = rhythm.span();
+        reader.note(item, "", None, rhythm_span.clone());
+        let r = rhythm.into_inner();
+        if let Some(out) = read_rhythm(&mut reader, item, r, rhythm_span) {
+            builder.rhythm(out);
+        }
+    }
+
+    let syntax_errors = std::mem::take(&mut reader.errors);
+    let result = builder.build();
+    let locate = |reader: &Reader<'_>, problem: &Problem, severity: Severity| {
+        let Place { item, field, index } = problem.place;
+        let span = reader
+            .spans
+            .get(&(item, field, index))
+            .or_else(|| reader.spans.get(&(item, field, None)))
+            .or_else(|| reader.spans.get(&(item, "", None)))
+            .cloned()
+            .unwrap_or(0..0);
+        reader.diagnostic(&span, severity, problem.message.clone())
+    };
+    match result {
+        Ok((community, warnings)) if syntax_errors.is_empty() => {
+            let mut warnings: Vec<Diagnostic> =
+                warnings.iter().map(|w| locate(&reader, w, Severity::Warning)).collect();
+            sort(&mut warnings);
+            Ok(Loaded { community, warnings })
+        }
+        Ok((_, warnings)) => {
+            let mut warnings: Vec<Diagnostic> =
+                warnings.iter().map(|w| locate(&reader, w, Severity::Warning)).collect();
+            sort(&mut warnings);
+            let mut errors = syntax_errors;
+            sort(&mut errors);
+            Err(FileErrors { errors, warnings })
+        }
+        Err(problems) => {
+            let mut errors = syntax_errors;
+            // A field that failed to parse also shows up as a problem downstream; keep the first.
+            for p in &problems.errors {
+                let d = locate(&reader, p, Severity::Error);
+                if !errors.iter().any(|e| e.line == d.line && e.col == d.col) {
+                    errors.push(d);
+                }
+            }
+            sort(&mut errors);
+            let mut warnings: Vec<Diagnostic> =
+                problems.warnings.iter().map(|w| locate(&reader, w, Severity::Warning)).collect();
+            sort(&mut warnings);
+            Err(FileErrors { errors, warnings })
+        }
+    }
+}
+
+fn sort(list: &mut [Diagnostic]) {
+    list.sort_by(|a, b| (a.line, a.col, &a.message).cmp(&(b.line, b.col, &b.message)));
+}
+
+fn read_rhythm(
+    reader: &mut Reader<'_>,
+    item: Item,
+    r: RawRhythm,
+    rhythm_span: Range<usize>,
+) -> Option<Rhythm> {
+    for (field, span) in [
+        ("id", r.id.span()),
+        ("name", r.name.span()),
+        ("group", r.group.span()),
+        ("length", r.length.span()),
+        ("category", r.category.span()),
+    ] {
+        reader.note(item, field, None, span);
+    }
+    let category = reader.parse(&r.category, |t| t.parse::<Category>());
+    let timing = match (&r.cadence, &r.offset) {
+        (Some(cadence), None) => {
+            reader.note(item, "cadence", None, cadence.span());
+            reader.parse(cadence, |t| t.parse::<Cadence>()).map(Timing::Cadence)
+        }
+        (None, Some(offset)) => {
+            reader.note(item, "offset", None, offset.span());
+            read_offset(reader, offset.get_ref()).map(Timing::Offset)
+        }
+        (Some(cadence), Some(_)) => {
+            reader.error(
+                cadence.span(),
+                "a rhythm has either a `cadence` or an `offset` from another rhythm, not both; remove one",
+            );
+            None
+        }
+        (None, None) => {
+            reader.error(
+                rhythm_span,
+                format!(
+                    "rhythm `{}` has no `cadence` (e.g. cadence = \"weekly on tue\") and no `offset` from another rhythm; add one",
+                    r.id.get_ref()
+                ),
+            );
+            None
+        }
+    };
+    let at = reader.time(&r.at);
+    reader.note(item, "at", None, r.at.span());
+    let length = reader.parse(&r.length, |t| t.parse::<Length>());
+    let (Some(category), Some(timing), Some(at), Some(length)) = (category, timing, at, length)
+    else {
+        return None;
+    };
+    let mut out = Rhythm::new(
+        r.id.into_inner(),
+        r.name.into_inner(),
+        r.group.into_inner(),
+        category,
+        timing,
+        at,
+        length,
+    );
+    if let Some(zone) = &r.zone {
+        reader.note(item, "zone", None, zone.span());
+        out = out.zone(reader.zone(zone));
+    }
+    if let Some(start) = &r.start {
+        reader.note(item, "start", None, start.span());
+        if let Some(date) = reader.date(start) {
+            out = out.starting(date);
+        }
+    }
+    if let Some(end) = &r.end {
+        reader.note(item, "end", None, end.span());
+        if let Some(date) = reader.date(end) {
+            out = out.ending(date);
+        }
+    }
+    if let Some(commitment) = &r.commitment {
+        reader.note(item, "commitment", None, commitment.span());
+        let c = commitment.get_ref();
+        let meetings = u32::try_from(*c.meetings.get_ref()).unwrap_or(0);
+        let retrospective =
+            c.retrospective.as_ref().and_then(|l| reader.parse(l, |t| t.parse::<Length>()));
+        let renewal = match (&c.renewals, &c.until) {
+            (Some(_), Some(until)) => {
+                reader.error(until.span(), "a commitment renews either a number of `renewals` times or `until` a date, not both; keep one");
+                Renewal::Ongoing
+            }
+            (Some(times), None) => match u32::try_from(*times.get_ref()) {
+                Ok(times) => Renewal::Times(times),
+                Err(_) => {
+                    reader.error(
+                        times.span(),
+                        format!("`renewals = {}` must be 0 or more", times.get_ref()),
+                    );
+                    Renewal::Ongoing
+                }
+            },
+            (None, Some(until)) => reader.date(until).map_or(Renewal::Ongoing, Renewal::Until),
+            (None, None) => Renewal::Ongoing,
+        };
+        out = out.commitment(Commitment { meetings, retrospective, renewal });
+    }
+    if let Some(roles) = &r.roles {
+        let mut list = Vec::new();
+        for (j, role) in roles.iter().enumerate() {
+            reader.note(item, "roles", Some(j), role.span());
+            match role.get_ref() {
+                Value::String(name) => list.push(Role::rotating(name.clone())),
+                Value::Table(table) => {
+                    let name = table.get("role").and_then(Value::as_str);
+                    let member = table.get("member").and_then(Value::as_str);
+                    let unknown = table.keys().find(|k| *k != "role" && *k != "member");
+                    match (name, member, unknown) {
+                        (_, _, Some(key)) => reader.error(
+                            role.span(),
+                            format!("unknown field `{key}` in a role; a role is \"facilitator\" (rotating) or {{ role = \"host\", member = \"ana\" }}"),
+                        ),
+                        (Some(name), Some(member), None) => list.push(Role::fixed(name, member)),
+                        (Some(name), None, None) => list.push(Role::rotating(name)),
+                        _ => reader.error(
+                            role.span(),
+                            "a role is \"facilitator\" (rotating) or { role = \"host\", member = \"ana\" } (fixed)",
+                        ),
+                    }
+                }
+                other => reader.error(
+                    role.span(),
+                    format!(
+                        "expected a role name or {{ role = \"…\", member = \"…\" }}, found {}",
+                        other.type_str()
+                    ),
+                ),
+            }
+        }
+        out = out.roles(list);
+    }
+    if let Some(presence) = &r.presence {
+        reader.note(item, "presence", None, presence.span());
+        let parsed = match presence.get_ref() {
+            Value::Integer(n) => u32::try_from(*n).ok().map(Presence::Count),
+            Value::String(s) => match s.trim().strip_suffix('%') {
+                Some(p) => p.trim().parse::<u8>().ok().map(Presence::Percent),
+                None => s.trim().parse::<u32>().ok().map(Presence::Count),
+            },
+            _ => None,
+        };
+        match parsed {
+            Some(p) => out = out.presence(p),
+            None => reader.error(
+                presence.span(),
+                "`presence` is a number of attendees (e.g. 3) or a share (e.g. \"60%\")",
+            ),
+        }
+    }
+    if let Some(priority) = &r.priority {
+        reader.note(item, "priority", None, priority.span());
+        match i32::try_from(*priority.get_ref()) {
+            Ok(p) if (-1000..=1000).contains(&p) => out = out.priority(p),
+            _ => reader.error(priority.span(), "`priority` must be between -1000 and 1000"),
+        }
+    }
+    if let Some(intention) = r.intention {
+        reader.note(item, "intention", None, intention.span());
+        out = out.intention(intention.into_inner());
+    }
+    if let Some(attendance) = &r.attendance {
+        match attendance.get_ref().as_str() {
+            "with-subgroups" => out = out.attendance(Attendance::WithSubgroups),
+            "direct" => out = out.attendance(Attendance::Direct),
+            other => reader.error(
+                attendance.span(),
+                format!("`{other}` is not an attendance; use \"with-subgroups\" (the default) or \"direct\""),
+            ),
+        }
+    }
+    if let Some(within) = r.within {
+        reader.note(item, "within", None, within.span());
+        out = out.within(within.into_inner());
+    }
+    for (j, except) in r.except.iter().enumerate() {
+        reader.note(item, "except", Some(j), except.span());
+        match read_except(except.get_ref()) {
+            Ok(e) => out = out.except(e.rhythm, e.scope),
+            Err(message) => reader.error(except.span(), message),
+        }
+    }
+    if let Some(after) = &r.after {
+        reader.note(item, "after", None, after.span());
+        let a = after.get_ref();
+        let nth = a.nth.as_ref().map_or(1, |n| u32::try_from(*n.get_ref()).unwrap_or(0));
+        out.after = Some(NthAfter { rhythm: a.rhythm.get_ref().clone(), nth });
+    }
+    if let Some(policy) = &r.on_clash {
+        match policy.get_ref().as_str() {
+            "skip" => out = out.on_clash(ClashPolicy::Skip),
+            "shift" => out = out.on_clash(ClashPolicy::Shift),
+            other => reader.error(
+                policy.span(),
+                format!("`{other}` is not a clash policy; use \"skip\" (the default) or \"shift\""),
+            ),
+        }
+    }
+    Some(out)
+}
+
+fn read_offset(reader: &mut Reader<'_>, o: &RawOffset) -> Option<Offset> {
+    let from = match o.from.as_ref().map(|f| (f, f.get_ref().as_str())) {
+        None | Some((_, "start")) => Edge::Start,
+        Some((_, "end")) => Edge::End,
+        Some((f, other)) => {
+            reader.error(f.span(), format!("`from = \"{other}\"`: use \"start\" or \"end\""));
+            return None;
+        }
+    };
+    let days = match &o.days {
+        Some(days) => match i32::try_from(*days.get_ref()) {
+            Ok(d) => d,
+            Err(_) => {
+                reader.error(days.span(), "`days` is out of range; use -366 to 366");
+                return None;
+            }
+        },
+        None => 0,
+    };
+    let weekday = match &o.weekday {
+        Some(w) => Some(reader.parse(w, weekday_of)?),
+        None => None,
+    };
+    Some(Offset { rhythm: o.rhythm.get_ref().clone(), from, days, weekday })
+}
+
+fn read_except(value: &Value) -> Result<Except, String> {
+    let usage = "an `except` entry is a rhythm id (\"retreat\") or { rhythm = \"retreat\", scope = \"week\" } with scope span, day or week";
+    match value {
+        Value::String(rhythm) => Ok(Except { rhythm: rhythm.clone(), scope: ClashScope::Span }),
+        Value::Table(table) => {
+            if let Some(key) = table.keys().find(|k| *k != "rhythm" && *k != "scope") {
+                return Err(format!("unknown field `{key}`; {usage}"));
+            }
+            let rhythm =
+                table.get("rhythm").and_then(Value::as_str).ok_or_else(|| usage.to_string())?;
+            let scope = match table.get("scope").map(|s| s.as_str()) {
+                None | Some(Some("span")) => ClashScope::Span,
+                Some(Some("day")) => ClashScope::Day,
+                Some(Some("week")) => ClashScope::Week,
+                _ => return Err(format!("`scope` must be \"span\", \"day\" or \"week\"; {usage}")),
+            };
+            Ok(Except { rhythm: rhythm.to_string(), scope })
+        }
+        _ => Err(usage.to_string()),
+    }
+}

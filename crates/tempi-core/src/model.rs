@@ -1,0 +1,1027 @@
+//! The community model: members, groups and their scales, rhythms, commitments, roles.
+//!
+//! Build a [`Community`] in code with [`Community::builder`], or read one from a community file
+//! (`tempi_core::file`, feature `serde`). Both go through the same validation in
+//! [`CommunityBuilder::build`], which reports every problem at once, each with its [`Place`].
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono_tz::Tz;
+
+use crate::cadence::Cadence;
+use crate::suggest::closest;
+use crate::time::Length;
+
+/// A person in the community.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) zone: Tz,
+    pub(crate) email: Option<String>,
+    pub(crate) availability: Vec<WeeklyWindow>,
+}
+
+impl Member {
+    /// A member with an id (letters, digits, `-`, `_`, `.`), a display name and a home zone.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, zone: Tz) -> Member {
+        Member { id: id.into(), name: name.into(), zone, email: None, availability: Vec::new() }
+    }
+
+    /// Sets the member's email address (used for calendar invitations).
+    pub fn email(mut self, email: impl Into<String>) -> Member {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Adds a weekly availability window in the member's local time.
+    pub fn window(mut self, window: WeeklyWindow) -> Member {
+        self.availability.push(window);
+        self
+    }
+
+    /// The member's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The member's display name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The member's home zone.
+    pub fn zone(&self) -> Tz {
+        self.zone
+    }
+
+    /// The member's email address, if known.
+    pub fn email_address(&self) -> Option<&str> {
+        self.email.as_deref()
+    }
+
+    /// The member's weekly availability windows, in local time.
+    pub fn availability(&self) -> &[WeeklyWindow] {
+        &self.availability
+    }
+}
+
+/// A weekly window of availability in a member's local time, e.g. Tuesdays 18:00–21:00.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WeeklyWindow {
+    weekday: Weekday,
+    start_minute: u16,
+    end_minute: u16,
+}
+
+impl WeeklyWindow {
+    /// A window on `weekday` from `start` to `end` (local time). `end` of `None` means midnight
+    /// at the end of the day.
+    ///
+    /// # Errors
+    /// When the window is empty or runs backwards.
+    pub fn new(
+        weekday: Weekday,
+        start: NaiveTime,
+        end: Option<NaiveTime>,
+    ) -> Result<WeeklyWindow, String> {
+        use chrono::Timelike;
+        let start_minute = u16::try_from(start.hour() * 60 + start.minute()).unwrap_or(0);
+        let end_minute = match end {
+            Some(end) => u16::try_from(end.hour() * 60 + end.minute()).unwrap_or(0),
+            None => 24 * 60,
+        };
+        if end_minute <= start_minute {
+            return Err(format!(
+                "the window {} ends before it starts; windows cannot cross midnight, split it in two",
+                format_window(start_minute, end_minute)
+            ));
+        }
+        Ok(WeeklyWindow { weekday, start_minute, end_minute })
+    }
+
+    /// The weekday.
+    pub fn weekday(&self) -> Weekday {
+        self.weekday
+    }
+
+    /// Minutes after local midnight the window opens.
+    pub fn start_minute(&self) -> u16 {
+        self.start_minute
+    }
+
+    /// Minutes after local midnight the window closes (1440 = midnight).
+    pub fn end_minute(&self) -> u16 {
+        self.end_minute
+    }
+
+    /// Parses `"mon-fri 09:00-17:00"`, `"sat,sun 10:00-14:00"` or `"tue 18:00-24:00"` into one
+    /// window per day.
+    ///
+    /// # Errors
+    /// When the text is not in that form.
+    pub fn parse_many(text: &str) -> Result<Vec<WeeklyWindow>, String> {
+        let bad = || {
+            format!(
+                "`{text}` is not an availability window; write days and hours, e.g. \"mon-fri 09:00-17:00\" or \"sat,sun 10:00-13:00\""
+            )
+        };
+        let mut parts = text.split_whitespace();
+        let (Some(days), Some(hours), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(bad());
+        };
+        let mut weekdays = Vec::new();
+        for item in days.split(',') {
+            match item.split_once('-') {
+                Some((from, to)) => {
+                    let from = weekday_name(from).ok_or_else(bad)?;
+                    let to = weekday_name(to).ok_or_else(bad)?;
+                    let mut day = from;
+                    for _ in 0..7 {
+                        weekdays.push(day);
+                        if day == to {
+                            break;
+                        }
+                        day = day.succ();
+                    }
+                }
+                None => weekdays.push(weekday_name(item).ok_or_else(bad)?),
+            }
+        }
+        let (start, end) = hours.split_once('-').ok_or_else(bad)?;
+        let start = NaiveTime::parse_from_str(start, "%H:%M").map_err(|_| bad())?;
+        let end = if end == "24:00" {
+            None
+        } else {
+            Some(NaiveTime::parse_from_str(end, "%H:%M").map_err(|_| bad())?)
+        };
+        weekdays.into_iter().map(|day| WeeklyWindow::new(day, start, end)).collect()
+    }
+}
+
+fn format_window(start: u16, end: u16) -> String {
+    format!("{:02}:{:02}-{:02}:{:02}", start / 60, start % 60, end / 60, end % 60)
+}
+
+fn weekday_name(text: &str) -> Option<Weekday> {
+    Some(match text.to_ascii_lowercase().as_str() {
+        "mon" | "monday" => Weekday::Mon,
+        "tue" | "tuesday" => Weekday::Tue,
+        "wed" | "wednesday" => Weekday::Wed,
+        "thu" | "thursday" => Weekday::Thu,
+        "fri" | "friday" => Weekday::Fri,
+        "sat" | "saturday" => Weekday::Sat,
+        "sun" | "sunday" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// The size of a group, along Dunbar's layers, in the community's own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scale {
+    /// Two people.
+    Dyad,
+    /// About 5 people (3 to 8); the community also says crew or home group.
+    Pod,
+    /// About 15 people (8 to 30).
+    Circle,
+    /// About 50 to 150 people (tempi accepts 20 to 250 without a warning).
+    Congregation,
+    /// A network of congregations (20 people or more).
+    Network,
+    /// An explicit size range.
+    Range {
+        /// The smallest expected size.
+        min: u32,
+        /// The largest expected size.
+        max: u32,
+    },
+}
+
+impl Scale {
+    /// The sizes this scale expects; a group outside them gets a warning.
+    pub fn expected_sizes(self) -> (u32, u32) {
+        match self {
+            Scale::Dyad => (2, 2),
+            Scale::Pod => (3, 8),
+            Scale::Circle => (8, 30),
+            Scale::Congregation => (20, 250),
+            Scale::Network => (20, u32::MAX),
+            Scale::Range { min, max } => (min, max),
+        }
+    }
+
+    /// How deep the scale sits: networks (0) contain congregations (1), circles (2), pods (3) and
+    /// dyads (4). Explicit ranges sit by their upper bound.
+    pub fn depth(self) -> u8 {
+        match self {
+            Scale::Network => 0,
+            Scale::Congregation => 1,
+            Scale::Circle => 2,
+            Scale::Pod => 3,
+            Scale::Dyad => 4,
+            Scale::Range { max, .. } => match max {
+                0..=2 => 4,
+                3..=8 => 3,
+                9..=30 => 2,
+                31..=250 => 1,
+                _ => 0,
+            },
+        }
+    }
+}
+
+impl FromStr for Scale {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Scale, String> {
+        Ok(match text.trim().to_ascii_lowercase().as_str() {
+            "dyad" | "pair" => Scale::Dyad,
+            "pod" | "crew" | "home group" | "home-group" => Scale::Pod,
+            "circle" => Scale::Circle,
+            "congregation" => Scale::Congregation,
+            "network" => Scale::Network,
+            other => {
+                if let Some((min, max)) = other.split_once("..") {
+                    let min: u32 = min.trim().parse().map_err(|_| scale_error(text))?;
+                    let max: u32 = max
+                        .trim()
+                        .trim_start_matches('=')
+                        .parse()
+                        .map_err(|_| scale_error(text))?;
+                    if min == 0 || max < min {
+                        return Err(format!(
+                            "the size range `{text}` is empty; write min..max with 1 <= min <= max, e.g. \"4..6\""
+                        ));
+                    }
+                    return Ok(Scale::Range { min, max });
+                }
+                return Err(scale_error(text));
+            }
+        })
+    }
+}
+
+fn scale_error(text: &str) -> String {
+    format!(
+        "`{text}` is not a scale; use dyad, pod (or crew, home group), circle, congregation, network, or a size range such as \"4..6\""
+    )
+}
+
+impl fmt::Display for Scale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scale::Dyad => f.write_str("dyad"),
+            Scale::Pod => f.write_str("pod"),
+            Scale::Circle => f.write_str("circle"),
+            Scale::Congregation => f.write_str("congregation"),
+            Scale::Network => f.write_str("network"),
+            Scale::Range { min, max } => write!(f, "{min}..{max}"),
+        }
+    }
+}
+
+/// A group of members that meets in rhythm: a pod, a circle, a congregation, a network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) scale: Scale,
+    pub(crate) members: Vec<String>,
+    pub(crate) part_of: Option<String>,
+}
+
+impl Group {
+    /// A group with no members yet.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, scale: Scale) -> Group {
+        Group { id: id.into(), name: name.into(), scale, members: Vec::new(), part_of: None }
+    }
+
+    /// Adds members by id.
+    pub fn members<I: IntoIterator<Item = S>, S: Into<String>>(mut self, ids: I) -> Group {
+        self.members.extend(ids.into_iter().map(Into::into));
+        self
+    }
+
+    /// Makes this group part of a larger one (a pod inside a congregation).
+    pub fn part_of(mut self, parent: impl Into<String>) -> Group {
+        self.part_of = Some(parent.into());
+        self
+    }
+
+    /// The group's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The group's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The group's scale.
+    pub fn scale(&self) -> Scale {
+        self.scale
+    }
+
+    /// The ids of the members listed directly in this group.
+    pub fn direct_members(&self) -> &[String] {
+        &self.members
+    }
+
+    /// The id of the larger group this one is part of.
+    pub fn parent(&self) -> Option<&str> {
+        self.part_of.as_deref()
+    }
+}
+
+/// What kind of rhythm this is, in the community's four tempos.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    /// Peer support, calls, retreats.
+    Relational,
+    /// Planning cycles and strategy.
+    Planning,
+    /// Sprints and working sessions.
+    Working,
+    /// Retrospectives and learning.
+    Learning,
+}
+
+impl Category {
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Relational => "relational",
+            Category::Planning => "planning",
+            Category::Working => "working",
+            Category::Learning => "learning",
+        }
+    }
+}
+
+impl FromStr for Category {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Category, String> {
+        Ok(match text.trim().to_ascii_lowercase().as_str() {
+            "relational" => Category::Relational,
+            "planning" => Category::Planning,
+            "working" => Category::Working,
+            "learning" => Category::Learning,
+            _ => {
+                return Err(format!(
+                    "`{text}` is not a category; use relational, planning, working or learning"
+                ));
+            }
+        })
+    }
+}
+
+/// Where an offset rhythm measures from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Edge {
+    /// The other rhythm's start.
+    Start,
+    /// The other rhythm's end.
+    End,
+}
+
+/// A rhythm timed from another's occurrences: "the Friday before each quarterly planning", "the day
+/// after each cycle ends".
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Offset {
+    /// The rhythm measured from.
+    pub rhythm: String,
+    /// Its start or its end.
+    pub from: Edge,
+    /// Days to add (negative: before) to the local date of that edge.
+    pub days: i32,
+    /// Then move to this weekday: backwards when `days` is negative, forwards otherwise.
+    pub weekday: Option<Weekday>,
+}
+
+/// How much of another rhythm's time counts as a clash for [`Except`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClashScope {
+    /// Only overlapping time.
+    Span,
+    /// Any local calendar day the other rhythm touches.
+    Day,
+    /// Any ISO week the other rhythm touches ("pods skip the retreat week").
+    Week,
+}
+
+/// "Except where it clashes with another rhythm."
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Except {
+    /// The rhythm yielded to.
+    pub rhythm: String,
+    /// What counts as a clash.
+    pub scope: ClashScope,
+}
+
+/// "The nth occurrence after each occurrence of another rhythm."
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NthAfter {
+    /// The other rhythm.
+    pub rhythm: String,
+    /// 1 = the first occurrence after each of the other's.
+    pub nth: u32,
+}
+
+/// When a rhythm's occurrence loses a clash: skip it, or shift it to the nearest free day in the
+/// same week (and skip it if there is none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ClashPolicy {
+    /// Cancel the occurrence, recording why.
+    #[default]
+    Skip,
+    /// Move it to the nearest free day in the same ISO week.
+    Shift,
+}
+
+/// How a time-limited commitment renews.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Renewal {
+    /// Renewed after every retrospective, for as long as the plan looks.
+    #[default]
+    Ongoing,
+    /// Renewed this many times (0 = a single run).
+    Times(u32),
+    /// Renewed while a new cycle would start on or before this date.
+    Until(NaiveDate),
+}
+
+/// A time-limited commitment: "weekly for 6 weeks", then a retrospective that decides to
+/// continue, change or stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Commitment {
+    /// Meetings in each cycle, before its retrospective.
+    pub meetings: u32,
+    /// The retrospective's length, if it differs from the rhythm's.
+    pub retrospective: Option<Length>,
+    /// How the commitment renews.
+    pub renewal: Renewal,
+}
+
+/// Who holds a hosting duty.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Holder {
+    /// Rotates over the rhythm's attendees, in the order the file lists them.
+    Rotating,
+    /// Always this member.
+    Fixed(String),
+}
+
+/// A hosting duty for each occurrence (facilitator, timekeeper, host, note-taker…).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Role {
+    /// The duty's name.
+    pub name: String,
+    /// Who holds it.
+    pub holder: Holder,
+}
+
+impl Role {
+    /// A rotating duty.
+    pub fn rotating(name: impl Into<String>) -> Role {
+        Role { name: name.into(), holder: Holder::Rotating }
+    }
+
+    /// A duty with a fixed holder.
+    pub fn fixed(name: impl Into<String>, member: impl Into<String>) -> Role {
+        Role { name: name.into(), holder: Holder::Fixed(member.into()) }
+    }
+}
+
+/// The presence a meeting needs to go ahead (its quorum), used by the solver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Presence {
+    /// At least this many attendees.
+    Count(u32),
+    /// At least this percentage of attendees (1–100).
+    Percent(u8),
+}
+
+/// Who attends a rhythm of a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Attendance {
+    /// The group's members and its subgroups' members.
+    #[default]
+    WithSubgroups,
+    /// Only the members listed in the group itself.
+    Direct,
+}
+
+/// How a rhythm's occurrences are timed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[allow(clippy::large_enum_variant, reason = "one per rhythm, never stored in bulk")]
+pub enum Timing {
+    /// By its own cadence.
+    Cadence(Cadence),
+    /// From another rhythm's occurrences.
+    Offset(Offset),
+}
+
+/// A rhythm: a group meeting on a cadence, possibly composed with other rhythms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rhythm {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) group: String,
+    pub(crate) category: Category,
+    pub(crate) timing: Timing,
+    pub(crate) at: NaiveTime,
+    pub(crate) length: Length,
+    pub(crate) zone: Option<Tz>,
+    pub(crate) start: Option<NaiveDate>,
+    pub(crate) end: Option<NaiveDate>,
+    pub(crate) commitment: Option<Commitment>,
+    pub(crate) roles: Vec<Role>,
+    pub(crate) presence: Option<Presence>,
+    pub(crate) priority: i32,
+    pub(crate) intention: Option<String>,
+    pub(crate) attendance: Attendance,
+    pub(crate) within: Option<String>,
+    pub(crate) except: Vec<Except>,
+    pub(crate) after: Option<NthAfter>,
+    pub(crate) on_clash: ClashPolicy,
+}
+
+impl Rhythm {
+    /// A rhythm of `group` with the given timing, at `at` local time for `length`.
+    /// It has the facilitator role by default.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        group: impl Into<String>,
+        category: Category,
+        timing: impl Into<Timing>,
+        at: NaiveTime,
+        length: Length,
+    ) -> Rhythm {
+        Rhythm {
+            id: id.into(),
+            name: name.into(),
+            group: group.into(),
+            category,
+            timing: timing.into(),
+            at,
+            length,
+            zone: None,
+            start: None,
+            end: None,
+            commitment: None,
+            roles: vec![Role::rotating("facilitator")],
+            presence: None,
+            priority: 0,
+            intention: None,
+            attendance: Attendance::default(),
+            within: None,
+            except: Vec::new(),
+            after: None,
+            on_clash: ClashPolicy::default(),
+        }
+    }
+
+    /// Anchors the rhythm's wall-clock time in `zone` (default: the community's zone).
+    pub fn zone(mut self, zone: Tz) -> Rhythm {
+        self.zone = Some(zone);
+        self
+    }
+
+    /// The first date the rhythm may occur (default: the community's start).
+    pub fn starting(mut self, date: NaiveDate) -> Rhythm {
+        self.start = Some(date);
+        self
+    }
+
+    /// The last date the rhythm may occur.
+    pub fn ending(mut self, date: NaiveDate) -> Rhythm {
+        self.end = Some(date);
+        self
+    }
+
+    /// Makes the rhythm a time-limited commitment.
+    pub fn commitment(mut self, commitment: Commitment) -> Rhythm {
+        self.commitment = Some(commitment);
+        self
+    }
+
+    /// Replaces the rhythm's hosting duties.
+    pub fn roles(mut self, roles: Vec<Role>) -> Rhythm {
+        self.roles = roles;
+        self
+    }
+
+    /// Sets the quorum.
+    pub fn presence(mut self, presence: Presence) -> Rhythm {
+        self.presence = Some(presence);
+        self
+    }
+
+    /// Sets the priority (higher wins a clash; default 0, then the slower tempo wins).
+    pub fn priority(mut self, priority: i32) -> Rhythm {
+        self.priority = priority;
+        self
+    }
+
+    /// Sets the intention text.
+    pub fn intention(mut self, text: impl Into<String>) -> Rhythm {
+        self.intention = Some(text.into());
+        self
+    }
+
+    /// Sets who attends.
+    pub fn attendance(mut self, attendance: Attendance) -> Rhythm {
+        self.attendance = attendance;
+        self
+    }
+
+    /// Keeps only occurrences that lie inside another rhythm's spans.
+    pub fn within(mut self, rhythm: impl Into<String>) -> Rhythm {
+        self.within = Some(rhythm.into());
+        self
+    }
+
+    /// Yields to another rhythm where they clash.
+    pub fn except(mut self, rhythm: impl Into<String>, scope: ClashScope) -> Rhythm {
+        self.except.push(Except { rhythm: rhythm.into(), scope });
+        self
+    }
+
+    /// Keeps only the nth occurrence after each occurrence of another rhythm.
+    pub fn nth_after(mut self, rhythm: impl Into<String>, nth: u32) -> Rhythm {
+        self.after = Some(NthAfter { rhythm: rhythm.into(), nth });
+        self
+    }
+
+    /// What happens to an occurrence that loses a clash.
+    pub fn on_clash(mut self, policy: ClashPolicy) -> Rhythm {
+        self.on_clash = policy;
+        self
+    }
+
+    /// The rhythm's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The rhythm's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The group's id.
+    pub fn group(&self) -> &str {
+        &self.group
+    }
+
+    /// The category.
+    pub fn category(&self) -> Category {
+        self.category
+    }
+
+    /// How the rhythm is timed.
+    pub fn timing(&self) -> &Timing {
+        &self.timing
+    }
+
+    /// Local start time.
+    pub fn at(&self) -> NaiveTime {
+        self.at
+    }
+
+    /// Length of each occurrence.
+    pub fn length(&self) -> Length {
+        self.length
+    }
+
+    /// The commitment, if time-limited.
+    pub fn commitment_terms(&self) -> Option<&Commitment> {
+        self.commitment.as_ref()
+    }
+
+    /// The hosting duties.
+    pub fn role_list(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// The quorum, if set.
+    pub fn presence_needed(&self) -> Option<Presence> {
+        self.presence
+    }
+
+    /// The priority.
+    pub fn priority_value(&self) -> i32 {
+        self.priority
+    }
+
+    /// The intention text.
+    pub fn intention_text(&self) -> Option<&str> {
+        self.intention.as_deref()
+    }
+}
+
+impl From<Cadence> for Timing {
+    fn from(cadence: Cadence) -> Timing {
+        Timing::Cadence(cadence)
+    }
+}
+
+impl From<Offset> for Timing {
+    fn from(offset: Offset) -> Timing {
+        Timing::Offset(offset)
+    }
+}
+
+/// Which item of a community a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Item {
+    /// The community itself.
+    Community,
+    /// The member at this index.
+    Member(usize),
+    /// The group at this index.
+    Group(usize),
+    /// The rhythm at this index.
+    Rhythm(usize),
+}
+
+/// Where a problem is: an item, one of its fields, and an index into that field's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Place {
+    /// The item.
+    pub item: Item,
+    /// The field's name as in the community file (`"zone"`, `"members"`…), or `""` for the item.
+    pub field: &'static str,
+    /// The position in a list field.
+    pub index: Option<usize>,
+}
+
+impl Place {
+    fn new(item: Item, field: &'static str) -> Place {
+        Place { item, field, index: None }
+    }
+
+    fn at(item: Item, field: &'static str, index: usize) -> Place {
+        Place { item, field, index: Some(index) }
+    }
+}
+
+/// A validation error or warning, with its place and a message that says what would fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where.
+    pub place: Place,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The problems that stopped a community from being built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problems {
+    /// The errors, in the order of the items they concern.
+    pub errors: Vec<Problem>,
+    /// Warnings found along the way.
+    pub warnings: Vec<Problem>,
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+/// Assembles a [`Community`]; [`CommunityBuilder::build`] validates it.
+#[derive(Debug, Clone)]
+pub struct CommunityBuilder {
+    id: String,
+    name: String,
+    zone: Tz,
+    start: NaiveDate,
+    members: Vec<Member>,
+    groups: Vec<Group>,
+    rhythms: Vec<Rhythm>,
+}
+
+/// The longest text tempi accepts in a name or intention.
+pub const MAX_TEXT_CHARS: usize = 4_000;
+/// The most meetings one commitment cycle may have.
+pub const MAX_COMMITMENT_MEETINGS: u32 = 1_000;
+
+impl CommunityBuilder {
+    /// Adds a member.
+    pub fn member(&mut self, member: Member) -> &mut CommunityBuilder {
+        self.members.push(member);
+        self
+    }
+
+    /// Adds a group.
+    pub fn group(&mut self, group: Group) -> &mut CommunityBuilder {
+        self.groups.push(group);
+        self
+    }
+
+    /// Adds a rhythm.
+    pub fn rhythm(&mut self, rhythm: Rhythm) -> &mut CommunityBuilder {
+        self.rhythms.push(rhythm);
+        self
+    }
+
+    /// Validates everything and builds the community, with its warnings.
+    ///
+    /// # Errors
+    /// Every problem found, each with its [`Place`]: invalid or duplicate ids, unknown members,
+    /// groups or rhythms (with the close ids), composition cycles (naming the rhythms), impossible
+    /// commitments and quorums, lengths longer than their cadence.
+    pub fn build(&self) -> Result<(Community, Vec<Problem>), Problems> {
+        crate::validate::build(self.clone())
+    }
+
+    pub(crate) fn into_parts(
+        self,
+    ) -> (String, String, Tz, NaiveDate, Vec<Member>, Vec<Group>, Vec<Rhythm>) {
+        (self.id, self.name, self.zone, self.start, self.members, self.groups, self.rhythms)
+    }
+}
+
+/// A validated community: members, groups and rhythms, every reference resolved.
+#[derive(Debug, Clone)]
+pub struct Community {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) zone: Tz,
+    pub(crate) start: NaiveDate,
+    pub(crate) members: Vec<Member>,
+    pub(crate) groups: Vec<Group>,
+    pub(crate) rhythms: Vec<Rhythm>,
+    pub(crate) resolved: Arc<Resolved>,
+}
+
+/// Indices computed once at build time.
+#[derive(Debug, Clone)]
+pub(crate) struct Resolved {
+    pub(crate) member_index: HashMap<String, usize>,
+    pub(crate) rhythm_index: HashMap<String, usize>,
+    /// Per rhythm: its group's index.
+    pub(crate) rhythm_group: Vec<usize>,
+    /// Per rhythm: sorted member indices of its attendees.
+    pub(crate) attendees: Vec<Arc<[usize]>>,
+    /// Per rhythm: the rhythms it is composed from (within, except, after, offset).
+    pub(crate) depends_on: Vec<Vec<usize>>,
+    /// Per rhythm: its zone.
+    pub(crate) zone: Vec<Tz>,
+    /// Per rhythm: its first date.
+    pub(crate) start: Vec<NaiveDate>,
+    /// Per rhythm: its nominal period in seconds (its tempo).
+    pub(crate) period: Vec<u64>,
+    /// Per rhythm: the rhythms it lies within, transitively (never clash with these).
+    pub(crate) within_chain: Vec<HashSet<usize>>,
+}
+
+impl Community {
+    /// Starts a community with an id, a name, the zone its rhythms default to, and the date
+    /// its rhythms start from unless they name their own. Commitment cycles and role rotation
+    /// count from a rhythm's start, so plans for any window agree with each other.
+    pub fn builder(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        zone: Tz,
+        start: NaiveDate,
+    ) -> CommunityBuilder {
+        CommunityBuilder {
+            id: id.into(),
+            name: name.into(),
+            zone,
+            start,
+            members: Vec::new(),
+            groups: Vec::new(),
+            rhythms: Vec::new(),
+        }
+    }
+
+    /// The community's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The community's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The zone rhythms are anchored in unless they say otherwise.
+    pub fn zone(&self) -> Tz {
+        self.zone
+    }
+
+    /// The date rhythms start from unless they name their own.
+    pub fn start(&self) -> NaiveDate {
+        self.start
+    }
+
+    /// The members, in the order given.
+    pub fn members(&self) -> &[Member] {
+        &self.members
+    }
+
+    /// The groups, in the order given.
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// The rhythms, in the order given.
+    pub fn rhythms(&self) -> &[Rhythm] {
+        &self.rhythms
+    }
+
+    /// The member with this id.
+    pub fn member(&self, id: &str) -> Option<&Member> {
+        self.resolved.member_index.get(id).and_then(|i| self.members.get(*i))
+    }
+
+    /// The rhythm with this id.
+    pub fn rhythm(&self, id: &str) -> Option<&Rhythm> {
+        self.resolved.rhythm_index.get(id).and_then(|i| self.rhythms.get(*i))
+    }
+
+    /// The zone a rhythm is anchored in.
+    pub fn rhythm_zone(&self, rhythm: &Rhythm) -> Tz {
+        rhythm.zone.unwrap_or(self.zone)
+    }
+
+    /// The ids of the members who attend a rhythm.
+    pub fn attendees_of(&self, rhythm_id: &str) -> Vec<&str> {
+        let Some(index) = self.resolved.rhythm_index.get(rhythm_id) else { return Vec::new() };
+        self.resolved
+            .attendees
+            .get(*index)
+            .map(|list| {
+                list.iter().filter_map(|m| self.members.get(*m)).map(|m| m.id.as_str()).collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Checks an id: 1–64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or digit.
+pub(crate) fn check_id(id: &str) -> Result<(), String> {
+    let valid = !id.is_empty()
+        && id.len() <= 64
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a valid id; use 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or digit (e.g. \"pod-north\")",
+            id.escape_debug()
+        ))
+    }
+}
+
+/// The message for an unknown id, with close ids.
+pub(crate) fn unknown(kind: &str, id: &str, known: &[&str]) -> String {
+    let close = closest(id, known.iter().copied());
+    match close.as_slice() {
+        [] if known.is_empty() => format!("unknown {kind} `{id}`: there are no {kind}s defined"),
+        [] => format!("unknown {kind} `{id}`; known {kind}s: {}", preview(known)),
+        [one] => format!("unknown {kind} `{id}`; did you mean `{one}`?"),
+        many => format!("unknown {kind} `{id}`; did you mean one of: {}?", many.join(", ")),
+    }
+}
+
+fn preview(known: &[&str]) -> String {
+    let mut text = known.iter().take(8).copied().collect::<Vec<_>>().join(", ");
+    if known.len() > 8 {
+        text.push_str(&format!(" and {} more", known.len() - 8));
+    }
+    text
+}
+
+pub(crate) fn place(item: Item, field: &'static str) -> Place {
+    Place::new(item, field)
+}
+
+pub(crate) fn place_at(item: Item, field: &'static str, index: usize) -> Place {
+    Place::at(item, field, index)
+}

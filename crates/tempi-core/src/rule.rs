@@ -1,0 +1,628 @@
+//! tempi's own model of an RFC 5545 recurrence rule (RRULE).
+//!
+//! The `rrule` crate expands BY-rules correctly and fast, but its `Display` corrupts rules
+//! (`BYMONTHDAY=-1` is lost, `1MO` becomes every Monday) and its validation has gaps (as of
+//! 2026-11, see `shared/notes/dependency-audit.md`). So tempi parses, validates and prints rules
+//! itself, and hands `rrule` only a builder value to expand. [`RecurrenceRule`] is that model:
+//! `FromStr` and `Display` round-trip, and `Display` prints one canonical form.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{NaiveDate, NaiveDateTime, Weekday};
+
+/// How often a rule repeats (RFC 5545 §3.3.10 `FREQ`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Frequency {
+    /// `SECONDLY`.
+    Secondly,
+    /// `MINUTELY`.
+    Minutely,
+    /// `HOURLY`.
+    Hourly,
+    /// `DAILY`.
+    Daily,
+    /// `WEEKLY`.
+    Weekly,
+    /// `MONTHLY`.
+    Monthly,
+    /// `YEARLY`.
+    Yearly,
+}
+
+impl Frequency {
+    /// The RFC 5545 name, e.g. `WEEKLY`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Frequency::Secondly => "SECONDLY",
+            Frequency::Minutely => "MINUTELY",
+            Frequency::Hourly => "HOURLY",
+            Frequency::Daily => "DAILY",
+            Frequency::Weekly => "WEEKLY",
+            Frequency::Monthly => "MONTHLY",
+            Frequency::Yearly => "YEARLY",
+        }
+    }
+
+    /// The nominal length of one period in seconds, used to rank tempos (slower wins).
+    pub fn nominal_seconds(self) -> u64 {
+        match self {
+            Frequency::Secondly => 1,
+            Frequency::Minutely => 60,
+            Frequency::Hourly => 3_600,
+            Frequency::Daily => 86_400,
+            Frequency::Weekly => 7 * 86_400,
+            Frequency::Monthly => 30 * 86_400 + 36_000,
+            Frequency::Yearly => 365 * 86_400 + 20_736,
+        }
+    }
+}
+
+/// One `BYDAY` entry: a weekday, optionally with an ordinal (`-1FR` = the last Friday).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ByDay {
+    /// The ordinal within the month or year (`1` first, `-1` last); `None` = every such weekday.
+    pub nth: Option<i16>,
+    /// The weekday.
+    pub weekday: Weekday,
+}
+
+/// Where a rule ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RuleEnd {
+    /// No `COUNT` or `UNTIL`: the rule is open-ended (every expansion is still bounded by its window).
+    Never,
+    /// `COUNT=n`: the first `n` instances.
+    Count(u32),
+    /// `UNTIL=`: the last instant an instance may start, inclusive.
+    Until(Until),
+}
+
+/// The value of `UNTIL`, in the form it was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Until {
+    /// `UNTIL=20271231`: instances on or before that date in the rule's zone.
+    Date(NaiveDate),
+    /// `UNTIL=20271231T170000`: a wall-clock time in the rule's zone.
+    Local(NaiveDateTime),
+    /// `UNTIL=20271231T170000Z`: an instant in UTC.
+    Utc(NaiveDateTime),
+}
+
+/// A validated RFC 5545 recurrence rule.
+///
+/// Parse one with [`str::parse`]; print it with `Display`, which always writes the same canonical
+/// form (parts in a fixed order, `INTERVAL=1` and defaults omitted) and round-trips.
+///
+/// ```
+/// use tempi_core::RecurrenceRule;
+///
+/// let rule: RecurrenceRule = "freq=monthly;byday=-1fr".parse()?;
+/// assert_eq!(rule.to_string(), "FREQ=MONTHLY;BYDAY=-1FR");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RecurrenceRule {
+    pub(crate) freq: Frequency,
+    pub(crate) interval: u16,
+    pub(crate) end: RuleEnd,
+    pub(crate) week_start: Option<Weekday>,
+    pub(crate) by_month: Vec<u8>,
+    pub(crate) by_week_no: Vec<i8>,
+    pub(crate) by_year_day: Vec<i16>,
+    pub(crate) by_month_day: Vec<i8>,
+    pub(crate) by_day: Vec<ByDay>,
+    pub(crate) by_hour: Vec<u8>,
+    pub(crate) by_minute: Vec<u8>,
+    pub(crate) by_second: Vec<u8>,
+    pub(crate) by_set_pos: Vec<i32>,
+}
+
+/// Why a recurrence rule was rejected: names the part and says what would fix it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct RuleError {
+    /// The rule part at fault (e.g. `BYSETPOS=0`), or empty when the rule as a whole is at fault.
+    pub part: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl RuleError {
+    fn new(part: impl Into<String>, message: impl Into<String>) -> RuleError {
+        RuleError { part: part.into(), message: message.into() }
+    }
+}
+
+impl RecurrenceRule {
+    /// A rule with only `FREQ` set (and `INTERVAL=1`).
+    pub fn new(freq: Frequency) -> RecurrenceRule {
+        RecurrenceRule {
+            freq,
+            interval: 1,
+            end: RuleEnd::Never,
+            week_start: None,
+            by_month: Vec::new(),
+            by_week_no: Vec::new(),
+            by_year_day: Vec::new(),
+            by_month_day: Vec::new(),
+            by_day: Vec::new(),
+            by_hour: Vec::new(),
+            by_minute: Vec::new(),
+            by_second: Vec::new(),
+            by_set_pos: Vec::new(),
+        }
+    }
+
+    /// The frequency.
+    pub fn freq(&self) -> Frequency {
+        self.freq
+    }
+
+    /// The interval (at least 1).
+    pub fn interval(&self) -> u16 {
+        self.interval
+    }
+
+    /// Where the rule ends.
+    pub fn end(&self) -> RuleEnd {
+        self.end
+    }
+
+    /// `BYMONTH` values (1–12).
+    pub fn by_month(&self) -> &[u8] {
+        &self.by_month
+    }
+
+    /// `BYMONTHDAY` values (±1–31).
+    pub fn by_month_day(&self) -> &[i8] {
+        &self.by_month_day
+    }
+
+    /// `BYDAY` values.
+    pub fn by_day(&self) -> &[ByDay] {
+        &self.by_day
+    }
+
+    /// `BYSETPOS` values.
+    pub fn by_set_pos(&self) -> &[i32] {
+        &self.by_set_pos
+    }
+
+    /// The nominal length of the rule's period in seconds (`FREQ` × `INTERVAL`), used to rank
+    /// tempos: a yearly rhythm is slower than a quarterly one, which is slower than a weekly one.
+    pub fn nominal_period_seconds(&self) -> u64 {
+        self.freq.nominal_seconds().saturating_mul(u64::from(self.interval))
+    }
+
+    pub(crate) fn with_interval(mut self, interval: u16) -> RecurrenceRule {
+        self.interval = interval;
+        self
+    }
+
+    pub(crate) fn with_by_day(mut self, by_day: Vec<ByDay>) -> RecurrenceRule {
+        self.by_day = by_day;
+        self
+    }
+
+    pub(crate) fn with_by_month(mut self, by_month: Vec<u8>) -> RecurrenceRule {
+        self.by_month = by_month;
+        self
+    }
+
+    pub(crate) fn with_by_month_day(mut self, by_month_day: Vec<i8>) -> RecurrenceRule {
+        self.by_month_day = by_month_day;
+        self
+    }
+
+    /// Checks the rule against RFC 5545 §3.3.10, and against what the expansion engine can do.
+    ///
+    /// Beyond what `rrule` checks itself this rejects: `COUNT` with `UNTIL`, `INTERVAL=0`,
+    /// `BYMONTHDAY=0`, ordinal `BYDAY` outside `MONTHLY`/`YEARLY`, `BYSETPOS` without another
+    /// BY-rule, and out-of-range ordinals.
+    pub(crate) fn validate(&self) -> Result<(), RuleError> {
+        use Frequency::*;
+        if self.interval == 0 {
+            return Err(RuleError::new(
+                "INTERVAL=0",
+                "INTERVAL must be at least 1 (INTERVAL=0 would never repeat); remove it or use INTERVAL=1",
+            ));
+        }
+        if let Some(bad) = self.by_month.iter().find(|m| !(1..=12).contains(*m)) {
+            return Err(RuleError::new(
+                format!("BYMONTH={bad}"),
+                format!("BYMONTH={bad} is outside 1..=12"),
+            ));
+        }
+        if let Some(bad) = self.by_month_day.iter().find(|d| **d == 0 || !(-31..=31).contains(*d)) {
+            return Err(RuleError::new(
+                format!("BYMONTHDAY={bad}"),
+                format!(
+                    "BYMONTHDAY={bad} is outside 1..=31 and -31..=-1 (use -1 for the last day of the month)"
+                ),
+            ));
+        }
+        if let Some(bad) = self.by_year_day.iter().find(|d| **d == 0 || !(-366..=366).contains(*d))
+        {
+            return Err(RuleError::new(
+                format!("BYYEARDAY={bad}"),
+                format!("BYYEARDAY={bad} is outside 1..=366 and -366..=-1"),
+            ));
+        }
+        if let Some(bad) = self.by_week_no.iter().find(|d| **d == 0 || !(-53..=53).contains(*d)) {
+            return Err(RuleError::new(
+                format!("BYWEEKNO={bad}"),
+                format!("BYWEEKNO={bad} is outside 1..=53 and -53..=-1"),
+            ));
+        }
+        if let Some(bad) = self.by_hour.iter().find(|h| **h > 23) {
+            return Err(RuleError::new(
+                format!("BYHOUR={bad}"),
+                format!("BYHOUR={bad} is outside 0..=23"),
+            ));
+        }
+        if let Some(bad) = self.by_minute.iter().find(|h| **h > 59) {
+            return Err(RuleError::new(
+                format!("BYMINUTE={bad}"),
+                format!("BYMINUTE={bad} is outside 0..=59"),
+            ));
+        }
+        if let Some(bad) = self.by_second.iter().find(|h| **h > 59) {
+            return Err(RuleError::new(
+                format!("BYSECOND={bad}"),
+                format!("BYSECOND={bad} is outside 0..=59 (leap seconds are not supported)"),
+            ));
+        }
+        if let Some(bad) = self.by_set_pos.iter().find(|p| **p == 0 || !(-366..=366).contains(*p)) {
+            return Err(RuleError::new(
+                format!("BYSETPOS={bad}"),
+                format!("BYSETPOS={bad} is outside 1..=366 and -366..=-1"),
+            ));
+        }
+        if !self.by_week_no.is_empty() && self.freq != Yearly {
+            return Err(RuleError::new(
+                "BYWEEKNO",
+                format!(
+                    "BYWEEKNO is only allowed with FREQ=YEARLY, not FREQ={}",
+                    self.freq.as_str()
+                ),
+            ));
+        }
+        if !self.by_year_day.is_empty() && matches!(self.freq, Daily | Weekly | Monthly) {
+            return Err(RuleError::new(
+                "BYYEARDAY",
+                format!("BYYEARDAY is not allowed with FREQ={}", self.freq.as_str()),
+            ));
+        }
+        if !self.by_month_day.is_empty() && self.freq == Weekly {
+            return Err(RuleError::new(
+                "BYMONTHDAY",
+                "BYMONTHDAY is not allowed with FREQ=WEEKLY; use FREQ=MONTHLY",
+            ));
+        }
+        for day in &self.by_day {
+            let Some(nth) = day.nth else { continue };
+            let part = format!("BYDAY={}", format_by_day(*day));
+            match self.freq {
+                Monthly => {
+                    if nth == 0 || !(-5..=5).contains(&nth) {
+                        return Err(RuleError::new(
+                            part.clone(),
+                            format!(
+                                "{part}: in a MONTHLY rule the ordinal must be 1..=5 or -5..=-1"
+                            ),
+                        ));
+                    }
+                    if nth == -5 {
+                        // rrule 0.14 rejects -5 in MONTHLY (a truncating range check; audit §1.2).
+                        return Err(RuleError::new(
+                            part.clone(),
+                            format!(
+                                "{part}: the fifth-from-last weekday is not supported yet; it is the first such weekday in months that have five, so write e.g. BYDAY=1{} with BYSETPOS or list the months",
+                                weekday_code(day.weekday)
+                            ),
+                        ));
+                    }
+                }
+                Yearly => {
+                    if nth == 0 || !(-53..=53).contains(&nth) {
+                        return Err(RuleError::new(
+                            part.clone(),
+                            format!(
+                                "{part}: in a YEARLY rule the ordinal must be 1..=53 or -53..=-1"
+                            ),
+                        ));
+                    }
+                    if !self.by_week_no.is_empty() {
+                        return Err(RuleError::new(
+                            part.clone(),
+                            format!("{part}: an ordinal BYDAY cannot be combined with BYWEEKNO"),
+                        ));
+                    }
+                }
+                _ => {
+                    return Err(RuleError::new(
+                        part.clone(),
+                        format!(
+                            "{part}: an ordinal BYDAY is only allowed with FREQ=MONTHLY or FREQ=YEARLY; use BYDAY={} for every such weekday",
+                            weekday_code(day.weekday)
+                        ),
+                    ));
+                }
+            }
+        }
+        if !self.by_set_pos.is_empty()
+            && self.by_month.is_empty()
+            && self.by_week_no.is_empty()
+            && self.by_year_day.is_empty()
+            && self.by_month_day.is_empty()
+            && self.by_day.is_empty()
+            && self.by_hour.is_empty()
+            && self.by_minute.is_empty()
+            && self.by_second.is_empty()
+        {
+            return Err(RuleError::new(
+                "BYSETPOS",
+                "BYSETPOS needs another BY-rule to select from (e.g. BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1)",
+            ));
+        }
+        if let RuleEnd::Count(0) = self.end {
+            return Err(RuleError::new("COUNT=0", "COUNT must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for RecurrenceRule {
+    type Err = RuleError;
+
+    fn from_str(text: &str) -> Result<RecurrenceRule, RuleError> {
+        let trimmed = text.trim();
+        let body = match trimmed.get(..6) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("RRULE:") => trimmed.get(6..).unwrap_or(""),
+            _ => trimmed,
+        };
+        if body.is_empty() {
+            return Err(RuleError::new("", "the rule is empty; write e.g. FREQ=WEEKLY;BYDAY=TU"));
+        }
+        let mut freq = None;
+        let mut rule = RecurrenceRule::new(Frequency::Daily);
+        let mut count = None;
+        let mut until = None;
+        let mut seen: Vec<String> = Vec::new();
+        for part in body.split(';') {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
+            let Some((name, value)) = part.split_once('=') else {
+                return Err(RuleError::new(
+                    part,
+                    format!("`{part}` is not NAME=VALUE; rule parts are separated by `;`"),
+                ));
+            };
+            let name = name.trim().to_ascii_uppercase();
+            let value = value.trim();
+            if seen.contains(&name) {
+                return Err(RuleError::new(part, format!("{name} is given twice; keep one")));
+            }
+            seen.push(name.clone());
+            if value.is_empty() {
+                return Err(RuleError::new(part, format!("{name} has no value")));
+            }
+            match name.as_str() {
+                "FREQ" => {
+                    freq = Some(match value.to_ascii_uppercase().as_str() {
+                        "SECONDLY" => Frequency::Secondly,
+                        "MINUTELY" => Frequency::Minutely,
+                        "HOURLY" => Frequency::Hourly,
+                        "DAILY" => Frequency::Daily,
+                        "WEEKLY" => Frequency::Weekly,
+                        "MONTHLY" => Frequency::Monthly,
+                        "YEARLY" => Frequency::Yearly,
+                        _ => {
+                            return Err(RuleError::new(
+                                part,
+                                format!(
+                                    "FREQ={value} is not a frequency; use one of YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY, MINUTELY, SECONDLY"
+                                ),
+                            ));
+                        }
+                    })
+                }
+                "INTERVAL" => rule.interval = parse_num(part, value)?,
+                "COUNT" => count = Some(parse_num::<u32>(part, value)?),
+                "UNTIL" => until = Some(parse_until(part, value)?),
+                "WKST" => rule.week_start = Some(parse_weekday(part, value)?),
+                "BYMONTH" => rule.by_month = parse_list(part, value)?,
+                "BYWEEKNO" => rule.by_week_no = parse_list(part, value)?,
+                "BYYEARDAY" => rule.by_year_day = parse_list(part, value)?,
+                "BYMONTHDAY" => rule.by_month_day = parse_list(part, value)?,
+                "BYHOUR" => rule.by_hour = parse_list(part, value)?,
+                "BYMINUTE" => rule.by_minute = parse_list(part, value)?,
+                "BYSECOND" => rule.by_second = parse_list(part, value)?,
+                "BYSETPOS" => rule.by_set_pos = parse_list(part, value)?,
+                "BYDAY" => {
+                    rule.by_day = value
+                        .split(',')
+                        .map(|item| parse_by_day(part, item.trim()))
+                        .collect::<Result<_, _>>()?
+                }
+                _ => {
+                    return Err(RuleError::new(
+                        part,
+                        format!(
+                            "{name} is not an RFC 5545 rule part (FREQ, INTERVAL, COUNT, UNTIL, WKST, BYMONTH, BYWEEKNO, BYYEARDAY, BYMONTHDAY, BYDAY, BYHOUR, BYMINUTE, BYSECOND, BYSETPOS)"
+                        ),
+                    ));
+                }
+            }
+        }
+        let Some(freq) = freq else {
+            return Err(RuleError::new("", "the rule has no FREQ; start it with e.g. FREQ=WEEKLY"));
+        };
+        rule.freq = freq;
+        rule.end = match (count, until) {
+            (Some(_), Some(_)) => {
+                return Err(RuleError::new(
+                    "COUNT",
+                    "COUNT and UNTIL must not both be given (RFC 5545 §3.3.10); keep one",
+                ));
+            }
+            (Some(count), None) => RuleEnd::Count(count),
+            (None, Some(until)) => RuleEnd::Until(until),
+            (None, None) => RuleEnd::Never,
+        };
+        rule.validate()?;
+        Ok(rule)
+    }
+}
+
+fn parse_num<T: FromStr>(part: &str, value: &str) -> Result<T, RuleError> {
+    value.parse().map_err(|_| {
+        RuleError::new(part, format!("`{part}`: `{value}` is not a number in the allowed range"))
+    })
+}
+
+fn parse_list<T: FromStr>(part: &str, value: &str) -> Result<Vec<T>, RuleError> {
+    let mut out = Vec::new();
+    for item in value.split(',') {
+        let item = item.trim().trim_start_matches('+');
+        out.push(parse_num(part, item)?);
+    }
+    if out.len() > 366 {
+        return Err(RuleError::new(part, format!("`{part}` lists more than 366 values")));
+    }
+    Ok(out)
+}
+
+fn parse_weekday(part: &str, code: &str) -> Result<Weekday, RuleError> {
+    Ok(match code.to_ascii_uppercase().as_str() {
+        "MO" => Weekday::Mon,
+        "TU" => Weekday::Tue,
+        "WE" => Weekday::Wed,
+        "TH" => Weekday::Thu,
+        "FR" => Weekday::Fri,
+        "SA" => Weekday::Sat,
+        "SU" => Weekday::Sun,
+        _ => {
+            return Err(RuleError::new(
+                part,
+                format!("`{code}` is not a weekday; use MO, TU, WE, TH, FR, SA or SU"),
+            ));
+        }
+    })
+}
+
+fn parse_by_day(part: &str, item: &str) -> Result<ByDay, RuleError> {
+    let split = item.len().saturating_sub(2);
+    let (number, code) = match (item.get(..split), item.get(split..)) {
+        (Some(number), Some(code)) => (number, code),
+        _ => {
+            return Err(RuleError::new(
+                part,
+                format!("`{item}` is not a BYDAY value such as MO or -1FR"),
+            ));
+        }
+    };
+    let weekday = parse_weekday(part, code)?;
+    let nth = if number.is_empty() {
+        None
+    } else {
+        let n: i16 = number.trim_start_matches('+').parse().map_err(|_| {
+            RuleError::new(part, format!("`{item}` is not a BYDAY value such as MO, 2TU or -1FR"))
+        })?;
+        Some(n)
+    };
+    Ok(ByDay { nth, weekday })
+}
+
+fn parse_until(part: &str, value: &str) -> Result<Until, RuleError> {
+    let bad = || {
+        RuleError::new(
+            part,
+            format!(
+                "UNTIL={value} is not a date (20271231) or date-time (20271231T170000 or 20271231T170000Z)"
+            ),
+        )
+    };
+    if value.len() == 8 {
+        return NaiveDate::parse_from_str(value, "%Y%m%d").map(Until::Date).map_err(|_| bad());
+    }
+    if let Some(utc) = value.strip_suffix(['Z', 'z']) {
+        return NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S")
+            .map(Until::Utc)
+            .map_err(|_| bad());
+    }
+    NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S").map(Until::Local).map_err(|_| bad())
+}
+
+pub(crate) fn weekday_code(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "MO",
+        Weekday::Tue => "TU",
+        Weekday::Wed => "WE",
+        Weekday::Thu => "TH",
+        Weekday::Fri => "FR",
+        Weekday::Sat => "SA",
+        Weekday::Sun => "SU",
+    }
+}
+
+fn format_by_day(day: ByDay) -> String {
+    match day.nth {
+        Some(n) => format!("{n}{}", weekday_code(day.weekday)),
+        None => weekday_code(day.weekday).to_string(),
+    }
+}
+
+fn write_list<T: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    values: &[T],
+) -> fmt::Result {
+    if values.is_empty() {
+        return Ok(());
+    }
+    write!(f, ";{name}=")?;
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            f.write_str(",")?;
+        }
+        write!(f, "{value}")?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for RecurrenceRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FREQ={}", self.freq.as_str())?;
+        if self.interval != 1 {
+            write!(f, ";INTERVAL={}", self.interval)?;
+        }
+        match self.end {
+            RuleEnd::Never => {}
+            RuleEnd::Count(n) => write!(f, ";COUNT={n}")?,
+            RuleEnd::Until(Until::Date(d)) => write!(f, ";UNTIL={}", d.format("%Y%m%d"))?,
+            RuleEnd::Until(Until::Local(t)) => write!(f, ";UNTIL={}", t.format("%Y%m%dT%H%M%S"))?,
+            RuleEnd::Until(Until::Utc(t)) => write!(f, ";UNTIL={}", t.format("%Y%m%dT%H%M%SZ"))?,
+        }
+        write_list(f, "BYMONTH", &self.by_month)?;
+        write_list(f, "BYWEEKNO", &self.by_week_no)?;
+        write_list(f, "BYYEARDAY", &self.by_year_day)?;
+        write_list(f, "BYMONTHDAY", &self.by_month_day)?;
+        let days: Vec<String> = self.by_day.iter().map(|d| format_by_day(*d)).collect();
+        write_list(f, "BYDAY", &days)?;
+        write_list(f, "BYHOUR", &self.by_hour)?;
+        write_list(f, "BYMINUTE", &self.by_minute)?;
+        write_list(f, "BYSECOND", &self.by_second)?;
+        write_list(f, "BYSETPOS", &self.by_set_pos)?;
+        if let Some(wkst) = self.week_start {
+            write!(f, ";WKST={}", weekday_code(wkst))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,608 @@
+//! Validation of a community: ids, references, composition cycles, commitments, quorums.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::cadence::Cadence;
+use crate::model::{
+    Attendance, Community, CommunityBuilder, Holder, Item, MAX_COMMITMENT_MEETINGS, MAX_TEXT_CHARS,
+    Presence, Problem, Problems, Renewal, Resolved, Timing, check_id, place, place_at, unknown,
+};
+use crate::rule::RuleEnd;
+
+struct Report {
+    errors: Vec<Problem>,
+    warnings: Vec<Problem>,
+}
+
+impl Report {
+    fn error(&mut self, place: crate::model::Place, message: impl Into<String>) {
+        self.errors.push(Problem { place, message: message.into() });
+    }
+
+    fn warn(&mut self, place: crate::model::Place, message: impl Into<String>) {
+        self.warnings.push(Problem { place, message: message.into() });
+    }
+}
+
+fn check_text(report: &mut Report, place: crate::model::Place, what: &str, text: &str) {
+    if text.chars().count() > MAX_TEXT_CHARS {
+        report.error(
+            place,
+            format!("the {what} is longer than {MAX_TEXT_CHARS} characters; shorten it"),
+        );
+    }
+}
+
+pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), Problems> {
+    let (id, name, zone, start, members, groups, rhythms) = builder.into_parts();
+    let mut report = Report { errors: Vec::new(), warnings: Vec::new() };
+    let community_start = start;
+
+    if let Err(message) = check_id(&id) {
+        report.error(place(Item::Community, "id"), message);
+    }
+    check_text(&mut report, place(Item::Community, "name"), "name", &name);
+
+    // Members.
+    let mut member_index: HashMap<String, usize> = HashMap::new();
+    let mut lower_ids: HashMap<String, usize> = HashMap::new();
+    for (i, member) in members.iter().enumerate() {
+        let item = Item::Member(i);
+        if let Err(message) = check_id(&member.id) {
+            report.error(place(item, "id"), message);
+        }
+        check_text(&mut report, place(item, "name"), "name", &member.name);
+        if let Some(previous) = lower_ids.insert(member.id.to_ascii_lowercase(), i) {
+            let other = members.get(previous).map(|m| m.id.as_str()).unwrap_or_default();
+            report.error(
+                place(item, "id"),
+                format!(
+                    "member id `{}` is already used by member {} (`{other}`); ids must be unique, ignoring case",
+                    member.id,
+                    previous + 1
+                ),
+            );
+        }
+        member_index.insert(member.id.clone(), i);
+        if let Some(email) = &member.email {
+            let valid = email.len() <= 254
+                && email.split_once('@').is_some_and(|(local, domain)| {
+                    !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+                })
+                && !email
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || "<>\",;:".contains(c));
+            if !valid {
+                report.error(
+                    place(item, "email"),
+                    format!(
+                        "`{}` is not an email address; write it as name@example.org",
+                        email.escape_debug()
+                    ),
+                );
+            }
+        }
+    }
+    let member_ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
+
+    // Groups.
+    let mut group_index: HashMap<String, usize> = HashMap::new();
+    let mut lower_groups: HashMap<String, usize> = HashMap::new();
+    for (i, group) in groups.iter().enumerate() {
+        let item = Item::Group(i);
+        if let Err(message) = check_id(&group.id) {
+            report.error(place(item, "id"), message);
+        }
+        check_text(&mut report, place(item, "name"), "name", &group.name);
+        if lower_groups.insert(group.id.to_ascii_lowercase(), i).is_some() {
+            report.error(
+                place(item, "id"),
+                format!("group id `{}` is used twice (ignoring case); rename one", group.id),
+            );
+        }
+        group_index.insert(group.id.clone(), i);
+        let mut seen = HashSet::new();
+        for (j, member) in group.members.iter().enumerate() {
+            if !member_index.contains_key(member) {
+                report.error(place_at(item, "members", j), unknown("member", member, &member_ids));
+            } else if !seen.insert(member) {
+                report.warn(
+                    place_at(item, "members", j),
+                    format!("member `{member}` is listed twice in group `{}`", group.id),
+                );
+            }
+        }
+    }
+    let group_ids: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
+    let mut parent: Vec<Option<usize>> = vec![None; groups.len()];
+    for (i, group) in groups.iter().enumerate() {
+        if let Some(part_of) = &group.part_of {
+            match group_index.get(part_of) {
+                Some(p) if *p == i => report.error(
+                    place(Item::Group(i), "part_of"),
+                    format!("group `{}` cannot be part of itself", group.id),
+                ),
+                Some(p) => {
+                    if let Some(slot) = parent.get_mut(i) {
+                        *slot = Some(*p);
+                    }
+                }
+                None => report
+                    .error(place(Item::Group(i), "part_of"), unknown("group", part_of, &group_ids)),
+            }
+        }
+    }
+    // part_of must not loop.
+    for start in 0..groups.len() {
+        let mut seen = vec![start];
+        let mut at = parent.get(start).copied().flatten();
+        while let Some(g) = at {
+            if g == start {
+                let names: Vec<&str> =
+                    seen.iter().filter_map(|i| groups.get(*i)).map(|g| g.id.as_str()).collect();
+                report.error(
+                    place(Item::Group(start), "part_of"),
+                    format!(
+                        "groups are part of each other in a loop: {} -> {}; a group's `part_of` must name a larger group",
+                        names.join(" -> "),
+                        names.first().copied().unwrap_or_default()
+                    ),
+                );
+                break;
+            }
+            if seen.contains(&g) {
+                break;
+            }
+            seen.push(g);
+            at = parent.get(g).copied().flatten();
+        }
+    }
+    // Rosters: direct members plus every subgroup's, transitively.
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+    for (i, p) in parent.iter().enumerate() {
+        if let Some(p) = p
+            && let Some(list) = children.get_mut(*p)
+        {
+            list.push(i);
+        }
+    }
+    let direct: Vec<Vec<usize>> = groups
+        .iter()
+        .map(|g| {
+            let mut list: Vec<usize> =
+                g.members.iter().filter_map(|m| member_index.get(m).copied()).collect();
+            list.sort_unstable();
+            list.dedup();
+            list
+        })
+        .collect();
+    let roster: Vec<Vec<usize>> = (0..groups.len())
+        .map(|g| {
+            let mut out = Vec::new();
+            let mut stack = vec![g];
+            let mut visited = HashSet::new();
+            while let Some(at) = stack.pop() {
+                if !visited.insert(at) {
+                    continue;
+                }
+                out.extend(direct.get(at).into_iter().flatten().copied());
+                stack.extend(children.get(at).into_iter().flatten().copied());
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+        .collect();
+    for (i, group) in groups.iter().enumerate() {
+        let size = roster.get(i).map_or(0, Vec::len);
+        let (min, max) = group.scale.expected_sizes();
+        let size_u32 = u32::try_from(size).unwrap_or(u32::MAX);
+        if size == 0 {
+            report.warn(
+                place(Item::Group(i), "members"),
+                format!("group `{}` has no members; list them in `members`, or make groups `part_of` it", group.id),
+            );
+        } else if size_u32 < min || size_u32 > max {
+            let expected = if max == u32::MAX {
+                format!("{min} or more")
+            } else if min == max {
+                format!("{min}")
+            } else {
+                format!("{min} to {max}")
+            };
+            report.warn(
+                place(Item::Group(i), "scale"),
+                format!(
+                    "group `{}` has {size} members but a {} usually has {expected}; split it, or give its scale as a size range (e.g. scale = \"{size}..{size}\")",
+                    group.id, group.scale
+                ),
+            );
+        }
+    }
+
+    // Rhythms.
+    let mut rhythm_index: HashMap<String, usize> = HashMap::new();
+    let mut lower_rhythms: HashMap<String, usize> = HashMap::new();
+    for (i, rhythm) in rhythms.iter().enumerate() {
+        if let Err(message) = check_id(&rhythm.id) {
+            report.error(place(Item::Rhythm(i), "id"), message);
+        }
+        if lower_rhythms.insert(rhythm.id.to_ascii_lowercase(), i).is_some() {
+            report.error(
+                place(Item::Rhythm(i), "id"),
+                format!("rhythm id `{}` is used twice (ignoring case); rename one", rhythm.id),
+            );
+        }
+        rhythm_index.insert(rhythm.id.clone(), i);
+    }
+    let rhythm_ids: Vec<&str> = rhythms.iter().map(|r| r.id.as_str()).collect();
+    let mut rhythm_group = vec![0usize; rhythms.len()];
+    let mut attendees: Vec<Arc<[usize]>> = Vec::with_capacity(rhythms.len());
+    let mut depends_on: Vec<Vec<usize>> = vec![Vec::new(); rhythms.len()];
+    let mut zone_of = Vec::with_capacity(rhythms.len());
+    let mut start_of = Vec::with_capacity(rhythms.len());
+    for (i, rhythm) in rhythms.iter().enumerate() {
+        let item = Item::Rhythm(i);
+        check_text(&mut report, place(item, "name"), "name", &rhythm.name);
+        if let Some(text) = &rhythm.intention {
+            check_text(&mut report, place(item, "intention"), "intention", text);
+        }
+        zone_of.push(rhythm.zone.unwrap_or(zone));
+        let rhythm_start = rhythm.start.unwrap_or(community_start);
+        start_of.push(rhythm_start);
+        if let Some(end) = rhythm.end
+            && end < rhythm_start
+        {
+            report.error(
+                place(item, "end"),
+                format!("rhythm `{}` ends on {end}, before it starts on {rhythm_start}", rhythm.id),
+            );
+        }
+        let list: Vec<usize> = match group_index.get(&rhythm.group) {
+            Some(g) => {
+                if let Some(slot) = rhythm_group.get_mut(i) {
+                    *slot = *g;
+                }
+                match rhythm.attendance {
+                    Attendance::WithSubgroups => roster.get(*g).cloned().unwrap_or_default(),
+                    Attendance::Direct => direct.get(*g).cloned().unwrap_or_default(),
+                }
+            }
+            None => {
+                report.error(place(item, "group"), unknown("group", &rhythm.group, &group_ids));
+                Vec::new()
+            }
+        };
+        let mut refer = |field: &'static str, target: &str, report: &mut Report| match rhythm_index
+            .get(target)
+        {
+            Some(t) if *t == i => report.error(
+                place(item, field),
+                format!("rhythm `{}` cannot be composed with itself in `{field}`", rhythm.id),
+            ),
+            Some(t) => {
+                if let Some(deps) = depends_on.get_mut(i) {
+                    deps.push(*t);
+                }
+            }
+            None => report.error(place(item, field), unknown("rhythm", target, &rhythm_ids)),
+        };
+        if let Some(within) = &rhythm.within {
+            refer("within", within, &mut report);
+        }
+        for except in &rhythm.except {
+            refer("except", &except.rhythm, &mut report);
+        }
+        if let Some(after) = &rhythm.after {
+            refer("after", &after.rhythm, &mut report);
+            if after.nth == 0 || after.nth > 1000 {
+                report.error(
+                    place(item, "after"),
+                    format!(
+                        "`nth = {}` must be between 1 and 1000 (1 = the first occurrence after)",
+                        after.nth
+                    ),
+                );
+            }
+        }
+        match &rhythm.timing {
+            Timing::Offset(offset) => {
+                refer("offset", &offset.rhythm, &mut report);
+                if offset.days.abs() > 366 {
+                    report.error(
+                        place(item, "offset"),
+                        format!(
+                            "an offset of {} days is more than a year; use at most 366",
+                            offset.days
+                        ),
+                    );
+                }
+            }
+            Timing::Cadence(cadence) => {
+                let period = cadence.nominal_period_seconds();
+                let length = u64::from(rhythm.length.minutes()) * 60;
+                // Only a lower bound on the gap between occurrences is known for rules with several
+                // BY-values, so compare with the smallest gap the frequency allows.
+                let min_gap = match cadence {
+                    Cadence::Rule(rule) if rule_has_many_per_period(rule) => {
+                        rule.freq().nominal_seconds().min(86_400)
+                    }
+                    _ => period,
+                };
+                if length > min_gap {
+                    report.error(
+                        place(item, "length"),
+                        format!(
+                            "rhythm `{}` lasts {} but its cadence `{cadence}` can repeat sooner than that, so occurrences would overlap; shorten it or slow the cadence",
+                            rhythm.id, rhythm.length
+                        ),
+                    );
+                }
+                if let Cadence::Rule(rule) = cadence
+                    && let RuleEnd::Count(n) = rule.end()
+                    && n > 100_000
+                {
+                    report.error(
+                        place(item, "cadence"),
+                        format!("COUNT={n} is more than 100000 occurrences; use UNTIL or a smaller COUNT"),
+                    );
+                }
+            }
+        }
+        if let Some(commitment) = &rhythm.commitment {
+            if commitment.meetings == 0 || commitment.meetings > MAX_COMMITMENT_MEETINGS {
+                report.error(
+                    place(item, "commitment"),
+                    format!(
+                        "a commitment needs 1 to {MAX_COMMITMENT_MEETINGS} meetings before its retrospective, not {}",
+                        commitment.meetings
+                    ),
+                );
+            }
+            if let Renewal::Until(until) = commitment.renewal
+                && until < rhythm_start
+            {
+                report.error(
+                    place(item, "commitment"),
+                    format!(
+                        "the commitment renews until {until}, before the rhythm starts on {rhythm_start}; move `until` later"
+                    ),
+                );
+            }
+            if matches!(rhythm.timing, Timing::Offset(_)) || rhythm.after.is_some() {
+                report.warn(
+                    place(item, "commitment"),
+                    "a commitment on a rhythm timed from another counts that rhythm's occurrences as its meetings",
+                );
+            }
+        }
+        let mut role_names = HashSet::new();
+        let mut rotating = 0usize;
+        for (j, role) in rhythm.roles.iter().enumerate() {
+            if role.name.trim().is_empty() || role.name.chars().count() > 64 {
+                report
+                    .error(place_at(item, "roles", j), "a role needs a name of 1 to 64 characters");
+            }
+            if !role_names.insert(role.name.to_ascii_lowercase()) {
+                report.error(
+                    place_at(item, "roles", j),
+                    format!("role `{}` is listed twice; list each duty once", role.name),
+                );
+            }
+            match &role.holder {
+                Holder::Rotating => rotating += 1,
+                Holder::Fixed(member) => match member_index.get(member) {
+                    None => report
+                        .error(place_at(item, "roles", j), unknown("member", member, &member_ids)),
+                    Some(m) if !list.contains(m) => report.warn(
+                        place_at(item, "roles", j),
+                        format!(
+                            "`{member}` holds the {} role but does not attend `{}`",
+                            role.name, rhythm.id
+                        ),
+                    ),
+                    Some(_) => {}
+                },
+            }
+        }
+        if rotating > 0 && list.is_empty() && group_index.contains_key(&rhythm.group) {
+            report.error(
+                place(item, "roles"),
+                format!(
+                    "rhythm `{}` rotates its roles but its group `{}` has no members; add members or give each role a fixed holder",
+                    rhythm.id, rhythm.group
+                ),
+            );
+        } else if rotating > list.len() && !list.is_empty() {
+            report.warn(
+                place(item, "roles"),
+                format!(
+                    "rhythm `{}` has {rotating} rotating roles but only {} attendees, so someone will hold two roles at once",
+                    rhythm.id,
+                    list.len()
+                ),
+            );
+        }
+        match rhythm.presence {
+            Some(Presence::Count(n)) if n == 0 || usize::try_from(n).unwrap_or(usize::MAX) > list.len() => {
+                report.error(
+                    place(item, "presence"),
+                    format!(
+                        "a quorum of {n} is impossible: `{}` has {} attendees; use 1 to {} or a percentage",
+                        rhythm.id,
+                        list.len(),
+                        list.len().max(1)
+                    ),
+                )
+            }
+            Some(Presence::Percent(p)) if p == 0 || p > 100 => report.error(
+                place(item, "presence"),
+                format!("a quorum of {p}% is impossible; use 1% to 100%"),
+            ),
+            _ => {}
+        }
+        attendees.push(Arc::from(list));
+    }
+
+    // Composition must be acyclic.
+    let order = match topological_order(&depends_on) {
+        Ok(order) => order,
+        Err(cycle) => {
+            let names: Vec<&str> =
+                cycle.iter().filter_map(|i| rhythms.get(*i)).map(|r| r.id.as_str()).collect();
+            let first = cycle.first().copied().unwrap_or(0);
+            report.error(
+                place(Item::Rhythm(first), ""),
+                format!(
+                    "rhythms are composed in a cycle: {} -> {}; break it by removing one of these references (within, except, after, offset)",
+                    names.join(" -> "),
+                    names.first().copied().unwrap_or_default()
+                ),
+            );
+            Vec::new()
+        }
+    };
+
+    if !report.errors.is_empty() {
+        return Err(Problems { errors: report.errors, warnings: report.warnings });
+    }
+
+    // Tempo: offset rhythms take the tempo of the rhythm they hang from.
+    let mut period = vec![0u64; rhythms.len()];
+    for &i in &order {
+        let value = match rhythms.get(i).map(|r| &r.timing) {
+            Some(Timing::Cadence(cadence)) => cadence.nominal_period_seconds(),
+            Some(Timing::Offset(offset)) => {
+                rhythm_index.get(&offset.rhythm).and_then(|t| period.get(*t).copied()).unwrap_or(0)
+            }
+            None => 0,
+        };
+        if let Some(slot) = period.get_mut(i) {
+            *slot = value;
+        }
+    }
+    let mut within_chain: Vec<HashSet<usize>> = vec![HashSet::new(); rhythms.len()];
+    for &i in &order {
+        let mut chain = HashSet::new();
+        if let Some(parent) =
+            rhythms.get(i).and_then(|r| r.within.as_ref()).and_then(|w| rhythm_index.get(w))
+        {
+            chain.insert(*parent);
+            chain.extend(within_chain.get(*parent).into_iter().flatten().copied());
+        }
+        if let Some(slot) = within_chain.get_mut(i) {
+            *slot = chain;
+        }
+    }
+
+    let resolved = Resolved {
+        member_index,
+        rhythm_index,
+        rhythm_group,
+        attendees,
+        depends_on,
+        zone: zone_of,
+        start: start_of,
+        period,
+        within_chain,
+    };
+    let community =
+        Community { id, name, zone, start, members, groups, rhythms, resolved: Arc::new(resolved) };
+    Ok((community, report.warnings))
+}
+
+fn rule_has_many_per_period(rule: &crate::rule::RecurrenceRule) -> bool {
+    rule.by_day().len() > 1
+        || rule.by_month_day().len() > 1
+        || rule.by_day().iter().any(|d| d.nth.is_none())
+            && matches!(
+                rule.freq(),
+                crate::rule::Frequency::Monthly | crate::rule::Frequency::Yearly
+            )
+        || !rule.by_month().is_empty()
+            && rule.freq() == crate::rule::Frequency::Yearly
+            && rule.by_month().len() > 1
+        || !rule.by_hour.is_empty()
+        || !rule.by_minute.is_empty()
+        || !rule.by_year_day.is_empty()
+        || !rule.by_week_no.is_empty()
+}
+
+/// Orders nodes so each comes after its dependencies, or returns one cycle.
+fn topological_order(depends_on: &[Vec<usize>]) -> Result<Vec<usize>, Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Active,
+        Done,
+    }
+    let n = depends_on.len();
+    let mut mark = vec![Mark::New; n];
+    let mut order = Vec::with_capacity(n);
+    for root in 0..n {
+        if mark.get(root) != Some(&Mark::New) {
+            continue;
+        }
+        // Iterative DFS: (node, next dependency to visit).
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        if let Some(m) = mark.get_mut(root) {
+            *m = Mark::Active;
+        }
+        while let Some((node, next)) = stack.last().copied() {
+            let deps = depends_on.get(node).map(Vec::as_slice).unwrap_or_default();
+            match deps.get(next) {
+                Some(&dep) => {
+                    if let Some(top) = stack.last_mut() {
+                        top.1 += 1;
+                    }
+                    match mark.get(dep).copied() {
+                        Some(Mark::New) => {
+                            if let Some(m) = mark.get_mut(dep) {
+                                *m = Mark::Active;
+                            }
+                            stack.push((dep, 0));
+                        }
+                        Some(Mark::Active) => {
+                            let from = stack.iter().position(|(n, _)| *n == dep).unwrap_or(0);
+                            let cycle: Vec<usize> = stack
+                                .get(from..)
+                                .unwrap_or_default()
+                                .iter()
+                                .map(|(n, _)| *n)
+                                .collect();
+                            return Err(cycle);
+                        }
+                        _ => {}
+                    }
+                }
+                None => {
+                    if let Some(m) = mark.get_mut(node) {
+                        *m = Mark::Done;
+                    }
+                    order.push(node);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    Ok(order)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::topological_order;
+
+    #[test]
+    fn orders_dependencies_first() {
+        let order = topological_order(&[vec![1], vec![], vec![0, 1]]).unwrap();
+        let pos = |n| order.iter().position(|x| *x == n).unwrap();
+        assert!(pos(1) < pos(0) && pos(0) < pos(2));
+    }
+
+    #[test]
+    fn finds_a_cycle() {
+        let cycle = topological_order(&[vec![1], vec![2], vec![0]]).unwrap_err();
+        assert_eq!(cycle.len(), 3);
+    }
+}
