@@ -74,7 +74,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let text = e.render().ansi().to_string();
+            let text = e.render().to_string();
             let _ = if e.use_stderr() {
                 err.write_all(text.as_bytes())
             } else {
@@ -91,6 +91,10 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         Ok(()) => 0,
         Err(Failure::Reported) => 1,
         Err(Failure::Quiet) => 0,
+        Err(Failure::Located(message)) => {
+            let _ = writeln!(err, "{message}");
+            1
+        }
         Err(Failure::Message(message)) => {
             let _ = writeln!(err, "error: {message}");
             1
@@ -103,6 +107,8 @@ enum Failure {
     Reported,
     /// Write this and fail.
     Message(String),
+    /// Write this message, which already says where and `error:`, and fail.
+    Located(String),
     /// Stop without a message or an error code (the output pipe closed).
     Quiet,
 }
@@ -126,8 +132,8 @@ fn read_source(path: Option<&Path>) -> Result<(String, String), Failure> {
                 Failure::Message(format!("{shown}: cannot read the community file: {e}"))
             })?;
             if metadata.len() > file::MAX_FILE_BYTES as u64 {
-                return Err(Failure::Message(format!(
-                    "{shown}:1:1: the file is {} bytes, more than the {}-byte limit for community files; split it",
+                return Err(Failure::Located(format!(
+                    "{shown}:1:1: error: the file is {} bytes, more than the {}-byte limit for community files; split it",
                     metadata.len(),
                     file::MAX_FILE_BYTES
                 )));
@@ -141,9 +147,11 @@ fn read_source(path: Option<&Path>) -> Result<(String, String), Failure> {
                     let offset = e.utf8_error().valid_up_to();
                     let valid = e.as_bytes().get(..offset).unwrap_or_default();
                     let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-                    let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-                    Err(Failure::Message(format!(
-                        "{shown}:{line}:{col}: the file is not valid UTF-8 (byte {offset}); save it as UTF-8"
+                    let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+                    let col = std::str::from_utf8(valid.get(line_start..).unwrap_or_default())
+                        .map_or(1, |s| s.chars().count() + 1);
+                    Err(Failure::Located(format!(
+                        "{shown}:{line}:{col}: error: the file is not valid UTF-8 (byte {offset}); save it as UTF-8"
                     )))
                 }
             }

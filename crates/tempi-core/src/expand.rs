@@ -360,6 +360,11 @@ impl Engine<'_> {
                 }
             })
             .collect();
+        // Distinct wall-clock times can meet at one instant (a sub-daily rule's 02:00 and 03:00 on
+        // a spring-forward night both resolve to 03:00) or swap order (02:30 moves to 03:30, after
+        // 03:00): keep the instants sorted and unique.
+        occs.sort_by_key(|o| o.start);
+        occs.dedup_by_key(|o| o.start);
 
         // 2. Selection.
         if let Some(within) =
@@ -863,3 +868,6 @@ impl Rotation {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests;

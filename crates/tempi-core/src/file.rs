@@ -418,9 +418,13 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
         let rhythm_span = rhythm.span();
         reader.note(item, "", None, rhythm_span.clone());
         let r = rhythm.into_inner();
-        if let Some(out) = read_rhythm(&mut reader, item, r, rhythm_span) {
-            builder.rhythm(out);
-        }
+        let (id, group) = (r.id.get_ref().clone(), r.group.get_ref().clone());
+        match read_rhythm(&mut reader, item, r, rhythm_span) {
+            Some(out) => builder.rhythm(out),
+            // Keep the rhythm's place and id, so later errors point at the right rhythm and
+            // references to it are not reported as unknown. The file fails anyway.
+            None => builder.rhythm(placeholder(id, group)),
+        };
     }
 
     let syntax_errors = std::mem::take(&mut reader.errors);
@@ -471,6 +475,19 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
 
 fn sort(list: &mut [Diagnostic]) {
     list.sort_by(|a, b| (a.line, a.col, &a.message).cmp(&(b.line, b.col, &b.message)));
+}
+
+fn placeholder(id: String, group: String) -> Rhythm {
+    Rhythm::new(
+        id,
+        String::new(),
+        group,
+        Category::Relational,
+        Cadence::Rule(crate::rule::RecurrenceRule::new(crate::rule::Frequency::Daily)),
+        NaiveTime::MIN,
+        Length::MIN_LENGTH,
+    )
+    .roles(Vec::new())
 }
 
 fn read_rhythm(
@@ -551,7 +568,19 @@ fn read_rhythm(
     if let Some(commitment) = &r.commitment {
         reader.note(item, "commitment", None, commitment.span());
         let c = commitment.get_ref();
-        let meetings = u32::try_from(*c.meetings.get_ref()).unwrap_or(0);
+        let meetings = match u32::try_from(*c.meetings.get_ref()) {
+            Ok(n) => n,
+            Err(_) => {
+                reader.error(
+                    c.meetings.span(),
+                    format!(
+                        "`meetings = {}`: a commitment needs 1 or more meetings before its retrospective",
+                        c.meetings.get_ref()
+                    ),
+                );
+                1
+            }
+        };
         let retrospective =
             c.retrospective.as_ref().and_then(|l| reader.parse(l, |t| t.parse::<Length>()));
         let renewal = match (&c.renewals, &c.until) {
@@ -661,7 +690,20 @@ fn read_rhythm(
     if let Some(after) = &r.after {
         reader.note(item, "after", None, after.span());
         let a = after.get_ref();
-        let nth = a.nth.as_ref().map_or(1, |n| u32::try_from(*n.get_ref()).unwrap_or(0));
+        let nth = match a.nth.as_ref().map(|n| (n, u32::try_from(*n.get_ref()))) {
+            None => 1,
+            Some((_, Ok(n))) => n,
+            Some((n, Err(_))) => {
+                reader.error(
+                    n.span(),
+                    format!(
+                        "`nth = {}` must be between 1 and 1000 (1 = the first occurrence after)",
+                        n.get_ref()
+                    ),
+                );
+                1
+            }
+        };
         out.after = Some(NthAfter { rhythm: a.rhythm.get_ref().clone(), nth });
     }
     if let Some(policy) = &r.on_clash {

@@ -64,6 +64,9 @@ pub struct Length(u32);
 pub const MAX_LENGTH_MINUTES: u32 = 60 * 24 * 60;
 
 impl Length {
+    /// One minute, the shortest length.
+    pub const MIN_LENGTH: Length = Length(1);
+
     /// A length of `minutes` minutes.
     ///
     /// # Errors
@@ -242,8 +245,9 @@ impl Window {
         if end <= start {
             return Err(crate::Error::EmptyWindow { start, end });
         }
-        let first = Utc.with_ymd_and_hms(FIRST_PLANNABLE_YEAR, 1, 1, 0, 0, 0).single();
-        let last = Utc.with_ymd_and_hms(LAST_PLANNABLE_YEAR + 1, 1, 1, 0, 0, 0).single();
+        // A day of slack either side lets every zone plan 1900 and 2099 as local calendar years.
+        let first = Utc.with_ymd_and_hms(FIRST_PLANNABLE_YEAR - 1, 12, 31, 0, 0, 0).single();
+        let last = Utc.with_ymd_and_hms(LAST_PLANNABLE_YEAR + 1, 1, 2, 0, 0, 0).single();
         match (first, last) {
             (Some(first), Some(last)) if start >= first && end <= last => Ok(Window { start, end }),
             _ => Err(crate::Error::WindowOutOfRange { start, end }),

@@ -139,6 +139,10 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
         let mut at = parent.get(start).copied().flatten();
         while let Some(g) = at {
             if g == start {
+                // Report each loop once, from its first group in file order.
+                if seen.iter().any(|i| *i < start) {
+                    break;
+                }
                 let names: Vec<&str> =
                     seen.iter().filter_map(|i| groups.get(*i)).map(|g| g.id.as_str()).collect();
                 report.error(
@@ -274,28 +278,35 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
                 Vec::new()
             }
         };
-        let mut refer = |field: &'static str, target: &str, report: &mut Report| match rhythm_index
-            .get(target)
-        {
-            Some(t) if *t == i => report.error(
-                place(item, field),
-                format!("rhythm `{}` cannot be composed with itself in `{field}`", rhythm.id),
-            ),
-            Some(t) => {
-                if let Some(deps) = depends_on.get_mut(i) {
-                    deps.push(*t);
+        let mut refer_at = |field: &'static str,
+                            index: Option<usize>,
+                            target: &str,
+                            report: &mut Report| {
+            let at = match index {
+                Some(j) => place_at(item, field, j),
+                None => place(item, field),
+            };
+            match rhythm_index.get(target) {
+                Some(t) if *t == i => report.error(
+                    at,
+                    format!("rhythm `{}` cannot be composed with itself in `{field}`", rhythm.id),
+                ),
+                Some(t) => {
+                    if let Some(deps) = depends_on.get_mut(i) {
+                        deps.push(*t);
+                    }
                 }
+                None => report.error(at, unknown("rhythm", target, &rhythm_ids)),
             }
-            None => report.error(place(item, field), unknown("rhythm", target, &rhythm_ids)),
         };
         if let Some(within) = &rhythm.within {
-            refer("within", within, &mut report);
+            refer_at("within", None, within, &mut report);
         }
-        for except in &rhythm.except {
-            refer("except", &except.rhythm, &mut report);
+        for (j, except) in rhythm.except.iter().enumerate() {
+            refer_at("except", Some(j), &except.rhythm, &mut report);
         }
         if let Some(after) = &rhythm.after {
-            refer("after", &after.rhythm, &mut report);
+            refer_at("after", None, &after.rhythm, &mut report);
             if after.nth == 0 || after.nth > 1000 {
                 report.error(
                     place(item, "after"),
@@ -308,7 +319,7 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
         }
         match &rhythm.timing {
             Timing::Offset(offset) => {
-                refer("offset", &offset.rhythm, &mut report);
+                refer_at("offset", None, &offset.rhythm, &mut report);
                 if offset.days.abs() > 366 {
                     report.error(
                         place(item, "offset"),
@@ -325,10 +336,8 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
                 // Only a lower bound on the gap between occurrences is known for rules with several
                 // BY-values, so compare with the smallest gap the frequency allows.
                 let min_gap = match cadence {
-                    Cadence::Rule(rule) if rule_has_many_per_period(rule) => {
-                        rule.freq().nominal_seconds().min(86_400)
-                    }
-                    _ => period,
+                    Cadence::Rule(rule) => min_gap_seconds(rule, period),
+                    Cadence::Moon(_) => period,
                 };
                 if length > min_gap {
                     report.error(
@@ -512,21 +521,25 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
     Ok((community, report.warnings))
 }
 
-fn rule_has_many_per_period(rule: &crate::rule::RecurrenceRule) -> bool {
-    rule.by_day().len() > 1
+/// The shortest gap a rule's occurrences can have, in seconds (a lower bound).
+fn min_gap_seconds(rule: &crate::rule::RecurrenceRule, period: u64) -> u64 {
+    use crate::rule::Frequency::{Monthly, Yearly};
+    let many_times = rule.by_hour.len() > 1 || rule.by_minute.len() > 1 || rule.by_second.len() > 1;
+    let many_days = rule.by_day().len() > 1
         || rule.by_month_day().len() > 1
-        || rule.by_day().iter().any(|d| d.nth.is_none())
-            && matches!(
-                rule.freq(),
-                crate::rule::Frequency::Monthly | crate::rule::Frequency::Yearly
-            )
-        || !rule.by_month().is_empty()
-            && rule.freq() == crate::rule::Frequency::Yearly
-            && rule.by_month().len() > 1
-        || !rule.by_hour.is_empty()
-        || !rule.by_minute.is_empty()
+        || rule.by_day().iter().any(|d| d.nth.is_none()) && matches!(rule.freq(), Monthly | Yearly)
         || !rule.by_year_day.is_empty()
-        || !rule.by_week_no.is_empty()
+        || !rule.by_week_no.is_empty();
+    if many_times {
+        60
+    } else if many_days {
+        period.min(86_400)
+    } else if rule.by_month().len() > 1 {
+        // Different months: at least 28 days apart.
+        period.min(28 * 86_400)
+    } else {
+        period
+    }
 }
 
 /// Orders nodes so each comes after its dependencies, or returns one cycle.

@@ -1,0 +1,132 @@
+//! Engine tests for the rrule findings the UTC-carrier design exists to avoid
+//! (shared/notes/dependency-audit.md §1.4), each written as the probe would be.
+
+use chrono::{NaiveDate, NaiveTime, TimeZone};
+use chrono_tz::Tz;
+
+use crate::{Cadence, Category, Community, Group, Member, Rhythm, Scale, Window};
+
+fn one_rhythm(zone: Tz, cadence: &str, at: (u32, u32), start: (i32, u32, u32)) -> Community {
+    let start = NaiveDate::from_ymd_opt(start.0, start.1, start.2).unwrap();
+    let mut b = Community::builder("c", "C", zone, start);
+    b.member(Member::new("ana", "Ana", zone)).member(Member::new("bo", "Bo", zone));
+    b.group(Group::new("g", "G", Scale::Dyad).members(["ana", "bo"]));
+    b.rhythm(Rhythm::new(
+        "r",
+        "R",
+        "g",
+        Category::Working,
+        cadence.parse::<Cadence>().unwrap(),
+        NaiveTime::from_hms_opt(at.0, at.1, 0).unwrap(),
+        "15m".parse().unwrap(),
+    ));
+    b.build().unwrap().0
+}
+
+fn starts(c: &Community, zone: Tz, from: (i32, u32, u32), to: (i32, u32, u32)) -> Vec<String> {
+    let from = NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap();
+    let to = NaiveDate::from_ymd_opt(to.0, to.1, to.2).unwrap();
+    let plan = c.plan(Window::days(zone, from, to).unwrap()).unwrap();
+    plan.occurrences().iter().map(|o| o.start.to_rfc3339()).collect()
+}
+
+/// rrule issue #115: HOURLY across spring-forward gave 03:00 twice. In wall-clock time the 02:00
+/// instance falls in the gap and moves to 03:00 (RFC 5545 §3.3.5), which is the 03:00 instance:
+/// one occurrence, not two.
+#[test]
+fn hourly_across_spring_forward_is_sorted_and_unique() {
+    let ny = chrono_tz::America::New_York;
+    let c = one_rhythm(ny, "FREQ=HOURLY", (0, 0), (2027, 3, 14));
+    let got = starts(&c, ny, (2027, 3, 14), (2027, 3, 14));
+    assert_eq!(
+        got.get(..4).unwrap(),
+        [
+            "2027-03-14T00:00:00-05:00",
+            "2027-03-14T01:00:00-05:00",
+            "2027-03-14T03:00:00-04:00",
+            "2027-03-14T04:00:00-04:00",
+        ]
+    );
+    // 24 wall-clock hours less the one that does not exist.
+    assert_eq!(got.len(), 23);
+}
+
+/// MINUTELY;INTERVAL=30 across the gap came out of order in rrule. 02:00 and 02:30 move to 03:00
+/// and 03:30, the same instants as the 03:00 and 03:30 instances.
+#[test]
+fn half_hourly_across_spring_forward_stays_in_order() {
+    let ny = chrono_tz::America::New_York;
+    let c = one_rhythm(ny, "FREQ=MINUTELY;INTERVAL=30", (1, 0), (2027, 3, 14));
+    let got = starts(&c, ny, (2027, 3, 14), (2027, 3, 14));
+    assert_eq!(
+        got.get(..4).unwrap(),
+        [
+            "2027-03-14T01:00:00-05:00",
+            "2027-03-14T01:30:00-05:00",
+            "2027-03-14T03:00:00-04:00",
+            "2027-03-14T03:30:00-04:00",
+        ]
+    );
+}
+
+/// The audit's new finding: in a zone that changes clocks at midnight (America/Santiago,
+/// 2024-09-08 00:00 -> 01:00) rrule silently dropped the daily 00:30 occurrence of that day.
+/// tempi keeps it, moved forward by the gap to 01:30 -03:00.
+#[test]
+fn daily_at_a_midnight_gap_is_not_dropped() {
+    let santiago = chrono_tz::America::Santiago;
+    let c = one_rhythm(santiago, "daily", (0, 30), (2024, 9, 6));
+    let got = starts(&c, santiago, (2024, 9, 6), (2024, 9, 9));
+    assert_eq!(
+        got,
+        [
+            "2024-09-06T00:30:00-04:00",
+            "2024-09-07T00:30:00-04:00",
+            "2024-09-08T01:30:00-03:00",
+            "2024-09-09T00:30:00-03:00",
+        ]
+    );
+}
+
+/// Floating times depended on the process's TZ in rrule. The engine never reads it: the same
+/// plan under any TZ value is computed from the rhythm's zone alone (the carrier is UTC).
+#[test]
+fn results_do_not_depend_on_the_process_zone() {
+    let berlin = chrono_tz::Europe::Berlin;
+    let c = one_rhythm(berlin, "weekly on sun", (2, 30), (2027, 3, 21));
+    let got = starts(&c, berlin, (2027, 3, 21), (2027, 4, 4));
+    // 2027-03-28 02:30 does not exist in Berlin: it moves to 03:30 CEST.
+    assert_eq!(
+        got,
+        ["2027-03-21T02:30:00+01:00", "2027-03-28T03:30:00+02:00", "2027-04-04T02:30:00+02:00"]
+    );
+}
+
+/// rrule's `limited` flag and loop guard cannot be trusted (audit §1.5); a rule that never matches
+/// must still end, with nothing, because the engine clips UNTIL to the window's horizon.
+#[test]
+fn a_rule_that_never_matches_ends_empty() {
+    let utc = chrono_tz::UTC;
+    let c = one_rhythm(utc, "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", (9, 0), (2027, 1, 1));
+    let started = std::time::Instant::now();
+    assert!(starts(&c, utc, (2027, 1, 1), (2099, 12, 31)).is_empty());
+    // Not a benchmark: a guard against an unbounded scan (rrule's own scan takes >100 ms).
+    assert!(started.elapsed().as_secs() < 5);
+}
+
+/// A window is a slice of the same plan: cycles and rotation count from the rhythm's start.
+#[test]
+fn a_sub_window_is_a_slice_of_the_year() {
+    let zone = chrono_tz::Europe::Lisbon;
+    let c = one_rhythm(zone, "weekly on tue", (19, 0), (2027, 1, 4));
+    let year = c.plan(Window::year(zone, 2027).unwrap()).unwrap();
+    let from = NaiveDate::from_ymd_opt(2027, 6, 1).unwrap();
+    let to = NaiveDate::from_ymd_opt(2027, 6, 30).unwrap();
+    let june = c.plan(Window::days(zone, from, to).unwrap()).unwrap();
+    let start = zone.from_local_datetime(&from.and_hms_opt(0, 0, 0).unwrap()).unwrap();
+    let end = zone.from_local_datetime(&to.and_hms_opt(23, 59, 59).unwrap()).unwrap();
+    let slice: Vec<_> =
+        year.occurrences().iter().filter(|o| o.start >= start && o.start <= end).cloned().collect();
+    assert_eq!(june.occurrences(), slice.as_slice());
+    assert_eq!(slice.len(), 5);
+}
