@@ -28,11 +28,11 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Month, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
 use crate::moon::{MoonPhase, phases_between};
-use crate::rule::{ByDay, Frequency, RecurrenceRule, RuleEnd, RuleError, Until};
+use crate::rule::{ByDay, Frequency, RecurrenceRule, RuleError};
 
 /// How often a rhythm comes round: a recurrence rule or a phase of the moon.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -75,106 +75,13 @@ impl Cadence {
             return Ok(Vec::new());
         }
         match self {
-            Cadence::Rule(rule) => rule_starts(rule, zone, dtstart, horizon, budget),
+            Cadence::Rule(rule) => rule.wall_clock_starts(Some(zone), dtstart, horizon, budget),
             Cadence::Moon(phase) => moon_starts(*phase, zone, dtstart, horizon, budget),
         }
     }
 }
 
-/// Why a cadence could not be expanded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum ExpandError {
-    /// More than the budget of occurrences.
-    Budget,
-    /// The expansion engine rejected the rule.
-    Rule(String),
-}
-
-/// Runs `rrule` as a wall-clock generator: DTSTART is the local time in a UTC carrier, so the
-/// engine never sees a DST transition (this avoids rrule's DST bugs, audit §1.4, and its use of the
-/// process's `TZ`). The caller maps each wall-clock time to the real zone.
-fn rule_starts(
-    rule: &RecurrenceRule,
-    zone: Tz,
-    dtstart: NaiveDateTime,
-    horizon: NaiveDateTime,
-    budget: usize,
-) -> Result<Vec<NaiveDateTime>, ExpandError> {
-    let rule_until = match rule.end {
-        RuleEnd::Until(Until::Date(date)) => {
-            Some(date.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN)))
-        }
-        RuleEnd::Until(Until::Local(local)) => Some(local),
-        RuleEnd::Until(Until::Utc(utc)) => Some(zone.from_utc_datetime(&utc).naive_local()),
-        _ => None,
-    };
-    let until = match rule_until {
-        Some(until) if until < horizon => until,
-        _ => horizon,
-    };
-    if until < dtstart {
-        return Ok(Vec::new());
-    }
-    let carrier = |t: NaiveDateTime| rrule::Tz::UTC.from_utc_datetime(&t);
-    let mut builder = rrule::RRule::new(match rule.freq {
-        Frequency::Secondly => rrule::Frequency::Secondly,
-        Frequency::Minutely => rrule::Frequency::Minutely,
-        Frequency::Hourly => rrule::Frequency::Hourly,
-        Frequency::Daily => rrule::Frequency::Daily,
-        Frequency::Weekly => rrule::Frequency::Weekly,
-        Frequency::Monthly => rrule::Frequency::Monthly,
-        Frequency::Yearly => rrule::Frequency::Yearly,
-    })
-    .interval(rule.interval)
-    // rrule applies COUNT and UNTIL together, whichever ends first (audit §1.2): the window's
-    // horizon bounds every expansion, and COUNT still counts from DTSTART.
-    .until(carrier(until));
-    if let RuleEnd::Count(count) = rule.end {
-        builder = builder.count(count);
-    }
-    if let Some(wkst) = rule.week_start {
-        builder = builder.week_start(wkst);
-    }
-    let months: Vec<Month> =
-        rule.by_month.iter().filter_map(|m| Month::try_from(*m).ok()).collect();
-    builder = builder
-        .by_month(&months)
-        .by_week_no(rule.by_week_no.clone())
-        .by_year_day(rule.by_year_day.clone())
-        .by_month_day(rule.by_month_day.clone())
-        .by_weekday(
-            rule.by_day
-                .iter()
-                .map(|d| match d.nth {
-                    Some(n) => rrule::NWeekday::Nth(n, d.weekday),
-                    None => rrule::NWeekday::Every(d.weekday),
-                })
-                .collect(),
-        )
-        .by_hour(rule.by_hour.clone())
-        .by_minute(rule.by_minute.clone())
-        .by_second(rule.by_second.clone())
-        .by_set_pos(rule.by_set_pos.clone());
-    let set = builder.build(carrier(dtstart)).map_err(|e| ExpandError::Rule(e.to_string()))?;
-    // `limit()` turns on rrule's guard against rules that never match (audit §1.5).
-    let set = set.limit();
-    let mut out: Vec<NaiveDateTime> = Vec::new();
-    for instant in &set {
-        let local = instant.naive_utc();
-        if local > until {
-            break;
-        }
-        if out.len() >= budget {
-            return Err(ExpandError::Budget);
-        }
-        // rrule can yield duplicates; keep the sequence strictly increasing.
-        if out.last().is_some_and(|last| *last >= local) {
-            continue;
-        }
-        out.push(local);
-    }
-    Ok(out)
-}
+pub(crate) use crate::rule::ExpandError;
 
 fn moon_starts(
     phase: MoonPhase,
@@ -314,6 +221,12 @@ fn parse_friendly(text: &str) -> Result<Cadence, RuleError> {
         [] => return Err(err()),
         ["full", "moon"] | ["each" | "every", "full", "moon"] => Cadence::Moon(MoonPhase::Full),
         ["new", "moon"] | ["each" | "every", "new", "moon"] => Cadence::Moon(MoonPhase::New),
+        ["first", "quarter", "moon"] | ["each" | "every", "first", "quarter", "moon"] => {
+            Cadence::Moon(MoonPhase::FirstQuarter)
+        }
+        ["last", "quarter", "moon"] | ["each" | "every", "last", "quarter", "moon"] => {
+            Cadence::Moon(MoonPhase::LastQuarter)
+        }
         ["daily"] => Cadence::Rule(rule(Frequency::Daily)),
         ["weekly", rest @ ..] => weekly(1, rest).ok_or_else(err)?,
         ["fortnightly", rest @ ..] => weekly(2, rest).ok_or_else(err)?,

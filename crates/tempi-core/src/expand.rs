@@ -66,6 +66,7 @@ impl ExpandOptions {
 
 #[derive(Debug, Clone, Copy)]
 enum Why {
+    Outside { parent: usize },
     Except { other: usize, scope: ClashScope, other_start: i64 },
     Precedence { other: usize, other_start: i64, by_priority: bool },
 }
@@ -290,23 +291,37 @@ impl Engine<'_> {
     fn expand(&mut self, i: usize) -> Result<Expanded, Error> {
         let community = self.community;
         let Some(rhythm) = community.rhythms.get(i) else { return Ok(Expanded::empty()) };
+        if rhythm.auto {
+            // `at = "auto"` and never placed by the solver: there is no time to expand at.
+            self.warnings.push(format!(
+                "rhythm `{}` has `at = \"auto\"` and was not placed by the solver, so it has no occurrences; give it a time, or widen its members' windows so the solver can place it",
+                rhythm.id
+            ));
+            return Ok(Expanded::empty());
+        }
         let zone = self.zone(i);
         let start_date =
             self.community.resolved.start.get(i).copied().unwrap_or(self.community.start);
         let horizon = (self.window.end() + self.horizon_margin).with_timezone(&zone).naive_local();
         let length = i64::from(rhythm.length.minutes()) * 60;
         let budget = self.options.max_per_rhythm;
+        // Candidates past the window (up to the horizon) feed compositions but do not count
+        // against the bound; generation itself is still capped.
+        let generation_cap = budget.saturating_mul(4).saturating_add(100_000);
+        let window_end_local = self.window.end().with_timezone(&zone).naive_local();
 
         // 1. Candidates, as wall-clock times.
         let mut locals: Vec<NaiveDateTime> = match &rhythm.timing {
             Timing::Cadence(cadence) => {
                 let dtstart = start_date.and_time(rhythm.at);
-                cadence.local_starts(zone, dtstart, horizon, budget).map_err(|e| match e {
-                    ExpandError::Budget => self.budget_error(rhythm, budget, false),
-                    ExpandError::Rule(reason) => {
-                        Error::Expansion { rhythm: rhythm.id.clone(), reason }
-                    }
-                })?
+                cadence.local_starts(zone, dtstart, horizon, generation_cap).map_err(
+                    |e| match e {
+                        ExpandError::Budget => self.budget_error(rhythm, budget, false),
+                        ExpandError::Rule(reason) => {
+                            Error::Expansion { rhythm: rhythm.id.clone(), reason }
+                        }
+                    },
+                )?
             }
             Timing::Offset(offset) => {
                 let other = self.community.resolved.rhythm_index.get(&offset.rhythm).copied();
@@ -341,6 +356,9 @@ impl Engine<'_> {
         };
         if let Some(end) = rhythm.end {
             locals.retain(|l| l.date() <= end);
+        }
+        if locals.partition_point(|l| *l < window_end_local) > budget {
+            return Err(self.budget_error(rhythm, budget, false));
         }
         self.total = self.total.saturating_add(locals.len());
         if self.total > self.options.max_per_plan {
@@ -432,6 +450,26 @@ impl Engine<'_> {
                 kept.push(occ);
             }
             occs = kept;
+            // A retrospective longer than the meetings must still fit inside a `within` parent.
+            if let Some(parent) =
+                rhythm.within.as_ref().and_then(|w| self.community.resolved.rhythm_index.get(w))
+            {
+                let spans = self.spans(*parent);
+                for occ in occs.iter_mut() {
+                    let upto = spans.partition_point(|(s, _)| *s <= occ.start);
+                    let inside = spans
+                        .get(upto.saturating_sub(4)..upto)
+                        .unwrap_or_default()
+                        .iter()
+                        .any(|(s, e)| *s <= occ.start && occ.end <= *e);
+                    if !inside {
+                        occ.status = St::Cancelled {
+                            why: Why::Outside { parent: *parent },
+                            tried_shift: false,
+                        };
+                    }
+                }
+            }
         }
 
         // 4. Except.
@@ -445,7 +483,7 @@ impl Engine<'_> {
             .collect();
         if !excepts.is_empty() {
             for index in 0..occs.len() {
-                let Some(occ) = occs.get(index) else { continue };
+                let Some(occ) = occs.get(index).filter(|o| o.active()) else { continue };
                 let Some(why) = self.except_clash(zone, &excepts, occ.start, occ.end) else {
                     continue;
                 };
@@ -459,12 +497,14 @@ impl Engine<'_> {
         // 5. Precedence over members' time.
         self.precedence(i, rhythm, zone, &mut occs, &excepts);
 
-        // 6. Rotation turns, counted over occurrences that go ahead.
-        let mut turn = 0u64;
-        for occ in &mut occs {
-            if occ.active() {
-                occ.turn = turn;
-                turn += 1;
+        // 6. Rotation turns, counted over occurrences that go ahead, in the order they happen
+        // (a shift can move one past its neighbours).
+        let mut order: Vec<usize> =
+            (0..occs.len()).filter(|k| occs.get(*k).is_some_and(Occ::active)).collect();
+        order.sort_by_key(|k| occs.get(*k).map(|o| o.start));
+        for (turn, k) in order.into_iter().enumerate() {
+            if let Some(occ) = occs.get_mut(k) {
+                occ.turn = turn as u64;
             }
         }
         let mut spans: Vec<(i64, i64)> =
@@ -531,10 +571,9 @@ impl Engine<'_> {
                 continue;
             }
             // Not onto another occurrence of the same rhythm.
-            let own = occs
-                .iter()
-                .enumerate()
-                .any(|(k, o)| k != index && o.active() && o.start < end && start < o.end);
+            let own = occs.iter().enumerate().any(|(k, o)| {
+                k != index && (o.start == start || o.active() && o.start < end && start < o.end)
+            });
             if own {
                 continue;
             }
@@ -672,12 +711,42 @@ impl Engine<'_> {
             community.members.iter().map(|m| Arc::from(m.id.as_str())).collect();
         let rhythm_ids: Vec<Arc<str>> =
             community.rhythms.iter().map(|r| Arc::from(r.id.as_str())).collect();
-        let mut occurrences = Vec::new();
+        // Sort cheap keys, then build the occurrences in order (moving 200-byte values in a sort
+        // of a large plan was a quarter of the plan's time).
+        let mut id_rank: Vec<usize> = (0..community.rhythms.len()).collect();
+        id_rank.sort_by(|a, b| {
+            community.rhythms.get(*a).map(|r| &r.id).cmp(&community.rhythms.get(*b).map(|r| &r.id))
+        });
+        let mut rank_of = vec![0usize; community.rhythms.len()];
+        for (rank, i) in id_rank.into_iter().enumerate() {
+            if let Some(slot) = rank_of.get_mut(i) {
+                *slot = rank;
+            }
+        }
+        let mut keys: Vec<(i64, usize, usize, usize)> = Vec::new();
         for (i, expanded) in self.done.iter().enumerate() {
-            let (Some(expanded), Some(rhythm)) = (expanded, community.rhythms.get(i)) else {
+            let Some(expanded) = expanded else { continue };
+            let rank = rank_of.get(i).copied().unwrap_or(0);
+            for (k, occ) in expanded.occs.iter().enumerate() {
+                if occ.start >= window_start && occ.start < window_end {
+                    keys.push((occ.start, rank, i, k));
+                }
+            }
+        }
+        keys.sort_unstable();
+        struct PerRhythm {
+            zone: Tz,
+            group: Arc<str>,
+            attendees: Arc<[Arc<str>]>,
+            rotation: Rotation,
+            id: Arc<str>,
+        }
+        let mut per_rhythm: Vec<Option<PerRhythm>> = Vec::with_capacity(community.rhythms.len());
+        for (i, rhythm) in community.rhythms.iter().enumerate() {
+            if self.done.get(i).is_none_or(Option::is_none) {
+                per_rhythm.push(None);
                 continue;
-            };
-            let zone = self.zone(i);
+            }
             let group_index = community.resolved.rhythm_group.get(i).copied().unwrap_or(0);
             let group: Arc<str> = Arc::from(
                 community.groups.get(group_index).map(|g| g.id.as_str()).unwrap_or_default(),
@@ -691,46 +760,53 @@ impl Engine<'_> {
             let attendees: Arc<[Arc<str>]> =
                 attendee_indices.iter().filter_map(|m| member_ids.get(*m).cloned()).collect();
             let rotation = Rotation::new(community, rhythm, &attendee_indices, &member_ids);
-            let rhythm_id = rhythm_ids.get(i).cloned().unwrap_or_else(|| Arc::from(""));
-            for occ in &expanded.occs {
-                if occ.start < window_start || occ.start >= window_end {
-                    continue;
-                }
-                let (Some(start), Some(end)) = (
-                    zone.timestamp_opt(occ.start, 0).single(),
-                    zone.timestamp_opt(occ.end, 0).single(),
-                ) else {
-                    continue;
-                };
-                let status = match occ.status {
-                    St::Scheduled => Status::Scheduled,
-                    St::Cancelled { why, tried_shift } => {
-                        let mut reason = self.describe(why);
-                        if tried_shift {
-                            reason.push_str("; no free day that week to shift to");
-                        }
-                        Status::Cancelled { reason }
-                    }
-                    St::Shifted { why, from } => Status::Shifted {
-                        from: zone.timestamp_opt(from, 0).single().unwrap_or(start),
-                        reason: self.describe(why),
-                    },
-                };
-                let roles = if occ.active() { rotation.holders(occ.turn) } else { Vec::new() };
-                occurrences.push(Occurrence {
-                    rhythm: rhythm_id.clone(),
-                    group: group.clone(),
-                    category: rhythm.category,
-                    start,
-                    end,
-                    status,
-                    roles,
-                    attendees: attendees.clone(),
-                    cycle: occ.cycle,
-                });
-            }
+            let id = rhythm_ids.get(i).cloned().unwrap_or_else(|| Arc::from(""));
+            per_rhythm.push(Some(PerRhythm { zone: self.zone(i), group, attendees, rotation, id }));
         }
-        occurrences.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.rhythm.cmp(&b.rhythm)));
+        let mut occurrences = Vec::with_capacity(keys.len());
+        for (_, _, i, k) in keys {
+            let (Some(Some(meta)), Some(rhythm)) = (per_rhythm.get(i), community.rhythms.get(i))
+            else {
+                continue;
+            };
+            let Some(occ) = self.done.get(i).and_then(Option::as_ref).and_then(|e| e.occs.get(k))
+            else {
+                continue;
+            };
+            let zone = meta.zone;
+            let (Some(start), Some(end)) = (
+                zone.timestamp_opt(occ.start, 0).single(),
+                zone.timestamp_opt(occ.end, 0).single(),
+            ) else {
+                continue;
+            };
+            let status = match occ.status {
+                St::Scheduled => Status::Scheduled,
+                St::Cancelled { why, tried_shift } => {
+                    let mut reason = self.describe(why);
+                    if tried_shift {
+                        reason.push_str("; no free day that week to shift to");
+                    }
+                    Status::Cancelled { reason }
+                }
+                St::Shifted { why, from } => Status::Shifted {
+                    from: zone.timestamp_opt(from, 0).single().unwrap_or(start),
+                    reason: self.describe(why),
+                },
+            };
+            let roles = if occ.active() { meta.rotation.holders(occ.turn) } else { Vec::new() };
+            occurrences.push(Occurrence {
+                rhythm: meta.id.clone(),
+                group: meta.group.clone(),
+                category: rhythm.category,
+                start,
+                end,
+                status,
+                roles,
+                attendees: meta.attendees.clone(),
+                cycle: occ.cycle,
+            });
+        }
         let mut conflicts = self.conflicts;
         conflicts.sort_by(|a, b| a.first.cmp(&b.first).then_with(|| a.rhythms.cmp(&b.rhythms)));
         Ok(Plan {
@@ -761,6 +837,10 @@ impl Engine<'_> {
                 };
                 format!("{what} `{}` ({})", id(other), local(other_start, other))
             }
+            Why::Outside { parent } => format!(
+                "its retrospective would run past the end of `{}`; shorten the retrospective",
+                id(parent)
+            ),
             Why::Precedence { other, other_start, by_priority } => format!(
                 "clashes with `{}` ({}), which wins by {}",
                 id(other),
@@ -779,7 +859,15 @@ enum Loss {
 
 fn apply(occ: &mut Occ, loss: Loss) {
     match loss {
-        Loss::Cancel { why, tried_shift } => occ.status = St::Cancelled { why, tried_shift },
+        Loss::Cancel { why, tried_shift } => {
+            // A cancelled occurrence is reported at the time its cadence gave it.
+            if let St::Shifted { from, .. } = occ.status {
+                let length = occ.end - occ.start;
+                occ.start = from;
+                occ.end = from + length;
+            }
+            occ.status = St::Cancelled { why, tried_shift };
+        }
         Loss::Shift { why, start, end } => {
             let from = match occ.status {
                 St::Shifted { from, .. } => from,

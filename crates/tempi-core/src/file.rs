@@ -31,6 +31,7 @@ use crate::model::{
     Item, Member, NthAfter, Offset, Place, Presence, Problem, Renewal, Rhythm, Role, Scale, Timing,
     WeeklyWindow,
 };
+use crate::model::{DateWindow, LocalHours};
 use crate::time::{Length, parse_date, parse_time_of_day, parse_zone};
 
 /// The largest community file tempi reads: 16 MiB.
@@ -132,6 +133,15 @@ struct RawMember {
     email: Option<Spanned<String>>,
     #[serde(default)]
     availability: Vec<Spanned<String>>,
+    #[serde(default)]
+    away: Vec<Spanned<String>>,
+    #[serde(default)]
+    extra: Vec<Spanned<String>>,
+    prefer: Option<Spanned<String>>,
+    #[serde(default)]
+    avoid: Vec<Spanned<String>>,
+    #[serde(default)]
+    busy: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -319,6 +329,23 @@ impl Reader<'_> {
     }
 }
 
+/// Parses an away entry: `"2027-03-01"` or `"2027-03-01..2027-03-14"` (inclusive).
+fn parse_away(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    let (from, to) = match text.split_once("..") {
+        Some((from, to)) => (parse_date(from)?, parse_date(to.trim_start_matches('='))?),
+        None => {
+            let day = parse_date(text)?;
+            (day, day)
+        }
+    };
+    if to < from {
+        return Err(format!(
+            "the away dates `{text}` run backwards; write FIRST..LAST, e.g. \"2027-03-01..2027-03-14\""
+        ));
+    }
+    Ok((from, to))
+}
+
 fn weekday_of(text: &str) -> Result<Weekday, String> {
     text.parse::<Weekday>()
         .map_err(|_| format!("`{text}` is not a weekday; use mon, tue, wed, thu, fri, sat or sun"))
@@ -389,6 +416,34 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
                     out = out.window(w);
                 }
             }
+        }
+        for (j, away) in m.away.iter().enumerate() {
+            reader.note(item, "away", Some(j), away.span());
+            if let Some((from, to)) = reader.parse(away, parse_away) {
+                out = out.away(from, to);
+            }
+        }
+        for extra in &m.extra {
+            if let Some(window) = reader.parse(extra, DateWindow::parse) {
+                out = out.extra_window(window);
+            }
+        }
+        if let Some(prefer) = &m.prefer
+            && let Some(hours) = reader.parse(prefer, LocalHours::parse)
+        {
+            out = out.prefer_hours(hours);
+        }
+        for avoid in &m.avoid {
+            if let Some(day) = reader.parse(avoid, |t| weekday_of(t.trim())) {
+                out = out.avoid_day(day);
+            }
+        }
+        for busy in m.busy {
+            if busy.get_ref().trim().is_empty() {
+                reader.error(busy.span(), "a `busy` entry is the path of an .ics file, relative to the community file; it is empty");
+                continue;
+            }
+            out = out.busy_file(busy.into_inner());
         }
         builder.member(out);
     }
@@ -533,7 +588,8 @@ fn read_rhythm(
             None
         }
     };
-    let at = reader.time(&r.at);
+    let auto = matches!(r.at.get_ref(), Value::String(s) if s.trim().eq_ignore_ascii_case("auto"));
+    let at = if auto { Some(NaiveTime::MIN) } else { reader.time(&r.at) };
     reader.note(item, "at", None, r.at.span());
     let length = reader.parse(&r.length, |t| t.parse::<Length>());
     let (Some(category), Some(timing), Some(at), Some(length)) = (category, timing, at, length)
@@ -549,6 +605,9 @@ fn read_rhythm(
         at,
         length,
     );
+    if auto {
+        out = out.auto();
+    }
     if let Some(zone) = &r.zone {
         reader.note(item, "zone", None, zone.span());
         out = out.zone(reader.zone(zone));

@@ -24,12 +24,87 @@ pub struct Member {
     pub(crate) zone: Tz,
     pub(crate) email: Option<String>,
     pub(crate) availability: Vec<WeeklyWindow>,
+    pub(crate) away: Vec<(NaiveDate, NaiveDate)>,
+    pub(crate) extra: Vec<DateWindow>,
+    pub(crate) preferred: Option<LocalHours>,
+    pub(crate) avoid: Vec<Weekday>,
+    pub(crate) busy: Vec<String>,
 }
 
 impl Member {
     /// A member with an id (letters, digits, `-`, `_`, `.`), a display name and a home zone.
     pub fn new(id: impl Into<String>, name: impl Into<String>, zone: Tz) -> Member {
-        Member { id: id.into(), name: name.into(), zone, email: None, availability: Vec::new() }
+        Member {
+            id: id.into(),
+            name: name.into(),
+            zone,
+            email: None,
+            availability: Vec::new(),
+            away: Vec::new(),
+            extra: Vec::new(),
+            preferred: None,
+            avoid: Vec::new(),
+            busy: Vec::new(),
+        }
+    }
+
+    /// Marks the local dates `from..=to` as away: no availability on those days, whatever the
+    /// weekly windows say (a date override, like a 0-length override in Cal.com).
+    pub fn away(mut self, from: NaiveDate, to: NaiveDate) -> Member {
+        self.away.push((from, to));
+        self
+    }
+
+    /// Adds availability on one date, beyond the weekly windows (a date override).
+    pub fn extra_window(mut self, window: DateWindow) -> Member {
+        self.extra.push(window);
+        self
+    }
+
+    /// Sets the hours the member prefers to meet in, local time (a soft preference).
+    pub fn prefer_hours(mut self, hours: LocalHours) -> Member {
+        self.preferred = Some(hours);
+        self
+    }
+
+    /// Adds a weekday the member would rather not meet on (a soft preference).
+    pub fn avoid_day(mut self, weekday: Weekday) -> Member {
+        if !self.avoid.contains(&weekday) {
+            self.avoid.push(weekday);
+        }
+        self
+    }
+
+    /// Adds a busy calendar (`.ics`) by path, relative to the community file. The core never
+    /// reads it; the CLI reads it through `tempi-ical`.
+    pub fn busy_file(mut self, path: impl Into<String>) -> Member {
+        self.busy.push(path.into());
+        self
+    }
+
+    /// The date ranges (inclusive) the member is away.
+    pub fn away_dates(&self) -> &[(NaiveDate, NaiveDate)] {
+        &self.away
+    }
+
+    /// Availability on particular dates, beyond the weekly windows.
+    pub fn extra_windows(&self) -> &[DateWindow] {
+        &self.extra
+    }
+
+    /// The hours the member prefers, if given.
+    pub fn preferred_hours(&self) -> Option<LocalHours> {
+        self.preferred
+    }
+
+    /// The weekdays the member would rather not meet on.
+    pub fn avoided_days(&self) -> &[Weekday] {
+        &self.avoid
+    }
+
+    /// The busy calendars' paths, as written.
+    pub fn busy_files(&self) -> &[String] {
+        &self.busy
     }
 
     /// Sets the member's email address (used for calendar invitations).
@@ -160,6 +235,88 @@ impl WeeklyWindow {
             Some(NaiveTime::parse_from_str(end, "%H:%M").map_err(|_| bad())?)
         };
         weekdays.into_iter().map(|day| WeeklyWindow::new(day, start, end)).collect()
+    }
+}
+
+/// A span of local hours within one day, e.g. 10:00-17:00 (a member's preferred hours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LocalHours {
+    start_minute: u16,
+    end_minute: u16,
+}
+
+impl LocalHours {
+    /// The hours from `start` to `end` (`None`: midnight at the end of the day).
+    ///
+    /// # Errors
+    /// When the span is empty or runs backwards.
+    pub fn new(start: NaiveTime, end: Option<NaiveTime>) -> Result<LocalHours, String> {
+        let window = WeeklyWindow::new(Weekday::Mon, start, end)?;
+        Ok(LocalHours { start_minute: window.start_minute, end_minute: window.end_minute })
+    }
+
+    /// Minutes after local midnight the span opens.
+    pub fn start_minute(&self) -> u16 {
+        self.start_minute
+    }
+
+    /// Minutes after local midnight the span closes (1440 = midnight).
+    pub fn end_minute(&self) -> u16 {
+        self.end_minute
+    }
+
+    /// Parses `"10:00-17:00"` (the end may be `24:00`).
+    ///
+    /// # Errors
+    /// When the text is not in that form.
+    pub fn parse(text: &str) -> Result<LocalHours, String> {
+        let bad = || format!("`{text}` is not a span of hours; write e.g. \"10:00-17:00\"");
+        let (start, end) = text.trim().split_once('-').ok_or_else(bad)?;
+        let start = NaiveTime::parse_from_str(start.trim(), "%H:%M").map_err(|_| bad())?;
+        let end = match end.trim() {
+            "24:00" => None,
+            end => Some(NaiveTime::parse_from_str(end, "%H:%M").map_err(|_| bad())?),
+        };
+        LocalHours::new(start, end)
+    }
+}
+
+/// Availability on one date in a member's local time, beyond the weekly windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DateWindow {
+    date: NaiveDate,
+    hours: LocalHours,
+}
+
+impl DateWindow {
+    /// Available on `date` during `hours`.
+    pub fn new(date: NaiveDate, hours: LocalHours) -> DateWindow {
+        DateWindow { date, hours }
+    }
+
+    /// The local date.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// The hours on that date.
+    pub fn hours(&self) -> LocalHours {
+        self.hours
+    }
+
+    /// Parses `"2027-03-20 10:00-12:00"`.
+    ///
+    /// # Errors
+    /// When the text is not in that form.
+    pub fn parse(text: &str) -> Result<DateWindow, String> {
+        let bad = || {
+            format!(
+                "`{text}` is not a dated window; write a date and hours, e.g. \"2027-03-20 10:00-12:00\""
+            )
+        };
+        let (date, hours) = text.trim().split_once(' ').ok_or_else(bad)?;
+        let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad())?;
+        Ok(DateWindow { date, hours: LocalHours::parse(hours)? })
     }
 }
 
@@ -551,6 +708,7 @@ pub struct Rhythm {
     pub(crate) except: Vec<Except>,
     pub(crate) after: Option<NthAfter>,
     pub(crate) on_clash: ClashPolicy,
+    pub(crate) auto: bool,
 }
 
 impl Rhythm {
@@ -586,7 +744,37 @@ impl Rhythm {
             except: Vec::new(),
             after: None,
             on_clash: ClashPolicy::default(),
+            auto: false,
         }
+    }
+
+    /// Leaves the time to the solver (`at = "auto"` in a community file): `tempi_solve::place`
+    /// chooses it. Until placed, the engine skips the rhythm with a plan warning.
+    pub fn auto(mut self) -> Rhythm {
+        self.auto = true;
+        self
+    }
+
+    /// Whether the rhythm waits for the solver to choose its time.
+    pub fn is_auto(&self) -> bool {
+        self.auto
+    }
+
+    /// The rhythm's own first date, if it names one (else the community's start applies).
+    pub fn start_date(&self) -> Option<NaiveDate> {
+        self.start
+    }
+
+    /// The rhythm's last date, if any.
+    pub fn end_date(&self) -> Option<NaiveDate> {
+        self.end
+    }
+
+    /// Gives the rhythm its solved time: sets `at` and clears [`Rhythm::auto`].
+    pub fn placed_at(mut self, at: NaiveTime) -> Rhythm {
+        self.at = at;
+        self.auto = false;
+        self
     }
 
     /// Anchors the rhythm's wall-clock time in `zone` (default: the community's zone).
@@ -858,6 +1046,17 @@ impl CommunityBuilder {
         crate::validate::build(self.clone())
     }
 
+    /// Replaces the rhythm with the same id; returns whether one was found.
+    pub fn replace_rhythm(&mut self, rhythm: Rhythm) -> bool {
+        match self.rhythms.iter_mut().find(|r| r.id == rhythm.id) {
+            Some(slot) => {
+                *slot = rhythm;
+                true
+            }
+            None => false,
+        }
+    }
+
     pub(crate) fn into_parts(
         self,
     ) -> (String, String, Tz, NaiveDate, Vec<Member>, Vec<Group>, Vec<Rhythm>) {
@@ -917,6 +1116,20 @@ impl Community {
             members: Vec::new(),
             groups: Vec::new(),
             rhythms: Vec::new(),
+        }
+    }
+
+    /// A builder holding everything in this community, to change and build again (the solver
+    /// uses it to give `at = "auto"` rhythms their times).
+    pub fn to_builder(&self) -> CommunityBuilder {
+        CommunityBuilder {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            zone: self.zone,
+            start: self.start,
+            members: self.members.clone(),
+            groups: self.groups.clone(),
+            rhythms: self.rhythms.clone(),
         }
     }
 

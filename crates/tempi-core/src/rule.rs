@@ -9,7 +9,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{NaiveDate, NaiveDateTime, Weekday};
+use chrono::{Month, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Weekday};
+use chrono_tz::Tz;
 
 /// How often a rule repeats (RFC 5545 §3.3.10 `FREQ`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -373,6 +374,132 @@ impl RecurrenceRule {
     }
 }
 
+/// Why a rule could not be expanded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExpandError {
+    /// More wall-clock starts than the budget allowed. Shorten the span or raise the budget.
+    #[error("more starts than the budget allows")]
+    Budget,
+    /// The expansion engine rejected the rule (its reason is kept as text: rrule is not part of
+    /// tempi's API).
+    #[error("the rule cannot be expanded: {0}")]
+    Rule(String),
+}
+
+impl RecurrenceRule {
+    /// The rule's wall-clock starts from `dtstart` through `horizon` (inclusive), ascending and
+    /// unique; an error once more than `budget` would be produced.
+    ///
+    /// The times are wall-clock times in the rule's zone, not instants: `rrule` runs as a
+    /// generator in a UTC carrier so it never sees a DST transition (that avoids its DST bugs and
+    /// its use of the process's zone; see `shared/notes/dependency-audit.md` §1.4). Map each time
+    /// to an instant with [`crate::time::resolve_local`]. `zone` is only used to read a UTC
+    /// `UNTIL` as wall-clock time (`None`: floating, read as is).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use tempi_core::RecurrenceRule;
+    ///
+    /// let rule: RecurrenceRule = "FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3".parse()?;
+    /// let start = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    /// let horizon = NaiveDate::from_ymd_opt(2028, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    /// let starts = rule.wall_clock_starts(None, start, horizon, 100)?;
+    /// let days: Vec<String> = starts.iter().map(|t| t.date().to_string()).collect();
+    /// assert_eq!(days, ["2027-01-31", "2027-02-28", "2027-03-31"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ExpandError::Budget`] past the budget; [`ExpandError::Rule`] when the engine rejects
+    /// the rule for this start.
+    pub fn wall_clock_starts(
+        &self,
+        zone: Option<Tz>,
+        dtstart: NaiveDateTime,
+        horizon: NaiveDateTime,
+        budget: usize,
+    ) -> Result<Vec<NaiveDateTime>, ExpandError> {
+        let rule_until = match self.end {
+            RuleEnd::Until(Until::Date(date)) => {
+                Some(date.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN)))
+            }
+            RuleEnd::Until(Until::Local(local)) => Some(local),
+            RuleEnd::Until(Until::Utc(utc)) => match zone {
+                Some(zone) => Some(zone.from_utc_datetime(&utc).naive_local()),
+                None => Some(utc),
+            },
+            _ => None,
+        };
+        let until = match rule_until {
+            Some(until) if until < horizon => until,
+            _ => horizon,
+        };
+        if until < dtstart {
+            return Ok(Vec::new());
+        }
+        let carrier = |t: NaiveDateTime| rrule::Tz::UTC.from_utc_datetime(&t);
+        let mut builder = rrule::RRule::new(match self.freq {
+            Frequency::Secondly => rrule::Frequency::Secondly,
+            Frequency::Minutely => rrule::Frequency::Minutely,
+            Frequency::Hourly => rrule::Frequency::Hourly,
+            Frequency::Daily => rrule::Frequency::Daily,
+            Frequency::Weekly => rrule::Frequency::Weekly,
+            Frequency::Monthly => rrule::Frequency::Monthly,
+            Frequency::Yearly => rrule::Frequency::Yearly,
+        })
+        .interval(self.interval)
+        // rrule applies COUNT and UNTIL together, whichever ends first (audit §1.2): the horizon
+        // bounds every expansion, and COUNT still counts from DTSTART.
+        .until(carrier(until));
+        if let RuleEnd::Count(count) = self.end {
+            builder = builder.count(count);
+        }
+        if let Some(wkst) = self.week_start {
+            builder = builder.week_start(wkst);
+        }
+        let months: Vec<Month> =
+            self.by_month.iter().filter_map(|m| Month::try_from(*m).ok()).collect();
+        builder = builder
+            .by_month(&months)
+            .by_week_no(self.by_week_no.clone())
+            .by_year_day(self.by_year_day.clone())
+            .by_month_day(self.by_month_day.clone())
+            .by_weekday(
+                self.by_day
+                    .iter()
+                    .map(|d| match d.nth {
+                        Some(n) => rrule::NWeekday::Nth(n, d.weekday),
+                        None => rrule::NWeekday::Every(d.weekday),
+                    })
+                    .collect(),
+            )
+            .by_hour(self.by_hour.clone())
+            .by_minute(self.by_minute.clone())
+            .by_second(self.by_second.clone())
+            .by_set_pos(self.by_set_pos.clone());
+        let set = builder.build(carrier(dtstart)).map_err(|e| ExpandError::Rule(e.to_string()))?;
+        // `limit()` turns on rrule's guard against rules that never match (audit §1.5).
+        let set = set.limit();
+        let mut out: Vec<NaiveDateTime> = Vec::new();
+        for instant in &set {
+            let local = instant.naive_utc();
+            if local > until {
+                break;
+            }
+            if out.len() >= budget {
+                return Err(ExpandError::Budget);
+            }
+            // rrule can yield duplicates; keep the sequence strictly increasing.
+            if out.last().is_some_and(|last| *last >= local) {
+                continue;
+            }
+            out.push(local);
+        }
+        Ok(out)
+    }
+}
+
 impl FromStr for RecurrenceRule {
     type Err = RuleError;
 
@@ -546,10 +673,13 @@ fn parse_until(part: &str, value: &str) -> Result<Until, RuleError> {
             ),
         )
     };
+    // ABNF literals are case-insensitive (RFC 5234): accept `t` and `z` as well.
+    let upper = value.to_ascii_uppercase();
+    let value = upper.as_str();
     if value.len() == 8 {
         return NaiveDate::parse_from_str(value, "%Y%m%d").map(Until::Date).map_err(|_| bad());
     }
-    if let Some(utc) = value.strip_suffix(['Z', 'z']) {
+    if let Some(utc) = value.strip_suffix('Z') {
         return NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S")
             .map(Until::Utc)
             .map_err(|_| bad());

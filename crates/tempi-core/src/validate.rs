@@ -65,6 +65,14 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
             );
         }
         member_index.insert(member.id.clone(), i);
+        for (j, (from, to)) in member.away.iter().enumerate() {
+            if to < from {
+                report.error(
+                    place_at(item, "away", j),
+                    format!("the away dates {from}..{to} run backwards; write FIRST..LAST"),
+                );
+            }
+        }
         if let Some(email) = &member.email {
             let valid = email.len() <= 254
                 && email.split_once('@').is_some_and(|(local, domain)| {
@@ -319,6 +327,15 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
         }
         match &rhythm.timing {
             Timing::Offset(offset) => {
+                if rhythm.auto {
+                    report.error(
+                        place(item, "at"),
+                        format!(
+                            "rhythm `{}` has `at = \"auto\"` but is timed by an `offset` from another rhythm; the solver places only rhythms with a `cadence`, so give it a time",
+                            rhythm.id
+                        ),
+                    );
+                }
                 refer_at("offset", None, &offset.rhythm, &mut report);
                 if offset.days.abs() > 366 {
                     report.error(
@@ -531,7 +548,35 @@ fn min_gap_seconds(rule: &crate::rule::RecurrenceRule, period: u64) -> u64 {
         || !rule.by_year_day.is_empty()
         || !rule.by_week_no.is_empty();
     if many_times {
-        60
+        // The finest listed unit bounds the gap: BYMINUTE=0,20,40 repeats every 20 minutes at
+        // the soonest (and never sooner than FREQ x INTERVAL allows for sub-daily rules).
+        // Gaps are cyclic: BYMINUTE=0,50 also repeats 10 minutes after the 50.
+        let finest = |values: &[u8], unit: u64, modulus: u64| {
+            let mut sorted: Vec<u64> = values.iter().map(|v| u64::from(*v)).collect();
+            sorted.sort_unstable();
+            sorted.dedup();
+            let wrap = match (sorted.first(), sorted.last()) {
+                (Some(first), Some(last)) => Some(first + modulus - last),
+                _ => None,
+            };
+            sorted
+                .windows(2)
+                .filter_map(|w| match w {
+                    [a, b] => Some(b - a),
+                    _ => None,
+                })
+                .chain(wrap)
+                .min()
+                .map(|gap| gap * unit)
+        };
+        let gap = if rule.by_second.len() > 1 {
+            finest(&rule.by_second, 1, 60)
+        } else if rule.by_minute.len() > 1 {
+            finest(&rule.by_minute, 60, 60)
+        } else {
+            finest(&rule.by_hour, 3_600, 24)
+        };
+        gap.unwrap_or(1).min(period).max(1)
     } else if many_days {
         period.min(86_400)
     } else if rule.by_month().len() > 1 {
