@@ -1,0 +1,14 @@
+//! Integration tests for tempi-ical.
+//!
+//! Modules:
+//! - `golden`: exact bytes of small feeds (bless with `UPDATE_GOLDEN=1`), escaping, folding and
+//!   injection.
+//! - `interop`: feeds expanded by a third-party implementation (Python icalendar +
+//!   recurring-ical-events, installed by `scripts/ci-setup-interop.sh`) equal tempi's plan.
+//! - `import`: client-shaped fixtures in `tests/data/ical/`, warnings, round trips.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod golden;
+mod import;
+mod interop;
