@@ -1,0 +1,115 @@
+//! A fixed-length bitset over the time grid, with the word-wise operations the solver needs.
+
+/// Bits `0..len`; bit `i` is slot `i` of the grid. Bits past `len` are always zero.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Bits {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Bits {
+    pub(crate) fn zeros(len: usize) -> Bits {
+        Bits { words: vec![0; len.div_ceil(64)], len }
+    }
+
+    pub(crate) fn get(&self, i: usize) -> bool {
+        i < self.len && self.words.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+
+    /// Sets or clears bits `from..to` (clipped to the length), a word at a time.
+    pub(crate) fn fill(&mut self, from: usize, to: usize, value: bool) {
+        let to = to.min(self.len);
+        if from >= to {
+            return;
+        }
+        let (first, last) = (from / 64, (to - 1) / 64);
+        for w in first..=last {
+            let lo = if w == first { from % 64 } else { 0 };
+            let hi = if w == last { (to - 1) % 64 + 1 } else { 64 };
+            let mask = if hi - lo == 64 { u64::MAX } else { ((1u64 << (hi - lo)) - 1) << lo };
+            if let Some(word) = self.words.get_mut(w) {
+                if value {
+                    *word |= mask;
+                } else {
+                    *word &= !mask;
+                }
+            }
+        }
+    }
+
+    pub(crate) fn and_with(&mut self, other: &Bits) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a &= *b;
+        }
+    }
+
+    pub(crate) fn count_ones(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.words.iter().all(|w| *w == 0)
+    }
+
+    /// Bit `i` of the result is set when bits `i..i + run` are all set here: the slots where a
+    /// meeting `run` slots long can start. `O(words · log run)` by doubling.
+    pub(crate) fn runs(&self, run: usize) -> Bits {
+        let mut out = self.clone();
+        let mut have = 1usize;
+        while have < run {
+            let step = have.min(run - have);
+            let shifted = out.shifted_down(step);
+            out.and_with(&shifted);
+            have += step;
+        }
+        out
+    }
+
+    /// Bit `i` of the result is bit `i + by` here.
+    fn shifted_down(&self, by: usize) -> Bits {
+        let (words, bits) = (by / 64, by % 64);
+        let n = self.words.len();
+        let mut out = vec![0u64; n];
+        for (i, slot) in out.iter_mut().enumerate() {
+            let lo = self.words.get(i + words).copied().unwrap_or(0);
+            let hi = self.words.get(i + words + 1).copied().unwrap_or(0);
+            *slot = if bits == 0 { lo } else { (lo >> bits) | (hi << (64 - bits)) };
+        }
+        Bits { words: out, len: self.len }
+    }
+
+    /// The indices of the set bits, ascending.
+    pub(crate) fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(w, word)| {
+            let mut rest = *word;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let bit = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                Some(w * 64 + bit)
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Bits;
+
+    #[test]
+    fn runs_match_a_scan() {
+        let mut bits = Bits::zeros(300);
+        bits.fill(3, 10, true);
+        bits.fill(60, 200, true);
+        bits.fill(130, 131, false);
+        for run in 1..80 {
+            let runs = bits.runs(run);
+            for i in 0..300 {
+                let expected = i + run <= 300 && (i..i + run).all(|j| bits.get(j));
+                assert_eq!(runs.get(i), expected, "run {run} at {i}");
+            }
+        }
+    }
+}

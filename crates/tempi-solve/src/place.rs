@@ -1,0 +1,332 @@
+//! Whole-plan placement: every `at = "auto"` rhythm gets its time.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use tempi_core::{Community, Presence, Timing, WeeklyWindow, Window};
+
+use crate::availability::{Availability, Grid, ZoneDays, epoch_minutes, free_bits, grid_dates};
+use crate::bits::Bits;
+use crate::common::{Options, Prepared, pain, time_of};
+use crate::series::{Engine, SeriesEnd, day_sequences};
+use crate::{Error, Quorum, Score};
+
+/// Busy intervals `[start, end)`.
+type Intervals = Vec<(DateTime<Utc>, DateTime<Utc>)>;
+
+/// Options for [`place`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlaceOptions {
+    busy: HashMap<String, Intervals>,
+}
+
+impl PlaceOptions {
+    /// No busy calendars.
+    pub fn new() -> PlaceOptions {
+        PlaceOptions::default()
+    }
+
+    /// Adds a member's busy intervals (e.g. read from their `busy` calendars).
+    pub fn busy(
+        &mut self,
+        member: impl Into<String>,
+        intervals: impl IntoIterator<Item = (DateTime<Utc>, DateTime<Utc>)>,
+    ) -> &mut PlaceOptions {
+        self.busy.entry(member.into()).or_default().extend(intervals);
+        self
+    }
+}
+
+/// What happened to one `at = "auto"` rhythm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    /// The rhythm's id.
+    pub rhythm: String,
+    /// The chosen wall-clock time in the rhythm's zone, when placed.
+    pub at: Option<NaiveTime>,
+    /// The first date, when the solver chose the day (cadences without one).
+    pub first: Option<NaiveDate>,
+    /// Occurrences in the window that an attendee (or the quorum) cannot make.
+    pub misses: usize,
+    /// How many occurrences fall in the window.
+    pub occurrences: usize,
+    /// The score of the chosen time.
+    pub score: Option<Score>,
+    /// Why it could not be placed.
+    pub unplaced: Option<String>,
+}
+
+/// The community with solved times, and what happened to each auto rhythm.
+#[derive(Debug, Clone)]
+pub struct PlaceReport {
+    /// The community, each placed rhythm with its time (unplaced ones stay `auto` and are
+    /// skipped by the engine with a warning).
+    pub community: Community,
+    /// One entry per auto rhythm, in the order they were placed.
+    pub placements: Vec<Placement>,
+}
+
+/// Gives every `at = "auto"` rhythm of `community` a time in `window`.
+///
+/// Rhythms are placed one at a time: higher priority first, then the slower tempo (a quarterly
+/// planning day before a weekly pod call), then file order. For each, every (first day,
+/// wall-clock time) pattern of its cadence in the window is tested against its attendees'
+/// bitsets, which already hold their windows, the rhythms with fixed times, and the auto
+/// rhythms placed before it, so no member is double-booked across their groups. A rhythm is
+/// placed where at most one occurrence in ten misses an attendee (or its quorum, if it has a
+/// `presence`); among those, the fewest misses win, then the score. The score's fairness part
+/// adds each attendee's burden so far (the local-hour pain of the rhythms already placed for
+/// them), so the member who already took an early or late call is spared the next one: the
+/// inconvenience rotates across the plan.
+///
+/// # Errors
+/// When the community's fixed rhythms cannot be expanded over the window, or the placed
+/// community fails validation.
+pub fn place(
+    community: &Community,
+    window: Window,
+    options: &PlaceOptions,
+) -> Result<PlaceReport, Error> {
+    let plan_error = |e: &dyn std::fmt::Display| Error::Plan { message: e.to_string() };
+    let rhythms = community.rhythms();
+    let mut auto: Vec<usize> =
+        (0..rhythms.len()).filter(|i| rhythms.get(*i).is_some_and(|r| r.is_auto())).collect();
+    if auto.is_empty() {
+        return Ok(PlaceReport { community: community.clone(), placements: Vec::new() });
+    }
+    auto.sort_by_key(|i| {
+        let r = rhythms.get(*i);
+        let priority = r.map_or(0, |r| r.priority_value());
+        let period = r.map_or(0, |r| match r.timing() {
+            Timing::Cadence(c) => c.nominal_period_seconds(),
+            Timing::Offset(_) => 0,
+        });
+        (std::cmp::Reverse(priority), std::cmp::Reverse(period), *i)
+    });
+
+    // The members who attend an auto rhythm, and their free bitsets.
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut members: Vec<Availability> = Vec::new();
+    for i in &auto {
+        if let Some(r) = rhythms.get(*i) {
+            for id in community.attendees_of(r.id()) {
+                if !index.contains_key(id)
+                    && let Some(m) = community.member(id)
+                {
+                    index.insert(id.to_string(), members.len());
+                    members.push(Availability::from_member(m));
+                }
+            }
+        }
+    }
+    let step = auto
+        .iter()
+        .filter_map(|i| rhythms.get(*i))
+        .fold(15u32, |g, r| gcd(g, r.length().minutes()))
+        .max(1);
+    let step = i64::from(step);
+    let from = epoch_minutes(window.start()) - 1440;
+    let to = epoch_minutes(window.end()) + 2 * 1440;
+    let grid = Grid::new(from, to, step);
+    let base_options = Options::new(tempi_core::Length::MIN_LENGTH);
+    let shape = base_options.shape();
+    let mut zone_days: HashMap<Tz, ZoneDays> = HashMap::new();
+    let mut days_for = |zone: Tz| -> ZoneDays {
+        zone_days
+            .entry(zone)
+            .or_insert_with(|| {
+                let (first, last) = grid_dates(&grid, zone);
+                ZoneDays::new(zone, first.pred_opt().unwrap_or(first), last)
+            })
+            .clone()
+    };
+    // Members with only weekly windows share their bitset with everyone of the same zone
+    // and windows: built once, copied.
+    let mut by_signature: HashMap<(Tz, Vec<WeeklyWindow>), Bits> = HashMap::new();
+    let mut free: Vec<Bits> = Vec::with_capacity(members.len());
+    for (member, original) in members.iter().zip(members.iter().map(|m| community.member(m.id()))) {
+        let plain =
+            original.is_some_and(|m| m.away_dates().is_empty() && m.extra_windows().is_empty());
+        let days = days_for(member.zone());
+        let mut bits = if plain {
+            let key = (member.zone(), member.weekly_windows().to_vec());
+            by_signature
+                .entry(key)
+                .or_insert_with(|| free_bits(member, &grid, &shape, &days))
+                .clone()
+        } else {
+            free_bits(member, &grid, &shape, &days)
+        };
+        if let Some(intervals) = options.busy.get(member.id()) {
+            for (a, b) in intervals {
+                let (x, y) = grid.touching(
+                    epoch_minutes(*a),
+                    epoch_minutes(*b) + i64::from(b.timestamp() % 60 != 0),
+                );
+                bits.fill(x, y, false);
+            }
+        }
+        free.push(bits);
+    }
+
+    // Fixed rhythms occupy their attendees.
+    let plan = community.plan(window).map_err(|e| plan_error(&e))?;
+    for occurrence in plan.occurrences().iter().filter(|o| o.is_active()) {
+        let (x, y) = grid.touching(
+            epoch_minutes(occurrence.start.with_timezone(&Utc)),
+            epoch_minutes(occurrence.end.with_timezone(&Utc)),
+        );
+        for id in occurrence.attendees.iter() {
+            if let Some(bits) = index.get(&**id).and_then(|m| free.get_mut(*m)) {
+                bits.fill(x, y, false);
+            }
+        }
+    }
+
+    let mut burden: Vec<u32> = vec![0; members.len()];
+    let mut placements = Vec::new();
+    let mut builder = community.to_builder();
+    for i in auto {
+        let Some(rhythm) = rhythms.get(i) else { continue };
+        let mut placement = Placement {
+            rhythm: rhythm.id().to_string(),
+            at: None,
+            first: None,
+            misses: 0,
+            occurrences: 0,
+            score: None,
+            unplaced: None,
+        };
+        let attendees: Vec<usize> = community
+            .attendees_of(rhythm.id())
+            .iter()
+            .filter_map(|id| index.get(*id).copied())
+            .collect();
+        let Timing::Cadence(cadence) = rhythm.timing() else {
+            placement.unplaced = Some("it is timed by an offset, not a cadence".into());
+            placements.push(placement);
+            continue;
+        };
+        if attendees.is_empty() {
+            placement.unplaced = Some(format!("its group `{}` has no members", rhythm.group()));
+            placements.push(placement);
+            continue;
+        }
+        let zone = community.rhythm_zone(rhythm);
+        let window_first = window.start().with_timezone(&zone).date_naive();
+        let window_last =
+            (window.end() - chrono::Duration::seconds(1)).with_timezone(&zone).date_naive();
+        let start = rhythm_start(community, rhythm).max(window_first);
+        let last = rhythm_end(rhythm).map_or(window_last, |e| e.min(window_last));
+        let sequences: Vec<Vec<NaiveDate>> = if start > last {
+            Vec::new()
+        } else {
+            day_sequences(cadence, zone, start, SeriesEnd::Until(last))?
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        if sequences.is_empty() {
+            placement.unplaced = Some("its cadence has no occurrence in the window".into());
+            placements.push(placement);
+            continue;
+        }
+        let mut query = Options::new(rhythm.length());
+        query.members =
+            attendees.iter().filter_map(|m| members.get(*m)).map(|m| (m.clone(), true)).collect();
+        match rhythm.presence_needed() {
+            Some(Presence::Count(n)) => {
+                query.quorum = Some(Quorum::Count(n));
+                query.members.iter_mut().for_each(|m| m.1 = false);
+            }
+            Some(Presence::Percent(p)) => {
+                query.quorum = Some(Quorum::Percent(p));
+                query.members.iter_mut().for_each(|m| m.1 = false);
+            }
+            _ => {}
+        }
+        let prepared =
+            Prepared::assemble(&query, grid, shape, attendees.iter().filter_map(|m| free.get(*m)));
+        let engine = Engine::with_prepared(&query, zone, &sequences, days_for(zone), prepared);
+        let n = sequences.iter().map(Vec::len).max().unwrap_or(0);
+        let allowed = n / 10;
+        let found = engine.scan(u32::try_from(allowed).unwrap_or(u32::MAX));
+        let burden_of =
+            |k: usize| attendees.get(k).and_then(|m| burden.get(*m)).copied().unwrap_or(0);
+        // The fewest misses win outright, so only those are scored.
+        let fewest_misses = found.iter().map(|f| f.misses).min().unwrap_or(usize::MAX);
+        let best = found
+            .iter()
+            .filter(|f| f.misses <= allowed && f.misses == fewest_misses)
+            .map(|f| (f.misses, engine.score_with(f, &burden_of), f))
+            .min_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then(b.1.total.cmp(&a.1.total))
+                    .then(a.2.sequence.cmp(&b.2.sequence))
+                    .then(a.2.minute.cmp(&b.2.minute))
+            });
+        let Some((misses, score, found)) = best else {
+            let fewest = found.iter().map(|f| f.misses).min().unwrap_or(n);
+            placement.occurrences = n;
+            placement.unplaced = Some(format!(
+                "no weekday and time works for all {} attendees at {} of its {n} occurrences in the window (the best time misses {fewest}); widen windows, set a `presence`, or give it a time",
+                attendees.len(),
+                if allowed == 0 {
+                    "every one".to_string()
+                } else {
+                    format!("{} or more", n - allowed)
+                }
+            ));
+            placements.push(placement);
+            continue;
+        };
+        let dates = sequences.get(found.sequence).map(Vec::as_slice).unwrap_or_default();
+        // Occupy the attendees, and add the pain of this time to their burden.
+        let run = engine.prepared.run;
+        for slot in found.slots.iter().flatten() {
+            for m in &attendees {
+                if let Some(bits) = free.get_mut(*m) {
+                    bits.fill(*slot, slot + run, false);
+                }
+            }
+        }
+        if let Some(first) = found.slots.iter().flatten().next() {
+            let instant = crate::availability::from_epoch_minutes(grid.minute(*first));
+            for m in &attendees {
+                if let (Some(b), Some(member)) = (burden.get_mut(*m), members.get(*m)) {
+                    *b += pain(instant.with_timezone(&member.zone()), engine.prepared.minutes());
+                }
+            }
+        }
+        let at = time_of(found.minute);
+        let first = dates.first().copied();
+        let mut placed = rhythm.clone().placed_at(at);
+        let chose_day = sequences.len() > 1;
+        if chose_day && let Some(first) = first {
+            placed = placed.starting(first);
+        }
+        builder.replace_rhythm(placed);
+        placement.at = Some(at);
+        placement.first = if chose_day { first } else { None };
+        placement.misses = misses;
+        placement.occurrences = dates.len();
+        placement.score = Some(score);
+        placements.push(placement);
+    }
+    let (placed, _) = builder.build().map_err(|e| plan_error(&e))?;
+    Ok(PlaceReport { community: placed, placements })
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// The rhythm's first date: its own start, or the community's.
+fn rhythm_start(community: &Community, rhythm: &tempi_core::Rhythm) -> NaiveDate {
+    rhythm.start_date().unwrap_or(community.start())
+}
+
+fn rhythm_end(rhythm: &tempi_core::Rhythm) -> Option<NaiveDate> {
+    rhythm.end_date()
+}

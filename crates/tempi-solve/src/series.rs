@@ -1,0 +1,614 @@
+//! Recurring queries: one weekday-and-time pattern that holds at every occurrence of a cadence.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
+use chrono_tz::Tz;
+use tempi_core::rule::Frequency;
+use tempi_core::{Cadence, Category, Community, Group, Length, Rhythm, Scale, Window};
+
+use crate::availability::{Availability, ZoneDays, from_epoch_minutes};
+use crate::common::{Options, Prepared, missing, score, time_of};
+use crate::{Error, Missing, Score, common_setters};
+
+/// Where a series ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SeriesEnd {
+    /// After this many occurrences (1 to 1000).
+    Count(u32),
+    /// On or before this date (anchor zone).
+    Until(NaiveDate),
+}
+
+/// A recurring query: "weekly for 6 weeks from 2027-03-01, anchored in Europe/Berlin".
+///
+/// The cadence gives the dates; the solver chooses the wall-clock time in the anchor zone (and,
+/// for a cadence without a day, such as `weekly` or `monthly`, the first date too: one of the
+/// seven days from `from`). Each occurrence is mapped to an instant by the anchor zone's DST
+/// policy ([`tempi_core::time::resolve_local`]); each member's own offset changes are in their
+/// availability, so members whose zones change on other dates are checked at every occurrence.
+///
+/// # Example: across a DST transition
+///
+/// ```
+/// use chrono::{NaiveDate, Weekday};
+/// use chrono_tz::{America::New_York, Europe::Berlin};
+/// use tempi_core::{Cadence, Length, WeeklyWindow};
+/// use tempi_solve::{Availability, SeriesEnd, SeriesQuery};
+///
+/// // Weekly on Tuesdays for 6 weeks from 2027-03-02, anchored in Berlin. New York springs
+/// // forward on 14 March, Berlin on 28 March: for two weeks they are 5 hours apart, not 6.
+/// let from = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+/// let mut query = SeriesQuery::new(
+///     "60m".parse::<Length>()?, "weekly on tue".parse::<Cadence>()?, Berlin, from, SeriesEnd::Count(6));
+/// query
+///     .required(Availability::new("ana", Berlin).windows(WeeklyWindow::parse_many("tue 17:00-19:00")?))
+///     .required(Availability::new("grace", New_York).windows(WeeklyWindow::parse_many("tue 11:00-13:00")?));
+/// let answer = query.solve()?;
+/// // 17:00 Berlin is 11:00 or 12:00 in New York: inside Grace's window on both sides.
+/// let best = &answer.patterns[0];
+/// assert_eq!(best.time.format("%H:%M").to_string(), "17:00");
+/// assert_eq!(best.weekdays, vec![Weekday::Tue]);
+/// assert_eq!(best.misses, 0);
+/// let grace = &best.members[1];
+/// assert_eq!(grace.drift.len(), 2); // 11:00 → 12:00 on 16 March, back to 11:00 on 30 March
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesQuery {
+    pub(crate) options: Options,
+    pub(crate) cadence: Cadence,
+    pub(crate) zone: Tz,
+    pub(crate) from: NaiveDate,
+    pub(crate) end: SeriesEnd,
+    pub(crate) misses: u32,
+    pub(crate) weekdays: Option<Vec<Weekday>>,
+}
+
+common_setters!(SeriesQuery);
+
+/// The answer to a recurring query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Patterns {
+    /// The best patterns, best first.
+    pub patterns: Vec<Pattern>,
+    /// How many (dates, time) patterns held within the allowed misses.
+    pub valid: usize,
+    /// When nothing fits: why, each as a sentence.
+    pub reasons: Vec<String>,
+    /// When nothing fits: the patterns with the fewest misses.
+    pub near_misses: Vec<Pattern>,
+}
+
+/// A recurring time: a wall-clock time in the anchor zone on the cadence's dates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    /// The anchor zone.
+    pub zone: Tz,
+    /// The wall-clock start in the anchor zone.
+    pub time: NaiveTime,
+    /// The weekdays the occurrences fall on (anchor zone), ascending from Monday.
+    pub weekdays: Vec<Weekday>,
+    /// The first occurrence's date (anchor zone).
+    pub first: NaiveDate,
+    /// Every occurrence, with who misses it.
+    pub occurrences: Vec<SeriesOccurrence>,
+    /// How many occurrences do not hold (a required member or the quorum missing).
+    pub misses: usize,
+    /// The score: attendance over all occurrences; preferences and fairness at the first.
+    pub score: Score,
+    /// Each member's local time and drift.
+    pub members: Vec<PatternMember>,
+}
+
+/// One occurrence of a pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesOccurrence {
+    /// When it starts.
+    pub start: DateTime<Utc>,
+    /// When it ends.
+    pub end: DateTime<Utc>,
+    /// Whether every required member (and the quorum) can come.
+    pub holds: bool,
+    /// Who cannot come, and why.
+    pub missing: Vec<Missing>,
+}
+
+/// One member's view of a pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternMember {
+    /// The member's id.
+    pub id: String,
+    /// Whether they are required.
+    pub required: bool,
+    /// The first occurrence's start in their zone.
+    pub local: DateTime<Tz>,
+    /// How many occurrences they can attend.
+    pub attends: usize,
+    /// Where their local time shifts (their zone and the anchor changing offset on different
+    /// dates), in order.
+    pub drift: Vec<Drift>,
+}
+
+/// A shift of a member's local start time between two consecutive occurrences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Drift {
+    /// The member's local date of the first shifted occurrence.
+    pub date: NaiveDate,
+    /// The local start before.
+    pub from: NaiveTime,
+    /// The local start from then on.
+    pub to: NaiveTime,
+    /// `to - from` in minutes (e.g. +60 or −60).
+    pub minutes: i64,
+}
+
+/// The longest span a series may cover: ten years.
+const MAX_SERIES_DAYS: i64 = 3660;
+
+impl SeriesQuery {
+    /// A series of meetings of `length` on `cadence`'s dates from `from`, anchored in `zone`.
+    pub fn new(
+        length: Length,
+        cadence: Cadence,
+        zone: Tz,
+        from: NaiveDate,
+        end: SeriesEnd,
+    ) -> SeriesQuery {
+        SeriesQuery {
+            options: Options::new(length),
+            cadence,
+            zone,
+            from,
+            end,
+            misses: 0,
+            weekdays: None,
+        }
+    }
+
+    /// Allows up to `k` occurrences that do not hold (default 0).
+    pub fn allowed_misses(&mut self, k: u32) -> &mut Self {
+        self.misses = k;
+        self
+    }
+
+    /// Only patterns whose first occurrence falls on one of these weekdays (for cadences
+    /// without a day of their own).
+    pub fn weekdays(&mut self, days: Vec<Weekday>) -> &mut Self {
+        self.weekdays = Some(days);
+        self
+    }
+
+    /// Finds the best patterns.
+    ///
+    /// # Errors
+    /// As [`crate::SlotQuery::solve`], and when the cadence cannot be expanded, has no
+    /// occurrence, or the series has more than 1000 occurrences or spans more than ten years.
+    pub fn solve(&self) -> Result<Patterns, Error> {
+        self.options.check()?;
+        let sequences = self.sequences()?;
+        let engine = Engine::new(&self.options, self.zone, &sequences)?;
+        let found = engine.scan(self.misses);
+        let valid = found.iter().filter(|f| f.misses <= self.misses as usize).count();
+        if valid == 0 {
+            let mut reasons = crate::oneoff::blocking_reasons(&self.options, &engine.prepared);
+            let fewest = found.iter().map(|f| f.misses).min();
+            let near: Vec<Found> = match fewest {
+                Some(m) => found.into_iter().filter(|f| f.misses == m).collect(),
+                None => Vec::new(),
+            };
+            let n = sequences.first().map_or(0, Vec::len);
+            match fewest {
+                Some(m) if reasons.is_empty() => reasons.push(format!(
+                    "no weekday and time holds at {} of the {n} occurrences; the best miss {m} (allow misses, shorten the meeting or widen windows)",
+                    if self.misses == 0 { "all".to_string() } else { format!("all but {}", self.misses) }
+                )),
+                _ => {}
+            }
+            let near_misses = engine.best(&near, 3);
+            return Ok(Patterns { patterns: Vec::new(), valid: 0, reasons, near_misses });
+        }
+        let kept: Vec<Found> =
+            found.into_iter().filter(|f| f.misses <= self.misses as usize).collect();
+        let patterns = engine.best(&kept, self.options.max_results);
+        Ok(Patterns { patterns, valid, reasons: Vec::new(), near_misses: Vec::new() })
+    }
+
+    /// The date sequences to try: one per possible first day when the cadence has no day.
+    pub(crate) fn sequences(&self) -> Result<Vec<Vec<NaiveDate>>, Error> {
+        if let SeriesEnd::Count(n) = self.end
+            && !(1..=1000).contains(&n)
+        {
+            return Err(Error::SeriesCount { count: n as usize });
+        }
+        let mut out = day_sequences(&self.cadence, self.zone, self.from, self.end)?;
+        if let Some(days) = &self.weekdays {
+            out.retain(|seq| seq.first().is_some_and(|d| days.contains(&d.weekday())));
+        }
+        if out.iter().all(Vec::is_empty) {
+            return Err(Error::NoOccurrences {
+                cadence: self.cadence.to_string(),
+                from: self.from,
+            });
+        }
+        out.retain(|seq| !seq.is_empty());
+        Ok(out)
+    }
+}
+
+/// Whether a cadence takes its day from its start (`weekly`, `monthly`, `yearly` with no BY
+/// parts), so the solver may choose the day.
+fn day_free(cadence: &Cadence) -> bool {
+    match cadence.as_rule() {
+        Some(rule) => {
+            let text = rule.to_string();
+            rule.by_day().is_empty()
+                && rule.by_month_day().is_empty()
+                && rule.by_set_pos().is_empty()
+                && !text.contains("BYYEARDAY")
+                && !text.contains("BYWEEKNO")
+                && matches!(rule.freq(), Frequency::Weekly | Frequency::Monthly | Frequency::Yearly)
+        }
+        None => false,
+    }
+}
+
+/// The local dates of `cadence` from `from`, for each first day the solver may choose.
+pub(crate) fn day_sequences(
+    cadence: &Cadence,
+    zone: Tz,
+    from: NaiveDate,
+    end: SeriesEnd,
+) -> Result<Vec<Vec<NaiveDate>>, Error> {
+    let starts: Vec<NaiveDate> = if day_free(cadence) {
+        (0..7).filter_map(|k| from.checked_add_signed(Duration::days(k))).collect()
+    } else {
+        vec![from]
+    };
+    let mut out: Vec<Vec<NaiveDate>> = Vec::new();
+    for start in starts {
+        let dates = match weekly_dates(cadence, start, end) {
+            Some(dates) => dates,
+            None => engine_dates(cadence, zone, start, end)?,
+        };
+        if !out.contains(&dates) {
+            out.push(dates);
+        }
+    }
+    Ok(out)
+}
+
+/// The native path for plain weekly rules (`FREQ=WEEKLY;INTERVAL=n;BYDAY=…` with no other
+/// parts and no end of their own): `None` for anything else.
+fn weekly_dates(cadence: &Cadence, start: NaiveDate, end: SeriesEnd) -> Option<Vec<NaiveDate>> {
+    let rule = cadence.as_rule()?;
+    let text = rule.to_string();
+    let plain = rule.freq() == Frequency::Weekly
+        && rule.by_day().iter().all(|d| d.nth.is_none())
+        && rule.by_month().is_empty()
+        && rule.by_month_day().is_empty()
+        && rule.by_set_pos().is_empty()
+        && matches!(rule.end(), tempi_core::RuleEnd::Never)
+        && !["BYYEARDAY", "BYWEEKNO", "BYHOUR", "BYMINUTE", "BYSECOND", "WKST"]
+            .iter()
+            .any(|part| text.contains(part));
+    if !plain {
+        return None;
+    }
+    let days: Vec<Weekday> = if rule.by_day().is_empty() {
+        vec![start.weekday()]
+    } else {
+        rule.by_day().iter().map(|d| d.weekday).collect()
+    };
+    let interval = i64::from(rule.interval().max(1));
+    let week_of = |d: NaiveDate| d.num_days_from_ce().div_euclid(7);
+    let (first_week, count, until) = match end {
+        SeriesEnd::Count(n) => (week_of(start), n as usize, None),
+        SeriesEnd::Until(date) => (week_of(start), usize::MAX, Some(date)),
+    };
+    let mut out = Vec::new();
+    let mut date = start;
+    while out.len() < count && out.len() < 1000 {
+        if until.is_some_and(|u| date > u) || date.year() > tempi_core::time::LAST_PLANNABLE_YEAR {
+            break;
+        }
+        let week = i64::from(week_of(date) - first_week);
+        if week % interval == 0 && days.contains(&date.weekday()) {
+            out.push(date);
+        }
+        date = date.succ_opt()?;
+    }
+    Some(out)
+}
+
+/// Any other cadence: expand it through tempi-core's engine, as a one-rhythm community.
+fn engine_dates(
+    cadence: &Cadence,
+    zone: Tz,
+    start: NaiveDate,
+    end: SeriesEnd,
+) -> Result<Vec<NaiveDate>, Error> {
+    let cadence_error = |message: String| Error::Cadence { message };
+    let last = match end {
+        SeriesEnd::Until(date) => date,
+        SeriesEnd::Count(n) => {
+            let period_days =
+                i64::try_from(cadence.nominal_period_seconds() / 86_400).unwrap_or(366);
+            let span = period_days.max(1).saturating_mul(i64::from(n) + 1) + 62;
+            start.checked_add_signed(Duration::days(span.min(MAX_SERIES_DAYS))).unwrap_or(start)
+        }
+    };
+    let cap =
+        NaiveDate::from_ymd_opt(tempi_core::time::LAST_PLANNABLE_YEAR, 12, 31).unwrap_or(last);
+    let last = last.min(cap);
+    if last < start {
+        return Ok(Vec::new());
+    }
+    let mut builder = Community::builder("series", "series", zone, start);
+    builder.group(Group::new("g", "g", Scale::Range { min: 0, max: u32::MAX }));
+    builder.rhythm(
+        Rhythm::new(
+            "r",
+            "r",
+            "g",
+            Category::Relational,
+            cadence.clone(),
+            NaiveTime::MIN,
+            Length::MIN_LENGTH,
+        )
+        .roles(Vec::new())
+        .zone(zone)
+        .starting(start)
+        .ending(last),
+    );
+    let (community, _) = builder.build().map_err(|e| cadence_error(e.to_string()))?;
+    let window = Window::days(zone, start, last).map_err(|e| cadence_error(e.to_string()))?;
+    let plan = community.plan(window).map_err(|e| cadence_error(e.to_string()))?;
+    let limit = match end {
+        SeriesEnd::Count(n) => n as usize,
+        SeriesEnd::Until(_) => 1000,
+    };
+    Ok(plan.occurrences().iter().map(|o| o.start.date_naive()).take(limit).collect())
+}
+
+/// One (dates, time) pattern found by the scan.
+#[derive(Debug, Clone)]
+pub(crate) struct Found {
+    pub(crate) sequence: usize,
+    pub(crate) minute: u32,
+    pub(crate) slots: Vec<Option<usize>>,
+    pub(crate) misses: usize,
+}
+
+/// The bitsets of a recurring query and the anchor zone's calendar.
+#[derive(Debug)]
+pub(crate) struct Engine<'a> {
+    pub(crate) options: &'a Options,
+    pub(crate) zone: Tz,
+    pub(crate) sequences: &'a [Vec<NaiveDate>],
+    pub(crate) days: ZoneDays,
+    pub(crate) prepared: Prepared,
+}
+
+impl<'a> Engine<'a> {
+    pub(crate) fn new(
+        options: &'a Options,
+        zone: Tz,
+        sequences: &'a [Vec<NaiveDate>],
+    ) -> Result<Engine<'a>, Error> {
+        let first = sequences.iter().filter_map(|s| s.first()).min().copied();
+        let last = sequences.iter().filter_map(|s| s.last()).max().copied();
+        let (Some(first), Some(last)) = (first, last) else {
+            return Err(Error::NoOccurrences { cadence: String::new(), from: NaiveDate::MIN });
+        };
+        let span = (last - first).num_days();
+        if span > MAX_SERIES_DAYS {
+            return Err(Error::WindowTooLong { days: span, max: MAX_SERIES_DAYS });
+        }
+        let before = first.pred_opt().unwrap_or(first);
+        let days = ZoneDays::new(zone, before, last.succ_opt().unwrap_or(last));
+        let from = days.to_utc(before, 0);
+        let to = days.to_utc(last, 1440) + 1440;
+        let prepared = Prepared::new(options, from, to);
+        Ok(Engine { options, zone, sequences, days, prepared })
+    }
+
+    /// An engine over bitsets built elsewhere (whole-plan placement shares them).
+    pub(crate) fn with_prepared(
+        options: &'a Options,
+        zone: Tz,
+        sequences: &'a [Vec<NaiveDate>],
+        days: ZoneDays,
+        prepared: Prepared,
+    ) -> Engine<'a> {
+        Engine { options, zone, sequences, days, prepared }
+    }
+
+    /// Every (dates, time) pattern: its grid slots and its misses (counted up to `stop + 1`).
+    pub(crate) fn scan(&self, stop: u32) -> Vec<Found> {
+        let step = self.options.granularity.max(1);
+        let stop = stop as usize;
+        let mut found = Vec::new();
+        for (sequence, dates) in self.sequences.iter().enumerate() {
+            let mut minute = 0u32;
+            while minute < 1440 {
+                let slots: Vec<Option<usize>> = dates
+                    .iter()
+                    .map(|d| {
+                        let m = u16::try_from(minute).unwrap_or(0);
+                        self.prepared.grid.exact(self.days.to_utc(*d, m))
+                    })
+                    .collect();
+                let mut misses = 0;
+                for slot in &slots {
+                    if !slot.is_some_and(|i| self.prepared.valid(i)) {
+                        misses += 1;
+                        if misses > stop.saturating_add(dates.len()) {
+                            break;
+                        }
+                    }
+                }
+                found.push(Found { sequence, minute, slots, misses });
+                minute += step;
+            }
+        }
+        found
+    }
+
+    /// Scores the found patterns and details the best `max`, spread out.
+    pub(crate) fn best(&self, found: &[Found], max: usize) -> Vec<Pattern> {
+        let mut quick: Vec<(i64, usize, usize)> =
+            found.iter().enumerate().map(|(k, f)| (self.quick_score(f), f.misses, k)).collect();
+        quick.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let run = i64::from(self.options.length.minutes());
+        let mut chosen: Vec<&Found> = Vec::new();
+        for (_, _, k) in quick {
+            // A few more than asked, so the drift tie-break has something to choose from.
+            if chosen.len() >= max.saturating_add(max.div_ceil(2)) {
+                break;
+            }
+            let Some(f) = found.get(k) else { continue };
+            let clash = chosen.iter().any(|c| {
+                c.sequence == f.sequence && (i64::from(c.minute) - i64::from(f.minute)).abs() < run
+            });
+            if self.options.spread && clash {
+                continue;
+            }
+            chosen.push(f);
+        }
+        let mut detailed: Vec<Pattern> = chosen.into_iter().map(|f| self.detail(f)).collect();
+        let drift = |p: &Pattern| p.members.iter().map(|m| m.drift.len()).sum::<usize>();
+        detailed.sort_by(|a, b| {
+            b.score
+                .total
+                .cmp(&a.score.total)
+                .then(a.misses.cmp(&b.misses))
+                .then(drift(a).cmp(&drift(b)))
+                .then(
+                    a.occurrences
+                        .first()
+                        .map(|o| o.start)
+                        .cmp(&b.occurrences.first().map(|o| o.start)),
+                )
+                .then(a.time.cmp(&b.time))
+        });
+        detailed.truncate(max);
+        detailed
+    }
+
+    fn attending(&self, slot: Option<usize>) -> Vec<bool> {
+        match slot {
+            Some(i) => self.prepared.attending(i),
+            None => vec![false; self.options.members.len()],
+        }
+    }
+
+    /// Attendance over every occurrence; preferences and fairness at the first that holds.
+    fn quick_score(&self, f: &Found) -> i64 {
+        self.score_of(f).total
+    }
+
+    fn score_of(&self, f: &Found) -> Score {
+        self.score_with(f, &|_| 0)
+    }
+
+    /// The score, with each member's earlier burden added to their pain (placement).
+    pub(crate) fn score_with(&self, f: &Found, burden: &dyn Fn(usize) -> u32) -> Score {
+        let n = self.options.members.len().max(1);
+        let occurrences = f.slots.len().max(1);
+        let attended: usize = f
+            .slots
+            .iter()
+            .flatten()
+            .map(|i| self.prepared.starts.iter().filter(|b| b.get(*i)).count())
+            .sum();
+        let reference = f
+            .slots
+            .iter()
+            .copied()
+            .find(|s| s.is_some_and(|i| self.prepared.valid(i)))
+            .or_else(|| f.slots.first().copied())
+            .flatten();
+        let minutes = self.prepared.minutes();
+        let (mut score, _) = match reference {
+            Some(i) => score(
+                &self.options.members,
+                &self.attending(Some(i)),
+                self.prepared.grid.minute(i),
+                minutes,
+                burden,
+            ),
+            None => (Score::default(), Vec::new()),
+        };
+        score.attendance = i64::try_from(1000 * attended / (n * occurrences)).unwrap_or(0);
+        score.total = score.attendance + score.preferences + score.fairness;
+        score
+    }
+
+    pub(crate) fn detail(&self, f: &Found) -> Pattern {
+        let minutes = self.prepared.minutes();
+        let dates = self.sequences.get(f.sequence).map(Vec::as_slice).unwrap_or_default();
+        let m = u16::try_from(f.minute).unwrap_or(0);
+        let mut occurrences = Vec::with_capacity(dates.len());
+        let mut attends = vec![0usize; self.options.members.len()];
+        for (date, slot) in dates.iter().zip(&f.slots) {
+            let start = self.days.to_utc(*date, m);
+            let attending = self.attending(*slot);
+            for (count, here) in attends.iter_mut().zip(&attending) {
+                *count += usize::from(*here);
+            }
+            occurrences.push(SeriesOccurrence {
+                start: from_epoch_minutes(start),
+                end: from_epoch_minutes(start + minutes),
+                holds: slot.is_some_and(|i| self.prepared.valid(i)),
+                missing: missing(self.options, &self.prepared.shape, &attending, start, minutes),
+            });
+        }
+        let members = self
+            .options
+            .members
+            .iter()
+            .zip(attends)
+            .map(|((member, required), attends)| PatternMember {
+                id: member.id().to_string(),
+                required: *required,
+                local: occurrences
+                    .first()
+                    .map(|o| o.start.with_timezone(&member.zone()))
+                    .unwrap_or_else(|| from_epoch_minutes(0).with_timezone(&member.zone())),
+                attends,
+                drift: drift(member, &occurrences),
+            })
+            .collect();
+        let mut weekdays: Vec<Weekday> = dates.iter().map(|d| d.weekday()).collect();
+        weekdays.sort_by_key(|d| d.num_days_from_monday());
+        weekdays.dedup();
+        Pattern {
+            zone: self.zone,
+            time: time_of(f.minute),
+            weekdays,
+            first: dates.first().copied().unwrap_or(NaiveDate::MIN),
+            occurrences,
+            misses: f.misses,
+            score: self.score_of(f),
+            members,
+        }
+    }
+}
+
+/// Where `member`'s local start time changes between consecutive occurrences.
+pub(crate) fn drift(member: &Availability, occurrences: &[SeriesOccurrence]) -> Vec<Drift> {
+    let mut out = Vec::new();
+    let mut previous: Option<NaiveTime> = None;
+    for occurrence in occurrences {
+        let local = occurrence.start.with_timezone(&member.zone());
+        let time = local.time();
+        if let Some(before) = previous
+            && before != time
+        {
+            let minutes = i64::from(time.num_seconds_from_midnight() / 60)
+                - i64::from(before.num_seconds_from_midnight() / 60);
+            out.push(Drift { date: local.date_naive(), from: before, to: time, minutes });
+        }
+        previous = Some(time);
+    }
+    out
+}
