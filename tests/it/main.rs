@@ -7,6 +7,9 @@
 //!   the agenda, the JSON document against `docs/plan-json.md`, determinism, windows, usage errors.
 //! - `docs`: the examples in `docs/` are real (the minimal community file, the example plan).
 //! - `dst`: the DST policy of `docs/community-file.md` as seen in `tempi plan --json`.
+//! - `feeds`: `tempi plan --out DIR` and `tempi busy` (docs/feeds.md).
+//! - `picture`: the year at a glance (`plan --html/--svg`): the SVG's structure, and what
+//!   Debian's chromium draws and measures (run `scripts/ci-setup-browser.sh` first).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -17,7 +20,10 @@ use std::path::{Path, PathBuf};
 mod bad_files;
 mod docs;
 mod dst;
+mod feeds;
+mod picture;
 mod sample;
+mod solver;
 
 /// What one run of the command produced.
 #[derive(Debug)]

@@ -131,6 +131,7 @@ fn check_occurrence(occ: &Value) {
             "start",
             "end",
             "timezone",
+            "uid",
             "status",
             "reason",
             "shifted_from",

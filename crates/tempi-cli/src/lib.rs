@@ -13,7 +13,12 @@ use clap::{Args, Parser, Subcommand};
 use tempi::file::{self, Diagnostic, Loaded};
 use tempi::{Community, ExpandOptions, Plan, Window};
 
+mod busy;
+mod export;
+mod pods;
 mod render;
+mod slots;
+mod year;
 
 /// The bundled sample community, used when no file is given.
 pub const SAMPLE_COMMUNITY: &str = include_str!("../../../examples/community.toml");
@@ -39,8 +44,14 @@ enum Command {
         /// The community file (TOML). Omit it to check the bundled sample.
         file: Option<PathBuf>,
     },
-    /// Expand a community's rhythms over a window: an agenda by month, or JSON.
+    /// Expand a community's rhythms over a window: an agenda by month, JSON, feeds, a picture.
     Plan(PlanArgs),
+    /// Print the busy intervals tempi reads from a calendar export (.ics).
+    Busy(busy::BusyArgs),
+    /// Find meeting times across members' availability.
+    Slots(slots::SlotsArgs),
+    /// Propose pods: split members into small groups with a shared recurring time.
+    Pods(pods::PodsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -65,6 +76,18 @@ struct PlanArgs {
     /// The most occurrences the whole plan may generate.
     #[arg(long, default_value_t = 5_000_000)]
     max_occurrences: usize,
+    /// Write .ics feeds into DIR: the community's, one per group and one per member.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Write the year at a glance as one self-contained HTML page.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Write the year at a glance as one SVG image.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+    /// Draw one member's year (with --html or --svg): their groups and their load per week.
+    #[arg(long, value_name = "ID")]
+    member: Option<String>,
 }
 
 /// Runs the command line `args` (including the program name), writing to `out` and `err`.
@@ -86,6 +109,9 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
     let result = match cli.command {
         Command::Check { file } => check(file.as_deref(), out, err),
         Command::Plan(args) => plan(&args, out, err),
+        Command::Busy(args) => busy::run(&args, out, err),
+        Command::Slots(args) => slots::run(&args, out, err),
+        Command::Pods(args) => pods::run(&args, out, err),
     };
     match result {
         Ok(()) => 0,
@@ -102,7 +128,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
     }
 }
 
-enum Failure {
+pub(crate) enum Failure {
     /// The diagnostics were already written.
     Reported,
     /// Write this and fail.
@@ -159,7 +185,7 @@ fn read_source(path: Option<&Path>) -> Result<(String, String), Failure> {
     }
 }
 
-fn load(path: Option<&Path>, err: &mut dyn Write) -> Result<Loaded, Failure> {
+pub(crate) fn load(path: Option<&Path>, err: &mut dyn Write) -> Result<Loaded, Failure> {
     let (text, shown) = read_source(path)?;
     match file::parse(&text, &shown) {
         Ok(loaded) => {
@@ -225,12 +251,30 @@ fn window_for(args: &PlanArgs, community: &Community) -> Result<Window, Failure>
 
 fn plan(args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
     let loaded = load(args.file.as_deref(), err)?;
+    let window = window_for(args, &loaded.community)?;
+    // Rhythms with `at = "auto"` get their times from the solver before anything is expanded.
+    let loaded = slots::place_auto(loaded, args.file.as_deref(), window, err)?;
     let community = &loaded.community;
-    let window = window_for(args, community)?;
     let options =
         ExpandOptions::new().max_per_rhythm(args.max_per_rhythm).max_per_plan(args.max_occurrences);
     let plan: Plan =
         community.plan_with(window, options).map_err(|e| Failure::Message(e.to_string()))?;
+    if let Some(dir) = &args.out {
+        export::write_feeds(community, &plan, dir, err)?;
+    }
+    if args.html.is_some() || args.svg.is_some() {
+        year::write(
+            community,
+            &plan,
+            args.html.as_deref(),
+            args.svg.as_deref(),
+            args.member.as_deref(),
+        )?;
+    } else if args.member.is_some() {
+        return Err(Failure::Message(
+            "--member draws one person's year: use it with --html or --svg".into(),
+        ));
+    }
     if args.json {
         let value = render::json(community, &plan, &loaded.warnings);
         serde_json::to_writer_pretty(&mut *out, &value).map_err(|e| match e.io_error_kind() {

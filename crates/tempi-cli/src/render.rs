@@ -153,13 +153,16 @@ pub(crate) fn json(community: &Community, plan: &Plan, warnings: &[Diagnostic]) 
     let zone = community.zone();
     let window = plan.window();
     let last_day = (window.end() - chrono::Duration::seconds(1)).with_timezone(&zone);
+    let uids = tempi::ical::export::occurrence_uids(community, plan);
     let occurrences: Vec<Value> = plan
         .occurrences()
         .iter()
-        .map(|o| {
+        .zip(&uids)
+        .map(|(o, uid)| {
             let timezone = community.rhythm(&o.rhythm).map_or(zone, |r| community.rhythm_zone(r));
             json!({
                 "rhythm": &*o.rhythm,
+                "uid": uid,
                 "name": rhythm_name(community, &o.rhythm),
                 "group": &*o.group,
                 "category": o.category.as_str(),

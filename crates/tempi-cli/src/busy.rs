@@ -1,0 +1,106 @@
+//! `tempi busy`: the busy intervals tempi reads from a calendar export (docs/feeds.md).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::json;
+use tempi::Window;
+use tempi::ical::import;
+
+use crate::Failure;
+
+/// Arguments of `tempi busy`.
+#[derive(Debug, Args)]
+pub(crate) struct BusyArgs {
+    /// The calendar export (.ics) to read.
+    file: PathBuf,
+    /// The member's zone: floating times and all-day events are read in it (default: UTC).
+    #[arg(long, value_name = "ZONE")]
+    member_zone: Option<String>,
+    /// First day of the window (YYYY-MM-DD, in the member's zone).
+    #[arg(long)]
+    from: String,
+    /// Last day of the window, inclusive (YYYY-MM-DD).
+    #[arg(long)]
+    to: String,
+    /// Print one JSON object: events, merged intervals and warnings.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `tempi busy`: one line per busy instance, `UID<TAB>start (UTC)<TAB>seconds`, sorted;
+/// warnings on `err`.
+pub(crate) fn run(
+    args: &BusyArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let zone = match &args.member_zone {
+        Some(name) => tempi::time::parse_zone(name)
+            .map_err(|e| Failure::Message(format!("--member-zone: {e}")))?,
+        None => tempi::chrono_tz::UTC,
+    };
+    let from = tempi::time::parse_date(&args.from)
+        .map_err(|e| Failure::Message(format!("--from: {e}")))?;
+    let to =
+        tempi::time::parse_date(&args.to).map_err(|e| Failure::Message(format!("--to: {e}")))?;
+    if to < from {
+        return Err(Failure::Message(format!(
+            "--to {to} is before --from {from}; give a window that runs forwards"
+        )));
+    }
+    let window = Window::days(zone, from, to).map_err(|e| Failure::Message(e.to_string()))?;
+    let shown = args.file.display().to_string();
+    let metadata = std::fs::metadata(&args.file)
+        .map_err(|e| Failure::Message(format!("{shown}: cannot read the calendar: {e}")))?;
+    if metadata.len() > import::MAX_INPUT_BYTES as u64 {
+        return Err(Failure::Located(format!(
+            "{shown}:1: error: the calendar is {} bytes, more than the {}-byte limit",
+            metadata.len(),
+            import::MAX_INPUT_BYTES
+        )));
+    }
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| Failure::Message(format!("{shown}: cannot read the calendar: {e}")))?;
+    let busy = match import::busy(&bytes, zone, window) {
+        Ok(busy) => busy,
+        Err(tempi::ical::Error::Import { line, message }) => {
+            return Err(Failure::Located(format!("{shown}:{line}: error: {message}")));
+        }
+        Err(e) => return Err(Failure::Message(format!("{shown}: {e}"))),
+    };
+    let stamp =
+        |t: tempi::chrono::DateTime<tempi::chrono::Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
+    if args.json {
+        let value = json!({
+            "events": busy.events.iter().map(|e| json!({
+                "uid": e.uid,
+                "start": stamp(e.start),
+                "end": stamp(e.end),
+                "seconds": (e.end - e.start).num_seconds(),
+            })).collect::<Vec<_>>(),
+            "intervals": busy.intervals.iter().map(|(s, e)| json!([stamp(*s), stamp(*e)])).collect::<Vec<_>>(),
+            "warnings": busy.warnings.iter().map(|w| json!({"line": w.line, "message": w.message})).collect::<Vec<_>>(),
+        });
+        serde_json::to_writer_pretty(&mut *out, &value)
+            .map_err(|e| Failure::Message(format!("could not write JSON: {e}")))?;
+        writeln!(out)?;
+    } else {
+        let mut events = busy.events.clone();
+        events.sort_by(|a, b| (&a.uid, a.start, a.end).cmp(&(&b.uid, b.start, b.end)));
+        for event in &events {
+            writeln!(
+                out,
+                "{}\t{}\t{}",
+                event.uid,
+                stamp(event.start),
+                (event.end - event.start).num_seconds()
+            )?;
+        }
+    }
+    for warning in &busy.warnings {
+        writeln!(err, "{shown}:{}: warning: {}", warning.line, warning.message)?;
+    }
+    Ok(())
+}
