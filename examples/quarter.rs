@@ -2,6 +2,8 @@
 //!
 //! Run with `cargo run -p tempi --example quarter`.
 
+#![allow(clippy::print_stdout, reason = "an example prints its result")]
+
 use tempi::chrono::{NaiveDate, NaiveTime};
 use tempi::chrono_tz::{America, Asia, Europe};
 use tempi::{
