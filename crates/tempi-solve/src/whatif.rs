@@ -79,6 +79,44 @@ fn shorter(length: Length) -> Vec<Length> {
     out
 }
 
+/// How many valid answers a query has, and the best one's score.
+type Outcome = (usize, Option<i64>);
+
+/// The what-ifs every query shares, one member at a time: each required member made optional,
+/// and each member's windows an hour wider.
+fn member_changes<Q: Clone>(
+    query: &Q,
+    options: fn(&mut Q) -> &mut crate::common::Options,
+    run: &dyn Fn(&Q) -> Result<Outcome, Error>,
+    base: Outcome,
+    out: &mut Vec<WhatIf>,
+) -> Result<(), Error> {
+    let mut probe = query.clone();
+    let members = options(&mut probe).members.clone();
+    for (i, (member, required)) in members.iter().enumerate() {
+        if *required {
+            let mut q = query.clone();
+            if let Some(slot) = options(&mut q).members.get_mut(i) {
+                slot.1 = false;
+            }
+            let (v, b) = run(&q)?;
+            out.push(verdict(Change::Without { member: member.id().to_string() }, v, b, base));
+        }
+        let mut q = query.clone();
+        if let Some(slot) = options(&mut q).members.get_mut(i) {
+            slot.0 = member.widened(60);
+        }
+        let (v, b) = run(&q)?;
+        out.push(verdict(
+            Change::Widen { member: member.id().to_string(), minutes: 60 },
+            v,
+            b,
+            base,
+        ));
+    }
+    Ok(())
+}
+
 fn verdict(change: Change, valid: usize, best: Option<i64>, base: (usize, Option<i64>)) -> WhatIf {
     let unlocks = valid > base.0 || best > base.1;
     WhatIf { change, valid, best_score: best, unlocks }
@@ -103,27 +141,7 @@ impl SlotQuery {
             let (v, b) = run(&q)?;
             out.push(verdict(Change::Shorter { length }, v, b, base));
         }
-        for (i, (member, required)) in self.options.members.iter().enumerate() {
-            if *required {
-                let mut q = self.clone();
-                if let Some(slot) = q.options.members.get_mut(i) {
-                    slot.1 = false;
-                }
-                let (v, b) = run(&q)?;
-                out.push(verdict(Change::Without { member: member.id().to_string() }, v, b, base));
-            }
-            let mut q = self.clone();
-            if let Some(slot) = q.options.members.get_mut(i) {
-                slot.0 = member.widened(60);
-            }
-            let (v, b) = run(&q)?;
-            out.push(verdict(
-                Change::Widen { member: member.id().to_string(), minutes: 60 },
-                v,
-                b,
-                base,
-            ));
-        }
+        member_changes(self, |q| &mut q.options, &run, base, &mut out)?;
         sort(&mut out);
         Ok(out)
     }
@@ -156,27 +174,7 @@ impl SeriesQuery {
         q.misses += 1;
         let (v, b) = run(&q)?;
         out.push(verdict(Change::OneMoreMiss, v, b, base));
-        for (i, (member, required)) in self.options.members.iter().enumerate() {
-            if *required {
-                let mut q = self.clone();
-                if let Some(slot) = q.options.members.get_mut(i) {
-                    slot.1 = false;
-                }
-                let (v, b) = run(&q)?;
-                out.push(verdict(Change::Without { member: member.id().to_string() }, v, b, base));
-            }
-            let mut q = self.clone();
-            if let Some(slot) = q.options.members.get_mut(i) {
-                slot.0 = member.widened(60);
-            }
-            let (v, b) = run(&q)?;
-            out.push(verdict(
-                Change::Widen { member: member.id().to_string(), minutes: 60 },
-                v,
-                b,
-                base,
-            ));
-        }
+        member_changes(self, |q| &mut q.options, &run, base, &mut out)?;
         if self.weekdays.is_none() && self.sequences()?.len() > 1 {
             for weekday in [
                 Weekday::Mon,
