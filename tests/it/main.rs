@@ -2,7 +2,12 @@
 //!
 //! Modules:
 //! - `bad_files`: every fixture in `tests/data/bad/` fails `check` and `plan` with exit code 1 and
-//!   one located error (`path:line:col: error: …`) that says what would fix it, and never panics.
+//!   one located error (`path:line:col: error: …`) that says what would fix it, and never panics;
+//!   messages are insta snapshots (`snapshots/`); generated inputs (a 10 MB line, plans past the
+//!   occurrence caps) are written to a temp dir.
+//! - `bad_ics`: every fixture in `tests/data/bad-ics/` through `tempi busy`: unusable input exits 1
+//!   with one located error (`path:line: error: …`), input it reads around exits 0 with located
+//!   warnings; messages are insta snapshots; no panic, no hang.
 //! - `sample`: the bundled sample community (`examples/community.toml`) through `check` and `plan`:
 //!   the agenda, the JSON document against `docs/plan-json.md`, determinism, windows, usage errors.
 //! - `docs`: the examples in `docs/` are real (the minimal community file, the example plan).
@@ -18,6 +23,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 mod bad_files;
+mod bad_ics;
 mod docs;
 mod dst;
 mod feeds;

@@ -56,7 +56,7 @@ pub(crate) fn run(
         .map_err(|e| Failure::Message(format!("{shown}: cannot read the calendar: {e}")))?;
     if metadata.len() > import::MAX_INPUT_BYTES as u64 {
         return Err(Failure::Located(format!(
-            "{shown}:1: error: the calendar is {} bytes, more than the {}-byte limit",
+            "{shown}:1: error: the calendar is {} bytes, more than the {}-byte limit; export a shorter date range",
             metadata.len(),
             import::MAX_INPUT_BYTES
         )));

@@ -249,6 +249,21 @@ fn window_for(args: &PlanArgs, community: &Community) -> Result<Window, Failure>
     window.map_err(|e| Failure::Message(e.to_string()))
 }
 
+/// A planning error, located at the rhythm it concerns when the file has it.
+fn plan_failure(loaded: &Loaded, error: &tempi::Error, args: &PlanArgs) -> Failure {
+    let rhythm = match error {
+        tempi::Error::TooManyOccurrences { rhythm, .. } | tempi::Error::Expansion { rhythm, .. } => {
+            Some(rhythm.as_str())
+        }
+        _ => None,
+    };
+    let shown = args.file.as_ref().map_or(SAMPLE_NAME.to_string(), |p| p.display().to_string());
+    match rhythm.and_then(|r| loaded.locate_rhythm(&shown, r)) {
+        Some(place) => Failure::Located(format!("{place}: error: {error}")),
+        None => Failure::Message(error.to_string()),
+    }
+}
+
 fn plan(args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
     let loaded = load(args.file.as_deref(), err)?;
     let window = window_for(args, &loaded.community)?;
@@ -258,7 +273,7 @@ fn plan(args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(),
     let options =
         ExpandOptions::new().max_per_rhythm(args.max_per_rhythm).max_per_plan(args.max_occurrences);
     let plan: Plan =
-        community.plan_with(window, options).map_err(|e| Failure::Message(e.to_string()))?;
+        community.plan_with(window, options).map_err(|e| plan_failure(&loaded, &e, args))?;
     if let Some(dir) = &args.out {
         export::write_feeds(community, &plan, dir, err)?;
     }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use chrono::{DateTime, Datelike};
+use chrono::{DateTime, Datelike, Timelike};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 use tempi::file::Diagnostic;
@@ -54,7 +54,7 @@ pub(crate) fn agenda(
             let name = MONTHS.get(start.month0() as usize).copied().unwrap_or_default();
             writeln!(out, "\n{name} {}", start.year())?;
         }
-        writeln!(out, "{}", agenda_line(community, occ, zone))?;
+        agenda_line(out, community, occ, zone)?;
     }
     let counts = Counts::of(plan.occurrences());
     if !plan.conflicts().is_empty() {
@@ -105,43 +105,56 @@ impl Counts {
     }
 }
 
-fn agenda_line(community: &Community, occ: &Occurrence, zone: Tz) -> String {
+/// One agenda line. Written field by field: a year of a large organisation is 200,000 lines, and
+/// chrono's `format` re-parses its pattern on every call.
+fn agenda_line(
+    out: &mut dyn Write,
+    community: &Community,
+    occ: &Occurrence,
+    zone: Tz,
+) -> io::Result<()> {
     let start = occ.start.with_timezone(&zone);
     let end = occ.end.with_timezone(&zone);
-    let end_text = if end.date_naive() == start.date_naive() {
-        end.format("%H:%M").to_string()
-    } else {
-        end.format("%a %d %b %H:%M").to_string()
-    };
     let mark = match occ.status {
         Status::Scheduled => ' ',
         Status::Shifted { .. } => '>',
         Status::Cancelled { .. } => 'x',
     };
-    let mut line = format!(
-        "{mark} {} {}-{}  {}",
-        start.format("%a %d"),
-        start.format("%H:%M"),
-        end_text,
-        rhythm_name(community, &occ.rhythm)
-    );
+    write!(
+        out,
+        "{mark} {} {:02} {:02}:{:02}-",
+        start.weekday(),
+        start.day(),
+        start.hour(),
+        start.minute()
+    )?;
+    if end.date_naive() != start.date_naive() {
+        let month = MONTHS.get(end.month0() as usize).and_then(|m| m.get(..3)).unwrap_or_default();
+        write!(out, "{} {:02} {month} ", end.weekday(), end.day())?;
+    }
+    write!(out, "{:02}:{:02}  {}", end.hour(), end.minute(), rhythm_name(community, &occ.rhythm))?;
     if let Some(cycle) = occ.cycle {
-        line.push_str(&format!(" ({cycle})"));
+        write!(out, " ({cycle})")?;
     }
     match &occ.status {
         Status::Scheduled => {}
         Status::Shifted { from, reason } => {
-            line.push_str(&format!(
-                "  shifted from {}: {reason}",
-                from.with_timezone(&zone).format("%a %d %H:%M")
-            ));
+            let from = from.with_timezone(&zone);
+            write!(
+                out,
+                "  shifted from {} {:02} {:02}:{:02}: {reason}",
+                from.weekday(),
+                from.day(),
+                from.hour(),
+                from.minute()
+            )?;
         }
-        Status::Cancelled { reason } => line.push_str(&format!("  CANCELLED: {reason}")),
+        Status::Cancelled { reason } => write!(out, "  CANCELLED: {reason}")?,
     }
     if let Some(f) = occ.facilitator() {
-        line.push_str(&format!("  · facilitator {f}"));
+        write!(out, "  · facilitator {f}")?;
     }
-    line
+    writeln!(out)
 }
 
 fn rfc3339(t: &DateTime<Tz>) -> String {

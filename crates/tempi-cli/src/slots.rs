@@ -715,5 +715,9 @@ pub(crate) fn place_auto(
             )?;
         }
     }
-    Ok(Loaded { community: report.community, warnings: loaded.warnings })
+    Ok(Loaded {
+        community: report.community,
+        warnings: loaded.warnings,
+        rhythm_places: loaded.rhythm_places,
+    })
 }

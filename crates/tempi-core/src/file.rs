@@ -36,6 +36,11 @@ use crate::time::{Length, parse_date, parse_time_of_day, parse_zone};
 
 /// The largest community file tempi reads: 16 MiB.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+/// The longest line tempi reads in a community file: 64 KiB. No field needs more, and a longer
+/// line is rejected before the TOML reader spends time on it.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+/// Values quoted in messages are cut to this many characters, so a huge value cannot flood them.
+const MAX_QUOTED_CHARS: usize = 60;
 
 /// A located error or warning in a community file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +106,16 @@ pub struct Loaded {
     pub community: Community,
     /// Warnings, located in the file.
     pub warnings: Vec<Diagnostic>,
+    /// Where each rhythm's `[[rhythms]]` table starts: rhythm id → (line, col). Lets errors
+    /// found later (e.g. while planning) point into the file.
+    pub rhythm_places: HashMap<String, (usize, usize)>,
+}
+
+impl Loaded {
+    /// `path:line:col` of a rhythm's table, when the file has that rhythm.
+    pub fn locate_rhythm(&self, path: &str, rhythm: &str) -> Option<String> {
+        self.rhythm_places.get(rhythm).map(|(line, col)| format!("{path}:{line}:{col}"))
+    }
 }
 
 #[derive(Deserialize)]
@@ -239,6 +254,7 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn diagnostic(&self, span: &Range<usize>, severity: Severity, message: String) -> Diagnostic {
         let (line, col) = self.lines.locate(span.start);
+        let message = shorten_quoted(message);
         Diagnostic { path: self.path.to_string(), line, col, severity, message }
     }
 
@@ -280,7 +296,7 @@ impl Reader<'_> {
             Ok(date) => {
                 self.error(
                     value.span(),
-                    format!("{date} is outside 1900-2099, the years tempi can plan"),
+                    format!("{date} is outside 1900-2099, the years tempi can plan; use a date in those years"),
                 );
                 None
             }
@@ -375,16 +391,35 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
         );
         return Err(FileErrors { errors: reader.errors, warnings: Vec::new() });
     }
+    if let Some((start, line)) = text
+        .split_inclusive('\n')
+        .scan(0, |offset, line| {
+            let start = *offset;
+            *offset += line.len();
+            Some((start, line))
+        })
+        .find(|(_, line)| line.len() > MAX_LINE_BYTES)
+    {
+        reader.error(
+            start..start,
+            format!(
+                "this line is {} bytes, more than the {MAX_LINE_BYTES}-byte limit for one line; shorten it (long text can span lines in a TOML multi-line string \"\"\"…\"\"\")",
+                line.trim_end_matches(['\r', '\n']).len()
+            ),
+        );
+        return Err(FileErrors { errors: reader.errors, warnings: Vec::new() });
+    }
     let raw: RawFile = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            let message = e.message().trim().replace('\n', " ");
-            let hint = if message.contains("unknown field") {
-                "; see docs/community-file.md for the fields each table takes"
-            } else {
-                ""
-            };
+            // serde names Rust types; a person writing TOML knows "whole number".
+            let message = e
+                .message()
+                .trim()
+                .replace('\n', " ")
+                .replace("expected i64", "expected a whole number");
+            let hint = toml_hint(&message);
             reader.error(span, format!("{message}{hint}"));
             return Err(FileErrors { errors: reader.errors, warnings: Vec::new() });
         }
@@ -500,7 +535,16 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
             let mut warnings: Vec<Diagnostic> =
                 warnings.iter().map(|w| locate(&reader, w, Severity::Warning)).collect();
             sort(&mut warnings);
-            Ok(Loaded { community, warnings })
+            let rhythm_places = community
+                .rhythms()
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    let span = reader.spans.get(&(Item::Rhythm(i), "", None))?;
+                    Some((r.id().to_string(), reader.lines.locate(span.start)))
+                })
+                .collect();
+            Ok(Loaded { community, warnings, rhythm_places })
         }
         Ok((_, warnings)) => {
             let mut warnings: Vec<Diagnostic> =
@@ -525,6 +569,50 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
             sort(&mut warnings);
             Err(FileErrors { errors, warnings })
         }
+    }
+}
+
+/// Cuts every `quoted` value in `message` longer than [`MAX_QUOTED_CHARS`] characters to its start
+/// and its length, keeping the rest of the message (what is wrong, what would fix it) whole.
+fn shorten_quoted(message: String) -> String {
+    let too_long =
+        message.split('`').skip(1).step_by(2).any(|q| q.chars().count() > MAX_QUOTED_CHARS);
+    if !too_long {
+        return message;
+    }
+    let mut out = String::with_capacity(message.len().min(1024));
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let n = part.chars().count();
+        if i % 2 == 1 && n > MAX_QUOTED_CHARS {
+            out.extend(part.chars().take(MAX_QUOTED_CHARS));
+            out.push_str(&format!("… ({n} characters)"));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// What would fix an error from the TOML reader, which says what is wrong but not what to do.
+fn toml_hint(message: &str) -> &'static str {
+    if message.contains("unknown field") {
+        "; see docs/community-file.md for the fields each table takes"
+    } else if message.starts_with("missing field") {
+        "; add it (docs/community-file.md lists the fields each table needs)"
+    } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        "; docs/community-file.md gives the type of each field"
+    } else if message.contains("duplicate key") {
+        "; a key may appear once in each table: remove or rename one"
+    } else if message.starts_with("expected")
+        || message.contains("invalid")
+        || message.contains("unclosed")
+    {
+        "; this is TOML syntax: text needs double quotes (at = \"19:00\") and every table header its closing brackets"
+    } else {
+        ""
     }
 }
 

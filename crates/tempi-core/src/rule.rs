@@ -607,7 +607,20 @@ impl FromStr for RecurrenceRule {
 
 fn parse_num<T: FromStr>(part: &str, value: &str) -> Result<T, RuleError> {
     value.parse().map_err(|_| {
-        RuleError::new(part, format!("`{part}`: `{value}` is not a number in the allowed range"))
+        let name = part.split('=').next().unwrap_or(part).trim().to_ascii_uppercase();
+        let allowed = match name.as_str() {
+            "COUNT" => "a whole number from 1 to 100000, e.g. COUNT=10",
+            "INTERVAL" => "a whole number from 1 to 65535, e.g. INTERVAL=2",
+            "BYMONTH" => "months 1 to 12, e.g. BYMONTH=1,4,7,10",
+            "BYMONTHDAY" => "days 1 to 31 or -31 to -1, e.g. BYMONTHDAY=-1",
+            "BYYEARDAY" => "days 1 to 366 or -366 to -1",
+            "BYWEEKNO" => "weeks 1 to 53 or -53 to -1",
+            "BYHOUR" => "hours 0 to 23",
+            "BYMINUTE" | "BYSECOND" => "0 to 59",
+            "BYSETPOS" => "positions 1 to 366 or -366 to -1, e.g. BYSETPOS=-1",
+            _ => "a whole number",
+        };
+        RuleError::new(part, format!("`{part}`: `{value}` is not valid here; {name} takes {allowed}"))
     })
 }
 

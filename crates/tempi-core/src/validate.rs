@@ -268,7 +268,7 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
         {
             report.error(
                 place(item, "end"),
-                format!("rhythm `{}` ends on {end}, before it starts on {rhythm_start}", rhythm.id),
+                format!("rhythm `{}` ends on {end}, before it starts on {rhythm_start}; move `end` after `start` or remove it", rhythm.id),
             );
         }
         let list: Vec<usize> = match group_index.get(&rhythm.group) {
@@ -297,7 +297,7 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
             match rhythm_index.get(target) {
                 Some(t) if *t == i => report.error(
                     at,
-                    format!("rhythm `{}` cannot be composed with itself in `{field}`", rhythm.id),
+                    format!("rhythm `{}` cannot be composed with itself in `{field}`; name another rhythm or remove `{field}`", rhythm.id),
                 ),
                 Some(t) => {
                     if let Some(deps) = depends_on.get_mut(i) {

@@ -82,7 +82,7 @@ pub fn busy(input: &[u8], member_zone: Tz, window: Window) -> Result<Busy, Error
         return Err(Error::Import {
             line: 1,
             message: format!(
-                "the calendar is {} bytes, more than the {MAX_INPUT_BYTES}-byte limit",
+                "the calendar is {} bytes, more than the {MAX_INPUT_BYTES}-byte limit; export a shorter date range",
                 input.len()
             ),
         });
@@ -371,7 +371,7 @@ impl Reader {
                     if stack.len() > 16 {
                         return Err(Error::Import {
                             line,
-                            message: "components are nested more than 16 deep".into(),
+                            message: "components are nested more than 16 deep, the most tempi reads; check for BEGIN lines without their END, or export the calendar again".into(),
                         });
                     }
                     stack.push(Component {
@@ -439,16 +439,18 @@ impl Reader {
                 }
             }
         }
-        while let Some(open) = stack.pop() {
-            if open.kind == "VCALENDAR" && stack.is_empty() {
-                self.warn(open.line, "VCALENDAR is never ended; read what came before the end");
-                roots.push(open);
-            } else {
-                self.warn(
-                    open.line,
-                    format!("skipped {} (line {}): it is never ended", open.kind, open.line),
-                );
-            }
+        // A file that ends inside a component was cut off (an interrupted download or copy):
+        // what it holds may be incomplete, so it is refused rather than half read.
+        if let Some(open) = stack.first() {
+            let innermost = stack.last().map_or(open.line, |c| c.line);
+            return Err(Error::Import {
+                line: innermost,
+                message: format!(
+                    "the file ends inside {} begun at line {}: it looks cut off; export the calendar again",
+                    stack.last().map_or(open.kind.as_str(), |c| c.kind.as_str()),
+                    innermost
+                ),
+            });
         }
         if !saw_begin {
             return Err(Error::Import {

@@ -80,7 +80,7 @@ fn free(p: &Person, start: DateTime<Utc>, minutes: i64) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(std::env::var("TEMPI_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48)))]
 
     /// Every returned slot is inside every required member's windows and outside their busy
     /// time; the solver finds exactly the reference's valid starts; the top answers are the
