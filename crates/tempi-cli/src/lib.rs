@@ -252,9 +252,8 @@ fn window_for(args: &PlanArgs, community: &Community) -> Result<Window, Failure>
 /// A planning error, located at the rhythm it concerns when the file has it.
 fn plan_failure(loaded: &Loaded, error: &tempi::Error, args: &PlanArgs) -> Failure {
     let rhythm = match error {
-        tempi::Error::TooManyOccurrences { rhythm, .. } | tempi::Error::Expansion { rhythm, .. } => {
-            Some(rhythm.as_str())
-        }
+        tempi::Error::TooManyOccurrences { rhythm, .. }
+        | tempi::Error::Expansion { rhythm, .. } => Some(rhythm.as_str()),
         _ => None,
     };
     let shown = args.file.as_ref().map_or(SAMPLE_NAME.to_string(), |p| p.display().to_string());
