@@ -620,7 +620,10 @@ fn parse_num<T: FromStr>(part: &str, value: &str) -> Result<T, RuleError> {
             "BYSETPOS" => "positions 1 to 366 or -366 to -1, e.g. BYSETPOS=-1",
             _ => "a whole number",
         };
-        RuleError::new(part, format!("`{part}`: `{value}` is not valid here; {name} takes {allowed}"))
+        RuleError::new(
+            part,
+            format!("`{part}`: `{value}` is not valid here; {name} takes {allowed}"),
+        )
     })
 }
 

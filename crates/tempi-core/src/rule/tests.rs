@@ -279,7 +279,11 @@ fn rejects_malformed_rules_naming_the_part() {
     check_rejected("FREQ=MONTHLY;BYDAY=1", "BYDAY=1", &["weekday"]);
     check_rejected("FREQ=MONTHLY;BYDAY=AMO", "BYDAY=AMO", &["AMO"]);
     check_rejected("FREQ=WEEKLY;WKST=XX", "WKST=XX", &["XX"]);
-    check_rejected("FREQ=WEEKLY;BYMONTH=1,,2", "BYMONTH=1,,2", &["not valid here", "months 1 to 12"]);
+    check_rejected(
+        "FREQ=WEEKLY;BYMONTH=1,,2",
+        "BYMONTH=1,,2",
+        &["not valid here", "months 1 to 12"],
+    );
 }
 
 #[test]
