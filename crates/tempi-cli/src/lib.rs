@@ -290,10 +290,11 @@ fn plan(args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(),
         ));
     }
     if args.json {
-        let value = render::json(community, &plan, &loaded.warnings);
-        serde_json::to_writer_pretty(&mut *out, &value).map_err(|e| match e.io_error_kind() {
-            Some(std::io::ErrorKind::BrokenPipe) => Failure::Quiet,
-            _ => Failure::Message(format!("could not write JSON: {e}")),
+        render::write_json(out, community, &plan, &loaded.warnings).map_err(|e| {
+            match e.io_error_kind() {
+                Some(std::io::ErrorKind::BrokenPipe) => Failure::Quiet,
+                _ => Failure::Message(format!("could not write JSON: {e}")),
+            }
         })?;
         writeln!(out)?;
     } else {
