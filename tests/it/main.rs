@@ -12,6 +12,8 @@
 //!   the agenda, the JSON document against `docs/plan-json.md`, determinism, windows, usage errors.
 //! - `docs`: the examples in `docs/` are real (the minimal community file, the example plan).
 //! - `dst`: the DST policy of `docs/community-file.md` as seen in `tempi plan --json`.
+//! - `durability`: a failed `plan --out` leaves the earlier feeds byte for byte; ids that try
+//!   path traversal or name a Windows device are refused before anything is written.
 //! - `feeds`: `tempi plan --out DIR` and `tempi busy` (docs/feeds.md).
 //! - `picture`: the year at a glance (`plan --html/--svg`): the SVG's structure, and what
 //!   Debian's chromium draws and measures (run `scripts/ci-setup-browser.sh` first).
@@ -26,6 +28,7 @@ mod bad_files;
 mod bad_ics;
 mod docs;
 mod dst;
+mod durability;
 mod feeds;
 mod picture;
 mod sample;

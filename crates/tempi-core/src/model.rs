@@ -1202,6 +1202,19 @@ pub(crate) fn check_id(id: &str) -> Result<(), String> {
         && id.len() <= 64
         && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    // Ids name feed files: a Windows device name (`nul.ics` is the null device there) would make a
+    // feed vanish, so those are refused here, where the error can say where.
+    let stem = id.split('.').next().unwrap_or(id).to_ascii_uppercase();
+    let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.ends_with(|c: char| ('1'..='9').contains(&c)));
+    if valid && device {
+        return Err(format!(
+            "`{id}` is a reserved device name on Windows, and ids name feed files; choose another id (e.g. \"{}-1\")",
+            id.to_ascii_lowercase()
+        ));
+    }
     if valid {
         Ok(())
     } else {

@@ -91,8 +91,12 @@ pub(crate) fn escape_text(text: &str) -> String {
 
 /// Appends a parameter value: DQUOTE (which cannot appear in a parameter value, §3.2) becomes an
 /// apostrophe, control characters become spaces, and the value is quoted when it contains `:`
-/// `;` or `,`. RFC 6868 `^'` escapes are not used: clients that do not know RFC 6868 would show
-/// them literally.
+/// `;` `,` or `\`, or starts or ends with a space. RFC 5545 has no escapes in parameter values,
+/// but readers such as Python icalendar (7.3.2) take an unquoted `\;` as an escaped `;`, so a
+/// name ending in a backslash would swallow the next parameter (`CN=a\;ROLE=CHAIR`), and they
+/// trim unquoted values; inside quotes they keep both literal.
+/// RFC 6868 `^'` escapes are not used: clients that do not know RFC 6868 would show them
+/// literally.
 fn push_param_value(out: &mut String, value: &str) {
     let clean: String = value
         .chars()
@@ -102,7 +106,7 @@ fn push_param_value(out: &mut String, value: &str) {
             c => c,
         })
         .collect();
-    if clean.contains([':', ';', ',']) {
+    if clean.contains([':', ';', ',', '\\']) || clean.starts_with(' ') || clean.ends_with(' ') {
         out.push('"');
         out.push_str(&clean);
         out.push('"');

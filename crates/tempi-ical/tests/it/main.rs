@@ -5,10 +5,14 @@
 //!   injection.
 //! - `interop`: feeds expanded by a third-party implementation (Python icalendar +
 //!   recurring-ical-events, installed by `scripts/ci-setup-interop.sh`) equal tempi's plan.
+//! - `injection`: names and texts that try to break out of a value (line breaks, `BEGIN:VEVENT`,
+//!   `;` `,` `\` `"`, multi-byte characters across the fold) read back intact by the third-party
+//!   implementation, with no extra component or property.
 //! - `import`: client-shaped fixtures in `tests/data/ical/`, warnings, round trips.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod golden;
 mod import;
+mod injection;
 mod interop;
