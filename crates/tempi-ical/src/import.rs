@@ -5,7 +5,8 @@
 //! character), strips a BOM, accepts CRLF, LF or a mix, and skips a malformed component with a
 //! [`Warning`] that names it and its line instead of failing the file. Input it cannot use at all
 //! is an [`Error::Import`] with a line number. It never panics and is bounded: at most
-//! [`MAX_INPUT_BYTES`] of input and [`MAX_INSTANCES`] busy instances.
+//! [`MAX_INPUT_BYTES`] of input, [`MAX_INSTANCES`] busy instances and [`MAX_EXPANDED`] expanded
+//! instances.
 //!
 //! Times: `TZID` may be an IANA name (also Mozilla's `/mozilla.org/…/Europe/Berlin` form), a
 //! Windows name ("W. Europe Standard Time", mapped with CLDR's table) or a name whose VTIMEZONE
@@ -81,7 +82,8 @@ impl std::fmt::Display for Warning {
 ///
 /// # Errors
 /// [`Error::Import`] when the input is too large, is not iCalendar, or would produce more than
-/// [`MAX_INSTANCES`] instances in the window.
+/// [`MAX_INSTANCES`] instances in the window, or whose recurring events would expand to more
+/// than [`MAX_EXPANDED`] instances in all.
 pub fn busy(input: &[u8], member_zone: Tz, window: Window) -> Result<Busy, Error> {
     if input.len() > MAX_INPUT_BYTES {
         return Err(Error::Import {
