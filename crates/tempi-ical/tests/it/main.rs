@@ -9,9 +9,11 @@
 //!   `;` `,` `\` `"`, multi-byte characters across the fold) read back intact by the third-party
 //!   implementation, with no extra component or property.
 //! - `import`: client-shaped fixtures in `tests/data/ical/`, warnings, round trips.
+//! - `fuzz_regressions`: inputs the `ics_import` fuzz target (`fuzz/`) found slow or crashing.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod fuzz_regressions;
 mod golden;
 mod import;
 mod injection;
