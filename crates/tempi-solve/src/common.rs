@@ -49,6 +49,12 @@ impl Options {
         if self.members.is_empty() {
             return Err(Error::NoMembers);
         }
+        if self.members.len() > crate::MAX_MEMBERS {
+            return Err(Error::TooManyMembers {
+                count: self.members.len(),
+                max: crate::MAX_MEMBERS,
+            });
+        }
         if !(1..=720).contains(&self.granularity) {
             return Err(Error::Granularity { minutes: self.granularity });
         }

@@ -76,6 +76,11 @@
 //!
 //! The solver never reads the clock: "now" for the minimum notice is a parameter.
 
+/// The most members one query (slots, series or pods) compares: each is a bitset over the search
+/// window, and scoring walks every member for every valid start, so this bounds the solver's
+/// time and memory whatever the community file holds.
+pub const MAX_MEMBERS: usize = 2_000;
+
 mod availability;
 mod bits;
 mod common;
@@ -235,6 +240,16 @@ pub enum Error {
         days: i64,
         /// The longest window allowed.
         max: i64,
+    },
+    /// More members than the solver compares at once ([`MAX_MEMBERS`]). Query a smaller group.
+    #[error(
+        "the query has {count} members; the solver compares at most {max} at once (its search space grows with members x slots): query a smaller group, e.g. one circle or congregation, or split the members"
+    )]
+    TooManyMembers {
+        /// The members asked for.
+        count: usize,
+        /// The cap.
+        max: usize,
     },
     /// A series needs 1 to 1000 occurrences. Use a count in that range or an earlier `until`.
     #[error("a series of {count} occurrences is not allowed; use 1 to 1000")]

@@ -124,6 +124,9 @@ impl PodQuery {
     /// query fails (see [`SeriesQuery::solve`]).
     pub fn solve(&self) -> Result<PodPlan, Error> {
         let n = self.members.len();
+        if n > crate::MAX_MEMBERS {
+            return Err(Error::TooManyMembers { count: n, max: crate::MAX_MEMBERS });
+        }
         let sizes_error = Error::PodSizes { members: n, min: self.min, max: self.max };
         if n == 0 || self.min == 0 || self.max < self.min {
             return Err(sizes_error);
