@@ -168,6 +168,21 @@ struct Series {
     carried: Vec<usize>,
 }
 
+impl Series {
+    /// One occurrence as an event of its own.
+    fn single(index: usize, zone: Tz) -> Series {
+        Series {
+            uid: String::new(),
+            zone,
+            form: Form::Single,
+            master: index,
+            exdates: Vec::new(),
+            overrides: Vec::new(),
+            carried: vec![index],
+        }
+    }
+}
+
 struct Layout<'a> {
     community: &'a Community,
     plan: &'a Plan,
@@ -364,7 +379,7 @@ impl<'a> Layout<'a> {
                     if let Some(index) =
                         carried.filter(|i| occurrences.get(*i).is_some_and(|o| o.is_active()))
                     {
-                        out.push(single(index, zone));
+                        out.push(Series::single(index, zone));
                     }
                 }
                 Step::Segment(step) => current.push(step),
@@ -378,19 +393,7 @@ impl<'a> Layout<'a> {
         if exdates > active.count() {
             return None;
         }
-        return Some(out);
-
-        fn single(index: usize, zone: Tz) -> Series {
-            Series {
-                uid: String::new(),
-                zone,
-                form: Form::Single,
-                master: index,
-                exdates: Vec::new(),
-                overrides: Vec::new(),
-                carried: vec![index],
-            }
-        }
+        Some(out)
     }
 
     /// Turns one run of unambiguous rule instances into series: trims to the first and last
@@ -416,15 +419,7 @@ impl<'a> Layout<'a> {
                             continue;
                         }
                         if crosses(o) || !unambiguous(zone, o.start.naive_local()) {
-                            out.push(Series {
-                                uid: String::new(),
-                                zone,
-                                form: Form::Single,
-                                master: index,
-                                exdates: Vec::new(),
-                                overrides: Vec::new(),
-                                carried: vec![index],
-                            });
+                            out.push(Series::single(index, zone));
                             steps.remove(0);
                             continue;
                         }
@@ -536,15 +531,7 @@ impl<'a> Layout<'a> {
                         carried: vec![index],
                     });
                 }
-                _ => out.push(Series {
-                    uid: String::new(),
-                    zone,
-                    form: Form::Single,
-                    master: index,
-                    exdates: Vec::new(),
-                    overrides: Vec::new(),
-                    carried: vec![index],
-                }),
+                _ => out.push(Series::single(index, zone)),
             }
         }
         if let Some(series) = dated {
