@@ -513,6 +513,7 @@ fn overlaps(a: [f64; 4], b: [f64; 4]) -> bool {
 }
 
 #[test]
+#[ignore = "needs Chromium; run scripts/ci-setup-browser.sh (CI runs these with --ignored)"]
 fn the_browser_draws_every_mark_in_its_colour_and_the_legend() {
     let dir = scratch("render");
     let (svg, svg_path, html_path) = draw(&dir, &["--year", "2027"]);
@@ -636,6 +637,7 @@ fn assert_labels_fit(dir: &Path, html: &Path) {
 }
 
 #[test]
+#[ignore = "needs Chromium; run scripts/ci-setup-browser.sh (CI runs these with --ignored)"]
 fn no_label_overflows_its_lane_in_the_browser() {
     let dir = scratch("labels");
     let (_, _, html) = draw(&dir, &["--year", "2027"]);
