@@ -16,7 +16,6 @@ use tempi::{Community, ExpandOptions, Plan, Window};
 mod busy;
 mod export;
 mod pods;
-mod render;
 mod slots;
 mod year;
 
@@ -290,15 +289,15 @@ fn plan(args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(),
         ));
     }
     if args.json {
-        render::write_json(out, community, &plan, &loaded.warnings).map_err(|e| {
-            match e.io_error_kind() {
-                Some(std::io::ErrorKind::BrokenPipe) => Failure::Quiet,
+        tempi::view::write_plan_json(out, community, &plan, &loaded.warnings).map_err(
+            |e| match e.kind() {
+                std::io::ErrorKind::BrokenPipe => Failure::Quiet,
                 _ => Failure::Message(format!("could not write JSON: {e}")),
-            }
-        })?;
+            },
+        )?;
         writeln!(out)?;
     } else {
-        render::agenda(out, community, &plan, &loaded.warnings)?;
+        tempi::view::write_agenda(out, community, &plan, &loaded.warnings)?;
     }
     Ok(())
 }

@@ -1,9 +1,4 @@
-//! `tempi plan --html/--svg`: the year at a glance (see docs/year.md for how to read it).
-//!
-//! One lane per group, nested by `part_of` and scale; one row per rhythm; one mark per
-//! occurrence, coloured by category; a weekly load chart underneath. `--member` narrows the
-//! picture to one person's groups and their hours per week. The output depends only on the
-//! community and the plan (no clock, no hash-map order), so two runs write the same bytes.
+//! `tempi plan --html/--svg`: writes the year at a glance ([`tempi::view::year`]) to files.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,12 +6,6 @@ use std::path::{Path, PathBuf};
 use tempi::{Community, Member, Plan};
 
 use crate::Failure;
-
-mod draw;
-mod text;
-
-#[cfg(test)]
-mod tests;
 
 /// Writes the year as an HTML page and/or an SVG image; `member` draws one person's year.
 pub(crate) fn write(
@@ -30,13 +19,12 @@ pub(crate) fn write(
         None => None,
         Some(id) => Some(find_member(community, id)?),
     };
-    let picture = draw::picture(community, plan, member);
+    let picture = tempi::view::year::picture(community, plan, member);
     if let Some(path) = svg {
-        let document = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}", picture.svg);
-        write_atomic(path, document.as_bytes())?;
+        write_atomic(path, picture.svg_document().as_bytes())?;
     }
     if let Some(path) = html {
-        write_atomic(path, page(&picture).as_bytes())?;
+        write_atomic(path, picture.html_page().as_bytes())?;
     }
     Ok(())
 }
@@ -85,48 +73,6 @@ fn closest<'a>(given: &str, known: &[&'a str]) -> Vec<&'a str> {
         .collect()
 }
 
-/// The self-contained page: the SVG inline, CSS for screens, phones and A4 landscape, no script.
-fn page(picture: &draw::Picture) -> String {
-    let title = text::escape(&picture.title);
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="tempi">
-<title>{title}</title>
-<style>
-:root {{ color-scheme: light; }}
-body {{ margin: 0; padding: 12px; background: #ffffff; color: #1f2328;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }}
-.scroll {{ overflow-x: auto; -webkit-overflow-scrolling: touch; }}
-.scroll > svg {{ display: block; width: 100%; max-width: {width}px; min-width: 960px; height: auto; }}
-.mark:hover {{ stroke: #1f2328; stroke-width: 2; }}
-.hint {{ font-size: 12px; color: #57606a; margin: 6px 0 0; }}
-@media (min-width: 961px) {{ .hint {{ display: none; }} }}
-@page {{ size: A4 landscape; margin: 8mm; }}
-@media print {{
-  body {{ padding: 0; }}
-  .scroll {{ overflow: visible; }}
-  .scroll > svg {{ min-width: 0; max-width: none; width: 100%; break-inside: avoid; }}
-  .hint {{ display: none; }}
-}}
-</style>
-</head>
-<body>
-<div class="scroll">
-{svg}
-</div>
-<p class="hint">Scroll sideways to see the whole year. Tap or hover a mark for its details.</p>
-</body>
-</html>
-"#,
-        width = picture.width,
-        svg = picture.svg,
-    )
-}
-
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
 /// reader never sees half a page and a failed run leaves the old file in place.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
@@ -153,4 +99,21 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         return Err(Failure::Message(format!("{shown}: could not write the picture: {e}")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{closest, unknown_member};
+
+    #[test]
+    fn unknown_member_suggests_close_ids() {
+        let known = ["ana", "bram", "chiara", "dawit"];
+        assert_eq!(closest("anna", &known), vec!["ana"]);
+        assert_eq!(unknown_member("anna", &known), "unknown member `anna`; did you mean `ana`?");
+        assert_eq!(
+            unknown_member("zzz", &known),
+            "unknown member `zzz`; known members: ana, bram, chiara, dawit"
+        );
+        assert_eq!(unknown_member("x", &[]), "unknown member `x`: there are no members defined");
+    }
 }

@@ -1,7 +1,8 @@
 //! tempi turns a community's rhythms into a calendar people can trust.
 //!
 //! This facade re-exports the model and engine ([`tempi_core`], at the root), the slot solver
-//! ([`solve`]) and the calendar feeds ([`ical`]). Depend on `tempi` alone.
+//! ([`solve`]), the calendar feeds ([`ical`]) and what `tempi plan` prints and draws ([`view`]:
+//! the agenda, the plan JSON, the year picture). Depend on `tempi` alone.
 //!
 //! ```
 //! use tempi::{Window, file};
@@ -15,15 +16,35 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! What `tempi plan` prints and draws is a library call too:
+//!
+//! ```
+//! use tempi::{Window, file, view};
+//!
+//! let loaded = file::parse(include_str!("../../../examples/community.toml"), "community.toml")?;
+//! let community = &loaded.community;
+//! let plan = community.plan(Window::year(community.zone(), 2027)?)?;
+//! let mut agenda = Vec::new();
+//! view::write_agenda(&mut agenda, community, &plan, &loaded.warnings)?;
+//! let mut json = Vec::new();
+//! view::write_plan_json(&mut json, community, &plan, &loaded.warnings)?;
+//! let page: String = view::year::picture(community, &plan, None).html_page();
+//! assert!(page.starts_with("<!DOCTYPE html>"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Crate features
 //!
 //! | Name | Description | Default? |
 //! |---|---|---|
 //! | `serde` | Read community files (TOML) with [`file::parse`] | yes |
+//! | `view` | [`view`]: the agenda, the plan JSON and the year picture (turns on `serde`) | yes |
 
 pub use tempi_core::*;
 pub use tempi_ical as ical;
 pub use tempi_solve as solve;
+#[cfg(feature = "view")]
+pub use tempi_view as view;
 
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]

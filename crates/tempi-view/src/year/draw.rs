@@ -9,12 +9,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
-use tempi::{Category, Community, Group, Member, Occurrence, Plan, Rhythm, Status};
+use tempi_core::{Category, Community, Group, Member, Occurrence, Plan, Rhythm, Status};
 
 use crate::year::text::{self, escape};
 
-/// The drawn picture.
-pub(crate) struct Picture {
+/// The drawn year: an SVG element with its title and natural width (see [`picture`](super::picture)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
     /// The `<svg>` element, without an XML declaration.
     pub(crate) svg: String,
     /// What the picture shows, for the page's `<title>`.
@@ -103,7 +104,7 @@ impl Axis {
 
     /// The x of local midnight starting `date` in the community's zone.
     fn x_date(&self, date: NaiveDate) -> f64 {
-        self.x(tempi::time::resolve_local(self.zone, date.and_time(NaiveTime::MIN)).to_utc())
+        self.x(tempi_core::time::resolve_local(self.zone, date.and_time(NaiveTime::MIN)).to_utc())
     }
 
     fn first_day(&self) -> NaiveDate {

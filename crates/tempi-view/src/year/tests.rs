@@ -1,5 +1,4 @@
 use super::text::{escape, fit, width};
-use super::{closest, unknown_member};
 
 #[test]
 fn escapes_every_markup_character() {
@@ -26,16 +25,4 @@ fn fit_shortens_with_an_ellipsis_and_never_exceeds_the_budget() {
 fn wide_characters_count_as_wide() {
     assert!(width("日本語", 10.0, false) > width("abc", 10.0, false));
     assert!(width("W", 10.0, true) > width("W", 10.0, false));
-}
-
-#[test]
-fn unknown_member_suggests_close_ids() {
-    let known = ["ana", "bram", "chiara", "dawit"];
-    assert_eq!(closest("anna", &known), vec!["ana"]);
-    assert_eq!(unknown_member("anna", &known), "unknown member `anna`; did you mean `ana`?");
-    assert_eq!(
-        unknown_member("zzz", &known),
-        "unknown member `zzz`; known members: ana, bram, chiara, dawit"
-    );
-    assert_eq!(unknown_member("x", &[]), "unknown member `x`: there are no members defined");
 }

@@ -1,0 +1,35 @@
+//! A plan as people read it: the agenda, the plan JSON and the year at a glance.
+//!
+//! Everything `tempi plan` prints or draws, as library calls: [`agenda::write_agenda`] (the
+//! terminal agenda), [`json::write_plan_json`] (the JSON of docs/plan-json.md) and
+//! [`year::picture`] (the year as SVG or one self-contained HTML page). Each writes to the
+//! writer it is given or returns a `String`; none touches files, the clock or the environment,
+//! so the same community and plan give the same bytes.
+//!
+//! Use it through the facade as `tempi::view`:
+//!
+//! ```
+//! use tempi_core::{Window, file};
+//!
+//! let loaded = file::parse(include_str!("../../../examples/community.toml"), "community.toml")?;
+//! let community = &loaded.community;
+//! let plan = community.plan(Window::year(community.zone(), 2027)?)?;
+//! let mut agenda = Vec::new();
+//! tempi_view::agenda::write_agenda(&mut agenda, community, &plan, &loaded.warnings)?;
+//! assert!(String::from_utf8(agenda)?.contains("January 2027"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use tempi_core::Community;
+
+pub mod agenda;
+pub mod json;
+pub mod year;
+
+pub use agenda::write_agenda;
+pub use json::write_plan_json;
+
+/// A rhythm's name, or its id when the community does not know it.
+pub(crate) fn rhythm_name<'a>(community: &'a Community, id: &'a str) -> &'a str {
+    community.rhythm(id).map_or(id, |r| r.name())
+}
