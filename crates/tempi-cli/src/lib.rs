@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use tempi::file::{self, Diagnostic, Loaded};
+use tempi::pipeline::{self, BusyFiles, BusyWarning};
 use tempi::{Community, ExpandOptions, Plan, Window};
 
 mod busy;
@@ -136,6 +137,35 @@ pub(crate) enum Failure {
     Located(String),
     /// Stop without a message or an error code (the output pipe closed).
     Quiet,
+}
+
+impl Failure {
+    /// A pipeline error for an id `flag` gave: an unknown id is prefixed with the flag.
+    pub(crate) fn flagged(flag: &str) -> impl FnOnce(pipeline::Error) -> Failure {
+        move |error| match error {
+            pipeline::Error::UnknownGroup { .. } | pipeline::Error::UnknownMember { .. } => {
+                Failure::Message(format!("{flag}: {error}"))
+            }
+            _ => Failure::from(error),
+        }
+    }
+}
+
+impl From<pipeline::Error> for Failure {
+    fn from(error: pipeline::Error) -> Failure {
+        Failure::Message(error.to_string())
+    }
+}
+
+/// Writes what the busy calendars' readers skipped or guessed.
+pub(crate) fn write_busy_warnings(
+    err: &mut dyn Write,
+    warnings: &[BusyWarning],
+) -> std::io::Result<()> {
+    for warning in warnings {
+        writeln!(err, "{warning}")?;
+    }
+    Ok(())
 }
 
 impl From<std::io::Error> for Failure {
@@ -266,7 +296,17 @@ fn plan(args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(),
     let loaded = load(args.file.as_deref(), err)?;
     let window = window_for(args, &loaded.community)?;
     // Rhythms with `at = "auto"` get their times from the solver before anything is expanded.
-    let loaded = slots::place_auto(loaded, args.file.as_deref(), window, err)?;
+    let busy = BusyFiles::beside(args.file.as_deref());
+    let placed = pipeline::place_auto(loaded.community, window, &busy)?;
+    write_busy_warnings(err, &placed.warnings)?;
+    for p in &placed.unplaced {
+        writeln!(
+            err,
+            "warning: rhythm `{}` (at = \"auto\") could not be placed: {}",
+            p.rhythm, p.reason
+        )?;
+    }
+    let loaded = Loaded { community: placed.community, ..loaded };
     let community = &loaded.community;
     let options =
         ExpandOptions::new().max_per_rhythm(args.max_per_rhythm).max_per_plan(args.max_occurrences);

@@ -9,7 +9,8 @@ use tempi::solve::{PodBound, PodQuery};
 use tempi::{Cadence, Length};
 
 use crate::Failure;
-use crate::slots::{BusyContext, member, roster};
+use crate::slots::member;
+use tempi::pipeline::{self, BusyFiles};
 
 /// Arguments of `tempi pods`.
 #[derive(Debug, Args)]
@@ -52,7 +53,7 @@ pub(crate) fn run(
     let loaded = crate::load(args.file.as_deref(), err)?;
     let community = &loaded.community;
     let ids = match &args.group {
-        Some(group) => roster(community, group)?,
+        Some(group) => pipeline::roster(community, group).map_err(Failure::flagged("--group"))?,
         None => args.members.clone(),
     };
     let (min, max) = match args.size.split_once("..") {
@@ -85,9 +86,9 @@ pub(crate) fn run(
     let until = from + chrono::Duration::days(7 * i64::from(args.count.max(1)) + 31);
     let window =
         tempi::Window::days(community.zone(), from, until).map_err(|e| bad(e.to_string()))?;
-    let context = BusyContext { file: args.file.as_deref(), window };
+    let busy = BusyFiles::beside(args.file.as_deref());
     for id in &ids {
-        query.member(member(community, id, "--members", context, err)?);
+        query.member(member(community, id, "--members", &busy, window, err)?);
     }
     let plan = query.solve().map_err(|e| bad(e.to_string()))?;
     let (bound_kind, bound) = match plan.bound {

@@ -1,13 +1,13 @@
-//! `tempi slots`, and placing `at = "auto"` rhythms for `tempi plan` (solver issue).
+//! `tempi slots`: meeting times across members' availability (solver issue).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 use serde_json::{Value, json};
-use tempi::file::Loaded;
 use tempi::model::LocalHours;
+use tempi::pipeline::{self, BusyFiles};
 use tempi::solve::{
     Availability, Candidate, Pattern, Patterns, Quorum, SeriesEnd, SeriesQuery, SlotQuery, Slots,
 };
@@ -101,112 +101,20 @@ fn date(text: &str, flag: &str) -> Result<NaiveDate, Failure> {
     tempi::time::parse_date(text).map_err(|e| message(format!("{flag}: {e}")))
 }
 
-/// The roster of a group: its members and its subgroups' members, transitively.
-pub(crate) fn roster(community: &Community, group: &str) -> Result<Vec<String>, Failure> {
-    if !community.groups().iter().any(|g| g.id() == group) {
-        let known: Vec<&str> = community.groups().iter().map(|g| g.id()).collect();
-        return Err(message(format!(
-            "--group: unknown group `{group}`; known groups: {}",
-            known.iter().take(8).copied().collect::<Vec<_>>().join(", ")
-        )));
-    }
-    let mut out: Vec<String> = Vec::new();
-    let mut stack = vec![group.to_string()];
-    let mut seen: Vec<String> = Vec::new();
-    while let Some(at) = stack.pop() {
-        if seen.contains(&at) {
-            continue;
-        }
-        seen.push(at.clone());
-        for g in community.groups() {
-            if g.id() == at {
-                for m in g.direct_members() {
-                    if !out.contains(m) {
-                        out.push(m.clone());
-                    }
-                }
-            }
-            if g.parent() == Some(at.as_str()) {
-                stack.push(g.id().to_string());
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Busy intervals `[start, end)`.
-type Intervals = Vec<(DateTime<Utc>, DateTime<Utc>)>;
-
-/// Where busy calendars are read from and over which window.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct BusyContext<'a> {
-    /// The community file (busy paths are relative to its directory); `None` for the sample.
-    pub(crate) file: Option<&'a Path>,
-    /// The window to read busy time over.
-    pub(crate) window: Window,
-}
-
-/// Reads a member's busy calendars (`busy = [...]`) through tempi-ical.
-pub(crate) fn busy_of(
-    m: &tempi::Member,
-    context: BusyContext<'_>,
-    err: &mut dyn Write,
-) -> Result<Intervals, Failure> {
-    let base = context.file.and_then(Path::parent).unwrap_or_else(|| Path::new("."));
-    let mut out = Vec::new();
-    for relative in m.busy_files() {
-        let path = base.join(relative);
-        let shown = path.display().to_string();
-        let bytes = std::fs::read(&path).map_err(|e| {
-            message(format!(
-                "member `{}`: cannot read the busy calendar {shown}: {e}; fix the path in `busy` (it is relative to the community file)",
-                m.id()
-            ))
-        })?;
-        let busy = tempi::ical::import::busy(&bytes, m.zone(), context.window)
-            .map_err(|e| message(format!("{shown}: {e}")))?;
-        for warning in &busy.warnings {
-            writeln!(err, "{shown}: warning: {warning}")?;
-        }
-        out.extend(busy.intervals);
-    }
-    Ok(out)
-}
-
-/// A member's availability (with their busy calendars), or an error naming the close ids.
+/// A member's availability (with their busy calendars over `window`), writing the readers'
+/// warnings; an unknown id is an error that names `flag`.
 pub(crate) fn member(
     community: &Community,
     id: &str,
     flag: &str,
-    context: BusyContext<'_>,
+    busy: &BusyFiles,
+    window: Window,
     err: &mut dyn Write,
 ) -> Result<Availability, Failure> {
-    match community.member(id) {
-        Some(m) => Ok(Availability::from_member(m).busy(busy_of(m, context, err)?)),
-        None => {
-            let ids: Vec<&str> = community.members().iter().map(|m| m.id()).collect();
-            let close: Vec<&str> = ids
-                .iter()
-                .copied()
-                .filter(|known| {
-                    known.eq_ignore_ascii_case(id) || known.starts_with(id.get(..2).unwrap_or(id))
-                })
-                .take(3)
-                .collect();
-            let hint = if close.is_empty() {
-                format!(
-                    "known members: {}",
-                    ids.iter().take(8).copied().collect::<Vec<_>>().join(", ")
-                )
-            } else {
-                format!(
-                    "did you mean {}?",
-                    close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
-                )
-            };
-            Err(message(format!("{flag}: unknown member `{id}`; {hint}")))
-        }
-    }
+    let (availability, warnings) =
+        busy.availability(community, id, window).map_err(Failure::flagged(flag))?;
+    crate::write_busy_warnings(err, &warnings)?;
+    Ok(availability)
 }
 
 fn quorum(text: &str) -> Result<Quorum, Failure> {
@@ -262,7 +170,7 @@ pub(crate) fn run(
     let loaded = crate::load(args.file.as_deref(), err)?;
     let community = &loaded.community;
     let ids: Vec<String> = match &args.group {
-        Some(group) => roster(community, group)?,
+        Some(group) => pipeline::roster(community, group).map_err(Failure::flagged("--group"))?,
         None => args.members.clone(),
     };
     if ids.is_empty() {
@@ -285,16 +193,16 @@ pub(crate) fn run(
     };
     let busy_window = Window::days(community.zone(), search_from, search_to.max(search_from))
         .map_err(|e| message(e.to_string()))?;
-    let context = BusyContext { file: args.file.as_deref(), window: busy_window };
+    let busy = BusyFiles::beside(args.file.as_deref());
     let mut required = Vec::new();
     for id in &ids {
         if !args.optional.contains(id) {
-            required.push(member(community, id, "--members", context, err)?);
+            required.push(member(community, id, "--members", &busy, busy_window, err)?);
         }
     }
     let mut optional = Vec::new();
     for id in &args.optional {
-        optional.push(member(community, id, "--optional", context, err)?);
+        optional.push(member(community, id, "--optional", &busy, busy_window, err)?);
     }
     let granularity = length(&args.granularity, "--granularity")?.minutes();
     let notice = match &args.notice {
@@ -684,40 +592,4 @@ fn write_what_ifs(out: &mut dyn Write, what_ifs: &[tempi::solve::WhatIf]) -> std
         )?;
     }
     Ok(())
-}
-
-/// Gives rhythms with `at = "auto"` their times from the solver, and warns about those it
-/// could not place (they stay out of the plan; the command still succeeds).
-pub(crate) fn place_auto(
-    loaded: Loaded,
-    file: Option<&Path>,
-    window: Window,
-    err: &mut dyn Write,
-) -> Result<Loaded, Failure> {
-    if !loaded.community.rhythms().iter().any(|r| r.is_auto()) {
-        return Ok(loaded);
-    }
-    let mut options = tempi::solve::PlaceOptions::new();
-    let context = BusyContext { file, window };
-    for m in loaded.community.members() {
-        if !m.busy_files().is_empty() {
-            options.busy(m.id(), busy_of(m, context, err)?);
-        }
-    }
-    let report = tempi::solve::place(&loaded.community, window, &options)
-        .map_err(|e| message(e.to_string()))?;
-    for p in &report.placements {
-        if let Some(reason) = &p.unplaced {
-            writeln!(
-                err,
-                "warning: rhythm `{}` (at = \"auto\") could not be placed: {reason}",
-                p.rhythm
-            )?;
-        }
-    }
-    Ok(Loaded {
-        community: report.community,
-        warnings: loaded.warnings,
-        rhythm_places: loaded.rhythm_places,
-    })
 }
