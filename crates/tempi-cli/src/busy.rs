@@ -4,7 +4,6 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::json;
 use tempi::Window;
 use tempi::ical::import;
 
@@ -70,34 +69,10 @@ pub(crate) fn run(
         }
         Err(e) => return Err(Failure::Message(format!("{shown}: {e}"))),
     };
-    let stamp =
-        |t: tempi::chrono::DateTime<tempi::chrono::Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
     if args.json {
-        let value = json!({
-            "events": busy.events.iter().map(|e| json!({
-                "uid": e.uid,
-                "start": stamp(e.start),
-                "end": stamp(e.end),
-                "seconds": (e.end - e.start).num_seconds(),
-            })).collect::<Vec<_>>(),
-            "intervals": busy.intervals.iter().map(|(s, e)| json!([stamp(*s), stamp(*e)])).collect::<Vec<_>>(),
-            "warnings": busy.warnings.iter().map(|w| json!({"line": w.line, "message": w.message})).collect::<Vec<_>>(),
-        });
-        serde_json::to_writer_pretty(&mut *out, &value)
-            .map_err(|e| Failure::Message(format!("could not write JSON: {e}")))?;
-        writeln!(out)?;
+        tempi::view::busy::write_busy_json(out, &busy)?;
     } else {
-        let mut events = busy.events.clone();
-        events.sort_by(|a, b| (&a.uid, a.start, a.end).cmp(&(&b.uid, b.start, b.end)));
-        for event in &events {
-            writeln!(
-                out,
-                "{}\t{}\t{}",
-                event.uid,
-                stamp(event.start),
-                (event.end - event.start).num_seconds()
-            )?;
-        }
+        tempi::view::busy::write_busy(out, &busy)?;
     }
     for warning in &busy.warnings {
         writeln!(err, "{shown}:{}: warning: {}", warning.line, warning.message)?;

@@ -5,12 +5,10 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
-use serde_json::{Value, json};
 use tempi::model::LocalHours;
 use tempi::pipeline::{self, BusyFiles};
-use tempi::solve::{
-    Availability, Candidate, Pattern, Patterns, Quorum, SeriesEnd, SeriesQuery, SlotQuery, Slots,
-};
+use tempi::solve::{Availability, Quorum, SeriesEnd, SeriesQuery, SlotQuery};
+use tempi::view::slots::{self, Search};
 use tempi::{Cadence, Community, Length, Window};
 
 use crate::Failure;
@@ -278,23 +276,17 @@ pub(crate) fn run(
             } else {
                 Vec::new()
             };
+            let search = Search::one_off(
+                common.length,
+                common.required.len() + common.optional.len(),
+                community.zone(),
+                from,
+                to,
+            );
             if args.json {
-                let value = json!({
-                    "kind": "one-off",
-                    "length_minutes": common.length.minutes(),
-                    "window": { "from": from.to_string(), "to": to.to_string(), "zone": community.zone().name() },
-                    "candidates": slots.candidates.iter().map(candidate_json).collect::<Vec<_>>(),
-                    "valid": slots.valid,
-                    "no_fit": slots.no_fit.as_ref().map(|n| json!({
-                        "reasons": n.reasons,
-                        "near_misses": n.near_misses.iter().map(candidate_json).collect::<Vec<_>>(),
-                    })),
-                    "what_ifs": what_ifs.iter().map(what_if_json).collect::<Vec<_>>(),
-                });
-                write_json(out, &value)?;
+                slots::write_slots_json(out, &search, &slots, &what_ifs)?;
             } else {
-                write_slots(out, &slots, &common, from, to)?;
-                write_what_ifs(out, &what_ifs)?;
+                slots::write_slots(out, &search, &slots, &what_ifs)?;
             }
         }
         Some(cadence) => {
@@ -323,273 +315,20 @@ pub(crate) fn run(
             } else {
                 Vec::new()
             };
+            let search = Search::recurring(
+                common.length,
+                common.required.len() + common.optional.len(),
+                cadence,
+                zone,
+                from,
+                args.misses,
+            );
             if args.json {
-                let value = json!({
-                    "kind": "recurring",
-                    "length_minutes": common.length.minutes(),
-                    "cadence": cadence.to_string(),
-                    "zone": zone.name(),
-                    "from": from.to_string(),
-                    "allowed_misses": args.misses,
-                    "candidates": patterns.patterns.iter().map(pattern_json).collect::<Vec<_>>(),
-                    "valid": patterns.valid,
-                    "no_fit": (patterns.patterns.is_empty()).then(|| json!({
-                        "reasons": patterns.reasons,
-                        "near_misses": patterns.near_misses.iter().map(pattern_json).collect::<Vec<_>>(),
-                    })),
-                    "what_ifs": what_ifs.iter().map(what_if_json).collect::<Vec<_>>(),
-                });
-                write_json(out, &value)?;
+                slots::write_patterns_json(out, &search, &patterns, &what_ifs)?;
             } else {
-                write_patterns(out, &patterns, &common, &cadence)?;
-                write_what_ifs(out, &what_ifs)?;
+                slots::write_patterns(out, &search, &patterns, &what_ifs)?;
             }
         }
-    }
-    Ok(())
-}
-
-fn write_json(out: &mut dyn Write, value: &Value) -> Result<(), Failure> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| match e.io_error_kind() {
-        Some(std::io::ErrorKind::BrokenPipe) => Failure::Quiet,
-        _ => message(format!("could not write JSON: {e}")),
-    })?;
-    writeln!(out)?;
-    Ok(())
-}
-
-fn score_json(score: &tempi::solve::Score) -> Value {
-    json!({
-        "total": score.total,
-        "attendance": score.attendance,
-        "preferences": score.preferences,
-        "fairness": score.fairness,
-    })
-}
-
-fn missing_json(m: &tempi::solve::Missing) -> Value {
-    json!({ "id": m.id, "required": m.required, "reason": m.reason.code(), "detail": m.reason.to_string() })
-}
-
-fn candidate_json(c: &Candidate) -> Value {
-    json!({
-        "start": c.start.to_rfc3339(),
-        "end": c.end.to_rfc3339(),
-        "attendees": c.attendees.iter().map(|a| json!({
-            "id": a.id,
-            "required": a.required,
-            "local": a.local.to_rfc3339(),
-            "zone": a.local.timezone().name(),
-        })).collect::<Vec<_>>(),
-        "missing": c.missing.iter().map(missing_json).collect::<Vec<_>>(),
-        "score": score_json(&c.score),
-    })
-}
-
-fn pattern_json(p: &Pattern) -> Value {
-    let first = p.occurrences.first();
-    json!({
-        "start": first.map(|o| o.start.to_rfc3339()),
-        "end": first.map(|o| o.end.to_rfc3339()),
-        "time": p.time.format("%H:%M").to_string(),
-        "zone": p.zone.name(),
-        "weekdays": p.weekdays.iter().map(|d| weekday(*d)).collect::<Vec<_>>(),
-        "misses": p.misses,
-        "attendees": p.members.iter().filter(|m| m.attends > 0).map(|m| json!({
-            "id": m.id,
-            "required": m.required,
-            "local": m.local.to_rfc3339(),
-            "zone": m.local.timezone().name(),
-            "attends": m.attends,
-            "drift": m.drift.iter().map(|d| json!({
-                "date": d.date.to_string(),
-                "from": d.from.format("%H:%M").to_string(),
-                "to": d.to.format("%H:%M").to_string(),
-                "minutes": d.minutes,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "missing": p.members.iter().filter(|m| m.attends == 0).map(|m| json!({
-            "id": m.id, "required": m.required, "reason": "never-free",
-        })).collect::<Vec<_>>(),
-        "occurrences": p.occurrences.iter().map(|o| json!({
-            "start": o.start.to_rfc3339(),
-            "end": o.end.to_rfc3339(),
-            "holds": o.holds,
-            "missing": o.missing.iter().map(missing_json).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "score": score_json(&p.score),
-    })
-}
-
-fn what_if_json(w: &tempi::solve::WhatIf) -> Value {
-    json!({ "change": w.change.to_string(), "valid": w.valid, "best_score": w.best_score, "unlocks": w.unlocks })
-}
-
-fn weekday(d: chrono::Weekday) -> &'static str {
-    match d {
-        chrono::Weekday::Mon => "mon",
-        chrono::Weekday::Tue => "tue",
-        chrono::Weekday::Wed => "wed",
-        chrono::Weekday::Thu => "thu",
-        chrono::Weekday::Fri => "fri",
-        chrono::Weekday::Sat => "sat",
-        chrono::Weekday::Sun => "sun",
-    }
-}
-
-fn write_candidate(out: &mut dyn Write, n: usize, c: &Candidate) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{n}. {} {}–{} UTC  score {} (attendance {}, preferences {}, fairness {})",
-        c.start.format("%a %Y-%m-%d"),
-        c.start.format("%H:%M"),
-        c.end.format("%H:%M"),
-        c.score.total,
-        c.score.attendance,
-        c.score.preferences,
-        c.score.fairness
-    )?;
-    for a in &c.attendees {
-        writeln!(
-            out,
-            "   {:<12} {}  {}",
-            a.id,
-            a.local.format("%a %H:%M"),
-            a.local.timezone().name()
-        )?;
-    }
-    for m in &c.missing {
-        writeln!(
-            out,
-            "   missing {}{}: {}",
-            m.id,
-            if m.required { " (required)" } else { "" },
-            m.reason
-        )?;
-    }
-    Ok(())
-}
-
-fn write_slots(
-    out: &mut dyn Write,
-    slots: &Slots,
-    common: &Common,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> std::io::Result<()> {
-    let n = common.required.len() + common.optional.len();
-    writeln!(
-        out,
-        "{} for {n} members, {from} to {to}; times in each member's zone",
-        common.length
-    )?;
-    if let Some(no_fit) = &slots.no_fit {
-        writeln!(out, "no time fits:")?;
-        for reason in &no_fit.reasons {
-            writeln!(out, "  - {reason}")?;
-        }
-        if !no_fit.near_misses.is_empty() {
-            writeln!(out, "nearest:")?;
-            for (i, c) in no_fit.near_misses.iter().enumerate() {
-                write_candidate(out, i + 1, c)?;
-            }
-        }
-        return Ok(());
-    }
-    writeln!(out, "{} start times fit; the best {}:", slots.valid, slots.candidates.len())?;
-    for (i, c) in slots.candidates.iter().enumerate() {
-        write_candidate(out, i + 1, c)?;
-    }
-    Ok(())
-}
-
-fn write_pattern(out: &mut dyn Write, n: usize, p: &Pattern) -> std::io::Result<()> {
-    let days: Vec<&str> = p.weekdays.iter().map(|d| weekday(*d)).collect();
-    let total = p.occurrences.len();
-    writeln!(
-        out,
-        "{n}. {} {} {} from {}: {} of {total} hold  score {} (attendance {}, preferences {}, fairness {})",
-        days.join(","),
-        p.time.format("%H:%M"),
-        p.zone.name(),
-        p.first,
-        total - p.misses,
-        p.score.total,
-        p.score.attendance,
-        p.score.preferences,
-        p.score.fairness
-    )?;
-    for m in &p.members {
-        let mut line = format!(
-            "   {:<12} {}  {}",
-            m.id,
-            m.local.format("%a %H:%M"),
-            m.local.timezone().name()
-        );
-        if m.attends < total {
-            line.push_str(&format!("  (attends {} of {total})", m.attends));
-        }
-        for d in &m.drift {
-            line.push_str(&format!("; {} from {}", d.to.format("%H:%M"), d.date));
-        }
-        writeln!(out, "{line}")?;
-    }
-    for o in &p.occurrences {
-        for m in &o.missing {
-            writeln!(
-                out,
-                "   {} misses {}: {}",
-                m.id,
-                o.start.with_timezone(&p.zone).format("%Y-%m-%d"),
-                m.reason
-            )?;
-        }
-    }
-    Ok(())
-}
-
-fn write_patterns(
-    out: &mut dyn Write,
-    patterns: &Patterns,
-    common: &Common,
-    cadence: &Cadence,
-) -> std::io::Result<()> {
-    let n = common.required.len() + common.optional.len();
-    writeln!(out, "{} for {n} members, {cadence}; times in each member's zone", common.length)?;
-    if patterns.patterns.is_empty() {
-        writeln!(out, "no recurring time fits:")?;
-        for reason in &patterns.reasons {
-            writeln!(out, "  - {reason}")?;
-        }
-        if !patterns.near_misses.is_empty() {
-            writeln!(out, "nearest:")?;
-            for (i, p) in patterns.near_misses.iter().enumerate() {
-                write_pattern(out, i + 1, p)?;
-            }
-        }
-        return Ok(());
-    }
-    writeln!(out, "{} patterns fit; the best {}:", patterns.valid, patterns.patterns.len())?;
-    for (i, p) in patterns.patterns.iter().enumerate() {
-        write_pattern(out, i + 1, p)?;
-    }
-    Ok(())
-}
-
-fn write_what_ifs(out: &mut dyn Write, what_ifs: &[tempi::solve::WhatIf]) -> std::io::Result<()> {
-    let useful: Vec<_> = what_ifs.iter().filter(|w| w.unlocks).collect();
-    if useful.is_empty() {
-        return Ok(());
-    }
-    writeln!(out, "what would help:")?;
-    for w in useful {
-        writeln!(
-            out,
-            "  - {}: {} times fit (best score {})",
-            w.change,
-            w.valid,
-            w.best_score.unwrap_or(0)
-        )?;
     }
     Ok(())
 }
