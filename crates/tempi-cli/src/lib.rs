@@ -1,8 +1,7 @@
 //! The `tempi` command line: a thin shell over the tempi crates.
 //!
 //! [`run`] takes the arguments and two writers and returns the exit code, so tests drive the real
-//! command without a process: 0 on success (warnings allowed), 1 when the input is bad, 2 on a
-//! usage error.
+//! command without a process: see [`EXIT_CODES`].
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -20,6 +19,17 @@ mod pods;
 mod slots;
 mod year;
 
+/// What each exit code means, as `--help` prints it.
+pub const EXIT_CODES: &str = "Exit codes:
+  0  success (warnings allowed)
+  1  bad input: the community file, a calendar or a value has errors (printed on stderr)
+  2  usage error: an unknown command or flag, or a missing or malformed argument
+  3  nothing fits: `slots` found no time, or `pods` left a pod without a shared time
+     (the answer, with the nearest misses, is still printed)";
+
+/// The exit code when `slots` or `pods` finds nothing that fits.
+pub const EXIT_NO_FIT: u8 = 3;
+
 /// The bundled sample community, used when no file is given.
 pub const SAMPLE_COMMUNITY: &str = include_str!("../../../examples/community.toml");
 /// The name messages use for the bundled sample.
@@ -30,7 +40,8 @@ pub const SAMPLE_NAME: &str = "<bundled sample: examples/community.toml>";
     name = "tempi",
     version,
     about = "Turn a community's rhythms into a calendar people can trust",
-    long_about = "Turn a community's rhythms into a calendar people can trust.\n\nWith no FILE, commands read the bundled sample community (examples/community.toml)."
+    long_about = "Turn a community's rhythms into a calendar people can trust.\n\nWith no FILE, commands read the bundled sample community (examples/community.toml).",
+    after_help = EXIT_CODES
 )]
 struct Cli {
     #[command(subcommand)]
@@ -43,6 +54,10 @@ enum Command {
     Check {
         /// The community file (TOML). Omit it to check the bundled sample.
         file: Option<PathBuf>,
+        /// Print one JSON object on stdout: `ok`, the community's counts, `errors` and
+        /// `warnings` (each with file, line, col, severity, message). Exit codes are unchanged.
+        #[arg(long)]
+        json: bool,
     },
     /// Expand a community's rhythms over a window: an agenda by month, JSON, feeds, a picture.
     Plan(PlanArgs),
@@ -52,6 +67,11 @@ enum Command {
     Slots(slots::SlotsArgs),
     /// Propose pods: split members into small groups with a shared recurring time.
     Pods(pods::PodsArgs),
+    /// Print a shell completion script, e.g. `tempi completions bash > /etc/bash_completion.d/tempi`.
+    Completions {
+        /// The shell: bash, elvish, fish, powershell or zsh.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -61,8 +81,9 @@ struct PlanArgs {
     /// Plan this calendar year (in the community's zone).
     #[arg(long, conflicts_with_all = ["from", "to"])]
     year: Option<i32>,
-    /// First day of the window (YYYY-MM-DD, community zone). Default: the community's start.
-    #[arg(long, requires = "to")]
+    /// First day of the window (YYYY-MM-DD, community zone); without --to, a year from it.
+    /// Default: the calendar year of the community's start.
+    #[arg(long)]
     from: Option<String>,
     /// Last day of the window, inclusive (YYYY-MM-DD).
     #[arg(long, requires = "from")]
@@ -107,15 +128,24 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         }
     };
     let result = match cli.command {
-        Command::Check { file } => check(file.as_deref(), out, err),
+        Command::Check { file, json: false } => check(file.as_deref(), out, err),
+        Command::Check { file, json: true } => check_json(file.as_deref(), out),
         Command::Plan(args) => plan(&args, out, err),
         Command::Busy(args) => busy::run(&args, out, err),
         Command::Slots(args) => slots::run(&args, out, err),
         Command::Pods(args) => pods::run(&args, out, err),
+        Command::Completions { shell } => {
+            // Generated into memory first: clap_complete panics when its writer fails.
+            let mut script = Vec::new();
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "tempi", &mut script);
+            out.write_all(&script).map_err(Failure::from)
+        }
     };
     match result {
         Ok(()) => 0,
         Err(Failure::Reported) => 1,
+        Err(Failure::NoFit) => EXIT_NO_FIT,
         Err(Failure::Quiet) => 0,
         Err(Failure::Located(message)) => {
             let _ = writeln!(err, "{message}");
@@ -129,7 +159,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
 }
 
 pub(crate) enum Failure {
-    /// The diagnostics were already written.
+    /// The diagnostics were already written (on stderr, or in the JSON answer).
     Reported,
     /// Write this and fail.
     Message(String),
@@ -137,6 +167,8 @@ pub(crate) enum Failure {
     Located(String),
     /// Stop without a message or an error code (the output pipe closed).
     Quiet,
+    /// The answer was written, and it is that nothing fits ([`EXIT_NO_FIT`]).
+    NoFit,
 }
 
 impl Failure {
@@ -255,6 +287,18 @@ fn check(path: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> Resul
     Ok(())
 }
 
+/// `check --json`: the same verdict as one JSON object; nothing on stderr unless the file
+/// cannot be read at all.
+fn check_json(path: Option<&Path>, out: &mut dyn Write) -> Result<(), Failure> {
+    let (text, shown) = read_source(path)?;
+    let read = file::parse(&text, &shown);
+    tempi::view::check::write_check_json(out, &read)?;
+    if read.is_err() {
+        return Err(Failure::Reported);
+    }
+    Ok(())
+}
+
 fn parse_day(text: &str, flag: &str) -> Result<NaiveDate, Failure> {
     tempi::time::parse_date(text).map_err(|e| Failure::Message(format!("{flag}: {e}")))
 }
@@ -271,6 +315,17 @@ fn window_for(args: &PlanArgs, community: &Community) -> Result<Window, Failure>
                     "--to {to} is before --from {from}; give a window that runs forwards"
                 )));
             }
+            Window::days(zone, from, to)
+        }
+        (None, Some(from), None) => {
+            let from = parse_day(from, "--from")?;
+            // A year from `from`: the day before the same date a year later.
+            let to = from
+                .checked_add_months(chrono::Months::new(12))
+                .and_then(|d| d.pred_opt())
+                .ok_or_else(|| {
+                    Failure::Message(format!("--from {from}: a year from it is out of range"))
+                })?;
             Window::days(zone, from, to)
         }
         _ => Window::year(zone, community.start().year()),
@@ -340,4 +395,111 @@ fn plan(args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(),
         tempi::view::write_agenda(out, community, &plan, &loaded.warnings)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EXIT_NO_FIT, run};
+
+    /// Runs `tempi ARGS` in-process: (exit code, stdout, stderr).
+    fn tempi(args: &[&str]) -> (u8, String, String) {
+        let mut all = vec!["tempi".into()];
+        all.extend(args.iter().map(std::ffi::OsString::from));
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run(all, &mut out, &mut err);
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap_or_else(|e| panic!("{e}"));
+        (code, text(out), text(err))
+    }
+
+    #[test]
+    fn help_lists_the_exit_codes() {
+        let (code, out, _) = tempi(&["--help"]);
+        assert_eq!(code, 0);
+        for line in [
+            "Exit codes:",
+            "  0  success",
+            "  1  bad input",
+            "  2  usage error",
+            "  3  nothing fits",
+        ] {
+            assert!(out.contains(line), "--help lacks {line:?}:\n{out}");
+        }
+    }
+
+    #[test]
+    fn from_alone_plans_a_year_from_that_date() {
+        let (code, out, err) = tempi(&["plan", "--from", "2027-03-01"]);
+        assert_eq!(code, 0, "{err}");
+        // A year from 1 March 2027 ends the day before 1 March 2028 (2028 is a leap year).
+        assert!(out.starts_with("Riverbend Congregation — 2027-03-01 to 2028-02-29 "), "{out}");
+        // --to still needs --from.
+        let (code, _, _) = tempi(&["plan", "--to", "2027-03-01"]);
+        assert_eq!(code, 2);
+    }
+
+    #[test]
+    fn slots_with_no_fit_print_why_and_exit_3() {
+        // The sample's members have evening windows of a few hours: no one has 10 free hours.
+        let (code, out, _) = tempi(&["slots", "--members", "ana,bram", "--duration", "10h"]);
+        assert_eq!(code, EXIT_NO_FIT);
+        assert_eq!(EXIT_NO_FIT, 3);
+        assert!(out.contains("no time fits:"), "{out}");
+        let args = ["slots", "--members", "ana,bram", "--duration", "10h", "--repeat", "weekly"];
+        let (code, out, _) = tempi(&args);
+        assert_eq!(code, EXIT_NO_FIT);
+        assert!(out.contains("no recurring time fits:"), "{out}");
+        // An hour does fit, and exits 0.
+        let (code, _, err) = tempi(&["slots", "--members", "ana,bram", "--duration", "1h"]);
+        assert_eq!(code, 0, "{err}");
+    }
+
+    #[test]
+    fn pods_without_a_shared_time_exit_3() {
+        // Four members on three continents with evening windows share no weekly 90 minutes.
+        let (code, out, _) =
+            tempi(&["pods", "--members", "ana,bram,chiara,dawit", "--size", "4..4"]);
+        assert_eq!(code, EXIT_NO_FIT, "{out}");
+        assert!(out.contains("no recurring time holds for all of them"), "{out}");
+    }
+
+    #[test]
+    fn check_json_reports_counts_or_located_errors() {
+        let (code, out, err) = tempi(&["check", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.is_empty(), "{err}");
+        // The bundled sample: 20 members, 5 groups, 13 rhythms (examples/community.toml).
+        for part in ["\"ok\": true", "\"members\": 20", "\"groups\": 5", "\"rhythms\": 13"] {
+            assert!(out.contains(part), "{part} missing:\n{out}");
+        }
+        let bad = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/data/bad/unknown-member-in-group.toml"
+        );
+        let (code, out, err) = tempi(&["check", "--json", bad]);
+        assert_eq!(code, 1);
+        assert!(err.is_empty(), "the errors are in the JSON, not on stderr: {err}");
+        for part in [
+            "\"ok\": false",
+            "\"community\": null",
+            "\"line\": 27",
+            "\"col\": 27",
+            "did you mean `chiara`?",
+        ] {
+            assert!(out.contains(part), "{part} missing:\n{out}");
+        }
+    }
+
+    #[test]
+    fn completions_are_generated_for_each_shell() {
+        for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+            let (code, out, err) = tempi(&["completions", shell]);
+            assert_eq!(code, 0, "{shell}: {err}");
+            // Every subcommand is offered.
+            for command in ["check", "plan", "slots", "pods", "busy", "completions"] {
+                assert!(out.contains(command), "{shell} completions lack {command}");
+            }
+        }
+        let (code, _, err) = tempi(&["completions", "nosh"]);
+        assert_eq!(code, 2, "{err}");
+    }
 }

@@ -96,5 +96,8 @@ pub(crate) fn run(
     } else {
         pods::write_pods(out, &plan, ids.len())?;
     }
+    if plan.pods.iter().any(|p| p.pattern.is_none()) {
+        return Err(Failure::NoFit);
+    }
     Ok(())
 }

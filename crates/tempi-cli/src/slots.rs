@@ -288,6 +288,9 @@ pub(crate) fn run(
             } else {
                 slots::write_slots(out, &search, &slots, &what_ifs)?;
             }
+            if slots.no_fit.is_some() || slots.candidates.is_empty() {
+                return Err(Failure::NoFit);
+            }
         }
         Some(cadence) => {
             if args.to.is_some() {
@@ -327,6 +330,9 @@ pub(crate) fn run(
                 slots::write_patterns_json(out, &search, &patterns, &what_ifs)?;
             } else {
                 slots::write_patterns(out, &search, &patterns, &what_ifs)?;
+            }
+            if patterns.patterns.is_empty() {
+                return Err(Failure::NoFit);
             }
         }
     }

@@ -25,6 +25,7 @@ use tempi_core::Community;
 
 pub mod agenda;
 pub mod busy;
+pub mod check;
 pub mod json;
 pub mod pods;
 pub mod slots;
