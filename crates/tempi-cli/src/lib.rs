@@ -4,7 +4,7 @@
 //! command without a process: see [`EXIT_CODES`].
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
@@ -52,7 +52,7 @@ struct Cli {
 enum Command {
     /// Validate a community file: every error with file:line:col and a hint.
     Check {
-        /// The community file (TOML). Omit it to check the bundled sample.
+        /// The community file (TOML); `-` reads stdin. Omit it to check the bundled sample.
         file: Option<PathBuf>,
         /// Print one JSON object on stdout: `ok`, the community's counts, `errors` and
         /// `warnings` (each with file, line, col, severity, message). Exit codes are unchanged.
@@ -76,7 +76,7 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct PlanArgs {
-    /// The community file (TOML). Omit it to plan the bundled sample.
+    /// The community file (TOML); `-` reads stdin. Omit it to plan the bundled sample.
     file: Option<PathBuf>,
     /// Plan this calendar year (in the community's zone).
     #[arg(long, conflicts_with_all = ["from", "to"])]
@@ -111,9 +111,19 @@ struct PlanArgs {
     member: Option<String>,
 }
 
-/// Runs the command line `args` (including the program name), writing to `out` and `err`.
-/// Returns the exit code.
+/// Runs the command line `args` (including the program name), writing to `out` and `err`;
+/// a FILE given as `-` is read from the process's stdin. Returns the exit code.
 pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    run_with_input(args, &mut std::io::stdin().lock(), out, err)
+}
+
+/// [`run`], with `input` as what a FILE of `-` reads.
+pub fn run_with_input(
+    args: Vec<OsString>,
+    input: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -128,12 +138,12 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         }
     };
     let result = match cli.command {
-        Command::Check { file, json: false } => check(file.as_deref(), out, err),
-        Command::Check { file, json: true } => check_json(file.as_deref(), out),
-        Command::Plan(args) => plan(&args, out, err),
-        Command::Busy(args) => busy::run(&args, out, err),
-        Command::Slots(args) => slots::run(&args, out, err),
-        Command::Pods(args) => pods::run(&args, out, err),
+        Command::Check { file, json: false } => check(file.as_deref(), input, out, err),
+        Command::Check { file, json: true } => check_json(file.as_deref(), input, out),
+        Command::Plan(args) => plan(&args, input, out, err),
+        Command::Busy(args) => busy::run(&args, input, out, err),
+        Command::Slots(args) => slots::run(&args, input, out, err),
+        Command::Pods(args) => pods::run(&args, input, out, err),
         Command::Completions { shell } => {
             // Generated into memory first: clap_complete panics when its writer fails.
             let mut script = Vec::new();
@@ -210,44 +220,80 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-fn read_source(path: Option<&Path>) -> Result<(String, String), Failure> {
+/// The name messages use for a community file read from stdin (`-`).
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Whether `path` is `-`, which means stdin.
+pub(crate) fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Reads at most `limit` bytes from `input`; `Ok(None)` when there is more.
+pub(crate) fn read_bounded(input: &mut dyn Read, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    input.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() <= limit).then_some(bytes))
+}
+
+fn read_source(path: Option<&Path>, input: &mut dyn Read) -> Result<(String, String), Failure> {
+    let too_large = |shown: &str, size: String| {
+        Failure::Located(format!(
+            "{shown}:1:1: error: the file is {size} bytes, more than the {}-byte limit for community files; split it",
+            file::MAX_FILE_BYTES
+        ))
+    };
     match path {
         None => Ok((SAMPLE_COMMUNITY.to_string(), SAMPLE_NAME.to_string())),
+        Some(path) if is_stdin(path) => {
+            let bytes = read_bounded(input, file::MAX_FILE_BYTES)
+                .map_err(|e| {
+                    Failure::Message(format!("{STDIN_NAME}: cannot read the community file: {e}"))
+                })?
+                .ok_or_else(|| {
+                    too_large(STDIN_NAME, format!("more than {}", file::MAX_FILE_BYTES))
+                })?;
+            decode(bytes, STDIN_NAME.to_string())
+        }
         Some(path) => {
             let shown = path.display().to_string();
             let metadata = std::fs::metadata(path).map_err(|e| {
                 Failure::Message(format!("{shown}: cannot read the community file: {e}"))
             })?;
             if metadata.len() > file::MAX_FILE_BYTES as u64 {
-                return Err(Failure::Located(format!(
-                    "{shown}:1:1: error: the file is {} bytes, more than the {}-byte limit for community files; split it",
-                    metadata.len(),
-                    file::MAX_FILE_BYTES
-                )));
+                return Err(too_large(&shown, metadata.len().to_string()));
             }
             let bytes = std::fs::read(path).map_err(|e| {
                 Failure::Message(format!("{shown}: cannot read the community file: {e}"))
             })?;
-            match String::from_utf8(bytes) {
-                Ok(text) => Ok((text, shown)),
-                Err(e) => {
-                    let offset = e.utf8_error().valid_up_to();
-                    let valid = e.as_bytes().get(..offset).unwrap_or_default();
-                    let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-                    let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-                    let col = std::str::from_utf8(valid.get(line_start..).unwrap_or_default())
-                        .map_or(1, |s| s.chars().count() + 1);
-                    Err(Failure::Located(format!(
-                        "{shown}:{line}:{col}: error: the file is not valid UTF-8 (byte {offset}); save it as UTF-8"
-                    )))
-                }
-            }
+            decode(bytes, shown)
         }
     }
 }
 
-pub(crate) fn load(path: Option<&Path>, err: &mut dyn Write) -> Result<Loaded, Failure> {
-    let (text, shown) = read_source(path)?;
+/// The text of a community file, or where it stops being UTF-8.
+fn decode(bytes: Vec<u8>, shown: String) -> Result<(String, String), Failure> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, shown)),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = e.as_bytes().get(..offset).unwrap_or_default();
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+            let col = std::str::from_utf8(valid.get(line_start..).unwrap_or_default())
+                .map_or(1, |s| s.chars().count() + 1);
+            Err(Failure::Located(format!(
+                "{shown}:{line}:{col}: error: the file is not valid UTF-8 (byte {offset}); save it as UTF-8"
+            )))
+        }
+    }
+}
+
+pub(crate) fn load(
+    path: Option<&Path>,
+    input: &mut dyn Read,
+    err: &mut dyn Write,
+) -> Result<Loaded, Failure> {
+    let (text, shown) = read_source(path, input)?;
     match file::parse(&text, &shown) {
         Ok(loaded) => {
             write_diagnostics(err, &loaded.warnings)?;
@@ -270,8 +316,13 @@ fn write_diagnostics(err: &mut dyn Write, list: &[Diagnostic]) -> std::io::Resul
     Ok(())
 }
 
-fn check(path: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-    let loaded = load(path, err)?;
+fn check(
+    path: Option<&Path>,
+    input: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let loaded = load(path, input, err)?;
     let c = &loaded.community;
     writeln!(
         out,
@@ -289,8 +340,12 @@ fn check(path: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> Resul
 
 /// `check --json`: the same verdict as one JSON object; nothing on stderr unless the file
 /// cannot be read at all.
-fn check_json(path: Option<&Path>, out: &mut dyn Write) -> Result<(), Failure> {
-    let (text, shown) = read_source(path)?;
+fn check_json(
+    path: Option<&Path>,
+    input: &mut dyn Read,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let (text, shown) = read_source(path, input)?;
     let read = file::parse(&text, &shown);
     tempi::view::check::write_check_json(out, &read)?;
     if read.is_err() {
@@ -340,15 +395,24 @@ fn plan_failure(loaded: &Loaded, error: &tempi::Error, args: &PlanArgs) -> Failu
         | tempi::Error::Expansion { rhythm, .. } => Some(rhythm.as_str()),
         _ => None,
     };
-    let shown = args.file.as_ref().map_or(SAMPLE_NAME.to_string(), |p| p.display().to_string());
+    let shown = match &args.file {
+        None => SAMPLE_NAME.to_string(),
+        Some(p) if is_stdin(p) => STDIN_NAME.to_string(),
+        Some(p) => p.display().to_string(),
+    };
     match rhythm.and_then(|r| loaded.locate_rhythm(&shown, r)) {
         Some(place) => Failure::Located(format!("{place}: error: {error}")),
         None => Failure::Message(error.to_string()),
     }
 }
 
-fn plan(args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-    let loaded = load(args.file.as_deref(), err)?;
+fn plan(
+    args: &PlanArgs,
+    input: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let loaded = load(args.file.as_deref(), input, err)?;
     let window = window_for(args, &loaded.community)?;
     // Rhythms with `at = "auto"` get their times from the solver before anything is expanded.
     let busy = BusyFiles::beside(args.file.as_deref());
@@ -398,108 +462,4 @@ fn plan(args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(),
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{EXIT_NO_FIT, run};
-
-    /// Runs `tempi ARGS` in-process: (exit code, stdout, stderr).
-    fn tempi(args: &[&str]) -> (u8, String, String) {
-        let mut all = vec!["tempi".into()];
-        all.extend(args.iter().map(std::ffi::OsString::from));
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = run(all, &mut out, &mut err);
-        let text = |b: Vec<u8>| String::from_utf8(b).unwrap_or_else(|e| panic!("{e}"));
-        (code, text(out), text(err))
-    }
-
-    #[test]
-    fn help_lists_the_exit_codes() {
-        let (code, out, _) = tempi(&["--help"]);
-        assert_eq!(code, 0);
-        for line in [
-            "Exit codes:",
-            "  0  success",
-            "  1  bad input",
-            "  2  usage error",
-            "  3  nothing fits",
-        ] {
-            assert!(out.contains(line), "--help lacks {line:?}:\n{out}");
-        }
-    }
-
-    #[test]
-    fn from_alone_plans_a_year_from_that_date() {
-        let (code, out, err) = tempi(&["plan", "--from", "2027-03-01"]);
-        assert_eq!(code, 0, "{err}");
-        // A year from 1 March 2027 ends the day before 1 March 2028 (2028 is a leap year).
-        assert!(out.starts_with("Riverbend Congregation — 2027-03-01 to 2028-02-29 "), "{out}");
-        // --to still needs --from.
-        let (code, _, _) = tempi(&["plan", "--to", "2027-03-01"]);
-        assert_eq!(code, 2);
-    }
-
-    #[test]
-    fn slots_with_no_fit_print_why_and_exit_3() {
-        // The sample's members have evening windows of a few hours: no one has 10 free hours.
-        let (code, out, _) = tempi(&["slots", "--members", "ana,bram", "--duration", "10h"]);
-        assert_eq!(code, EXIT_NO_FIT);
-        assert_eq!(EXIT_NO_FIT, 3);
-        assert!(out.contains("no time fits:"), "{out}");
-        let args = ["slots", "--members", "ana,bram", "--duration", "10h", "--repeat", "weekly"];
-        let (code, out, _) = tempi(&args);
-        assert_eq!(code, EXIT_NO_FIT);
-        assert!(out.contains("no recurring time fits:"), "{out}");
-        // An hour does fit, and exits 0.
-        let (code, _, err) = tempi(&["slots", "--members", "ana,bram", "--duration", "1h"]);
-        assert_eq!(code, 0, "{err}");
-    }
-
-    #[test]
-    fn pods_without_a_shared_time_exit_3() {
-        // Four members on three continents with evening windows share no weekly 90 minutes.
-        let (code, out, _) =
-            tempi(&["pods", "--members", "ana,bram,chiara,dawit", "--size", "4..4"]);
-        assert_eq!(code, EXIT_NO_FIT, "{out}");
-        assert!(out.contains("no recurring time holds for all of them"), "{out}");
-    }
-
-    #[test]
-    fn check_json_reports_counts_or_located_errors() {
-        let (code, out, err) = tempi(&["check", "--json"]);
-        assert_eq!(code, 0, "{err}");
-        assert!(err.is_empty(), "{err}");
-        // The bundled sample: 20 members, 5 groups, 13 rhythms (examples/community.toml).
-        for part in ["\"ok\": true", "\"members\": 20", "\"groups\": 5", "\"rhythms\": 13"] {
-            assert!(out.contains(part), "{part} missing:\n{out}");
-        }
-        let bad = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/data/bad/unknown-member-in-group.toml"
-        );
-        let (code, out, err) = tempi(&["check", "--json", bad]);
-        assert_eq!(code, 1);
-        assert!(err.is_empty(), "the errors are in the JSON, not on stderr: {err}");
-        for part in [
-            "\"ok\": false",
-            "\"community\": null",
-            "\"line\": 27",
-            "\"col\": 27",
-            "did you mean `chiara`?",
-        ] {
-            assert!(out.contains(part), "{part} missing:\n{out}");
-        }
-    }
-
-    #[test]
-    fn completions_are_generated_for_each_shell() {
-        for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
-            let (code, out, err) = tempi(&["completions", shell]);
-            assert_eq!(code, 0, "{shell}: {err}");
-            // Every subcommand is offered.
-            for command in ["check", "plan", "slots", "pods", "busy", "completions"] {
-                assert!(out.contains(command), "{shell} completions lack {command}");
-            }
-        }
-        let (code, _, err) = tempi(&["completions", "nosh"]);
-        assert_eq!(code, 2, "{err}");
-    }
-}
+mod tests;

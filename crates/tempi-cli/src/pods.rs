@@ -1,6 +1,6 @@
 //! `tempi pods`: propose pods with a shared recurring time (solver issue).
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -15,7 +15,7 @@ use tempi::pipeline::{self, BusyFiles};
 /// Arguments of `tempi pods`.
 #[derive(Debug, Args)]
 pub(crate) struct PodsArgs {
-    /// The community file (TOML). Omit it to use the bundled sample.
+    /// The community file (TOML); `-` reads stdin. Omit it to use the bundled sample.
     file: Option<PathBuf>,
     /// Split this group's roster.
     #[arg(long, conflicts_with = "members", required_unless_present = "members")]
@@ -46,11 +46,12 @@ pub(crate) struct PodsArgs {
 /// Runs `tempi pods`.
 pub(crate) fn run(
     args: &PodsArgs,
+    input: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     let bad = |text: String| Failure::Message(text);
-    let loaded = crate::load(args.file.as_deref(), err)?;
+    let loaded = crate::load(args.file.as_deref(), input, err)?;
     let community = &loaded.community;
     let ids = match &args.group {
         Some(group) => pipeline::roster(community, group).map_err(Failure::flagged("--group"))?,

@@ -1,6 +1,6 @@
 //! `tempi slots`: meeting times across members' availability (solver issue).
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -23,7 +23,7 @@ pub(crate) struct SlotsArgs {
 /// The options of `tempi slots`.
 #[derive(Debug, Args)]
 struct SlotsOptions {
-    /// The community file (TOML). Omit it to use the bundled sample.
+    /// The community file (TOML); `-` reads stdin. Omit it to use the bundled sample.
     file: Option<PathBuf>,
     /// Everyone in this group (its roster, with subgroups) must come.
     #[arg(long, conflicts_with = "members", required_unless_present = "members")]
@@ -161,11 +161,12 @@ macro_rules! apply {
 /// Runs `tempi slots`.
 pub(crate) fn run(
     args: &SlotsArgs,
+    input: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     let args = &*args.options;
-    let loaded = crate::load(args.file.as_deref(), err)?;
+    let loaded = crate::load(args.file.as_deref(), input, err)?;
     let community = &loaded.community;
     let ids: Vec<String> = match &args.group {
         Some(group) => pipeline::roster(community, group).map_err(Failure::flagged("--group"))?,
