@@ -60,7 +60,8 @@ fn slots_errors_say_what_would_fix_them() {
 #[test]
 fn pods_split_a_group() {
     let run = tempi(&["pods", "--group", "riverbend", "--size", "4..6", "--json"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    // 3: some of the sample's pods (three continents) share no weekly time (`tempi --help`).
+    assert_eq!(run.code, 3, "{}", run.stderr);
     let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let pods = value["pods"].as_array().unwrap();
     let members: usize = pods.iter().map(|p| p["members"].as_array().unwrap().len()).sum();

@@ -1,10 +1,9 @@
 //! `tempi busy`: the busy intervals tempi reads from a calendar export (docs/feeds.md).
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::json;
 use tempi::Window;
 use tempi::ical::import;
 
@@ -13,7 +12,7 @@ use crate::Failure;
 /// Arguments of `tempi busy`.
 #[derive(Debug, Args)]
 pub(crate) struct BusyArgs {
-    /// The calendar export (.ics) to read.
+    /// The calendar export (.ics) to read; `-` reads stdin.
     file: PathBuf,
     /// The member's zone: floating times and all-day events are read in it (default: UTC).
     #[arg(long, value_name = "ZONE")]
@@ -33,6 +32,7 @@ pub(crate) struct BusyArgs {
 /// warnings on `err`.
 pub(crate) fn run(
     args: &BusyArgs,
+    input: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
@@ -51,18 +51,30 @@ pub(crate) fn run(
         )));
     }
     let window = Window::days(zone, from, to).map_err(|e| Failure::Message(e.to_string()))?;
-    let shown = args.file.display().to_string();
-    let metadata = std::fs::metadata(&args.file)
-        .map_err(|e| Failure::Message(format!("{shown}: cannot read the calendar: {e}")))?;
-    if metadata.len() > import::MAX_INPUT_BYTES as u64 {
-        return Err(Failure::Located(format!(
-            "{shown}:1: error: the calendar is {} bytes, more than the {}-byte limit; export a shorter date range",
-            metadata.len(),
+    let cannot = |shown: &str, e: std::io::Error| {
+        Failure::Message(format!("{shown}: cannot read the calendar: {e}"))
+    };
+    let too_large = |shown: &str, size: String| {
+        Failure::Located(format!(
+            "{shown}:1: error: the calendar is {size} bytes, more than the {}-byte limit; export a shorter date range",
             import::MAX_INPUT_BYTES
-        )));
-    }
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| Failure::Message(format!("{shown}: cannot read the calendar: {e}")))?;
+        ))
+    };
+    let (shown, bytes) = if crate::is_stdin(&args.file) {
+        let shown = crate::STDIN_NAME.to_string();
+        let bytes = crate::read_bounded(input, import::MAX_INPUT_BYTES)
+            .map_err(|e| cannot(&shown, e))?
+            .ok_or_else(|| too_large(&shown, format!("more than {}", import::MAX_INPUT_BYTES)))?;
+        (shown, bytes)
+    } else {
+        let shown = args.file.display().to_string();
+        let metadata = std::fs::metadata(&args.file).map_err(|e| cannot(&shown, e))?;
+        if metadata.len() > import::MAX_INPUT_BYTES as u64 {
+            return Err(too_large(&shown, metadata.len().to_string()));
+        }
+        let bytes = std::fs::read(&args.file).map_err(|e| cannot(&shown, e))?;
+        (shown, bytes)
+    };
     let busy = match import::busy(&bytes, zone, window) {
         Ok(busy) => busy,
         Err(tempi::ical::Error::Import { line, message }) => {
@@ -70,34 +82,10 @@ pub(crate) fn run(
         }
         Err(e) => return Err(Failure::Message(format!("{shown}: {e}"))),
     };
-    let stamp =
-        |t: tempi::chrono::DateTime<tempi::chrono::Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
     if args.json {
-        let value = json!({
-            "events": busy.events.iter().map(|e| json!({
-                "uid": e.uid,
-                "start": stamp(e.start),
-                "end": stamp(e.end),
-                "seconds": (e.end - e.start).num_seconds(),
-            })).collect::<Vec<_>>(),
-            "intervals": busy.intervals.iter().map(|(s, e)| json!([stamp(*s), stamp(*e)])).collect::<Vec<_>>(),
-            "warnings": busy.warnings.iter().map(|w| json!({"line": w.line, "message": w.message})).collect::<Vec<_>>(),
-        });
-        serde_json::to_writer_pretty(&mut *out, &value)
-            .map_err(|e| Failure::Message(format!("could not write JSON: {e}")))?;
-        writeln!(out)?;
+        tempi::view::busy::write_busy_json(out, &busy)?;
     } else {
-        let mut events = busy.events.clone();
-        events.sort_by(|a, b| (&a.uid, a.start, a.end).cmp(&(&b.uid, b.start, b.end)));
-        for event in &events {
-            writeln!(
-                out,
-                "{}\t{}\t{}",
-                event.uid,
-                stamp(event.start),
-                (event.end - event.start).num_seconds()
-            )?;
-        }
+        tempi::view::busy::write_busy(out, &busy)?;
     }
     for warning in &busy.warnings {
         writeln!(err, "{shown}:{}: warning: {}", warning.line, warning.message)?;

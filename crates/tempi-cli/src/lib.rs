@@ -1,16 +1,16 @@
 //! The `tempi` command line: a thin shell over the tempi crates.
 //!
 //! [`run`] takes the arguments and two writers and returns the exit code, so tests drive the real
-//! command without a process: 0 on success (warnings allowed), 1 when the input is bad, 2 on a
-//! usage error.
+//! command without a process: see [`EXIT_CODES`].
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use tempi::file::{self, Diagnostic, Loaded};
+use tempi::pipeline::{self, BusyFiles, BusyWarning};
 use tempi::{Community, ExpandOptions, Plan, Window};
 
 mod busy;
@@ -18,6 +18,17 @@ mod export;
 mod pods;
 mod slots;
 mod year;
+
+/// What each exit code means, as `--help` prints it.
+pub const EXIT_CODES: &str = "Exit codes:
+  0  success (warnings allowed)
+  1  bad input: the community file, a calendar or a value has errors (printed on stderr)
+  2  usage error: an unknown command or flag, or a missing or malformed argument
+  3  nothing fits: `slots` found no time, or `pods` left a pod without a shared time
+     (the answer, with the nearest misses, is still printed)";
+
+/// The exit code when `slots` or `pods` finds nothing that fits.
+pub const EXIT_NO_FIT: u8 = 3;
 
 /// The bundled sample community, used when no file is given.
 pub const SAMPLE_COMMUNITY: &str = include_str!("../../../examples/community.toml");
@@ -29,7 +40,8 @@ pub const SAMPLE_NAME: &str = "<bundled sample: examples/community.toml>";
     name = "tempi",
     version,
     about = "Turn a community's rhythms into a calendar people can trust",
-    long_about = "Turn a community's rhythms into a calendar people can trust.\n\nWith no FILE, commands read the bundled sample community (examples/community.toml)."
+    long_about = "Turn a community's rhythms into a calendar people can trust.\n\nWith no FILE, commands read the bundled sample community (examples/community.toml).",
+    after_help = EXIT_CODES
 )]
 struct Cli {
     #[command(subcommand)]
@@ -40,8 +52,12 @@ struct Cli {
 enum Command {
     /// Validate a community file: every error with file:line:col and a hint.
     Check {
-        /// The community file (TOML). Omit it to check the bundled sample.
+        /// The community file (TOML); `-` reads stdin. Omit it to check the bundled sample.
         file: Option<PathBuf>,
+        /// Print one JSON object on stdout: `ok`, the community's counts, `errors` and
+        /// `warnings` (each with file, line, col, severity, message). Exit codes are unchanged.
+        #[arg(long)]
+        json: bool,
     },
     /// Expand a community's rhythms over a window: an agenda by month, JSON, feeds, a picture.
     Plan(PlanArgs),
@@ -51,17 +67,23 @@ enum Command {
     Slots(slots::SlotsArgs),
     /// Propose pods: split members into small groups with a shared recurring time.
     Pods(pods::PodsArgs),
+    /// Print a shell completion script, e.g. `tempi completions bash > /etc/bash_completion.d/tempi`.
+    Completions {
+        /// The shell: bash, elvish, fish, powershell or zsh.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Args)]
 struct PlanArgs {
-    /// The community file (TOML). Omit it to plan the bundled sample.
+    /// The community file (TOML); `-` reads stdin. Omit it to plan the bundled sample.
     file: Option<PathBuf>,
     /// Plan this calendar year (in the community's zone).
     #[arg(long, conflicts_with_all = ["from", "to"])]
     year: Option<i32>,
-    /// First day of the window (YYYY-MM-DD, community zone). Default: the community's start.
-    #[arg(long, requires = "to")]
+    /// First day of the window (YYYY-MM-DD, community zone); without --to, a year from it.
+    /// Default: the calendar year of the community's start.
+    #[arg(long)]
     from: Option<String>,
     /// Last day of the window, inclusive (YYYY-MM-DD).
     #[arg(long, requires = "from")]
@@ -89,9 +111,19 @@ struct PlanArgs {
     member: Option<String>,
 }
 
-/// Runs the command line `args` (including the program name), writing to `out` and `err`.
-/// Returns the exit code.
+/// Runs the command line `args` (including the program name), writing to `out` and `err`;
+/// a FILE given as `-` is read from the process's stdin. Returns the exit code.
 pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    run_with_input(args, &mut std::io::stdin().lock(), out, err)
+}
+
+/// [`run`], with `input` as what a FILE of `-` reads.
+pub fn run_with_input(
+    args: Vec<OsString>,
+    input: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -106,15 +138,24 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         }
     };
     let result = match cli.command {
-        Command::Check { file } => check(file.as_deref(), out, err),
-        Command::Plan(args) => plan(&args, out, err),
-        Command::Busy(args) => busy::run(&args, out, err),
-        Command::Slots(args) => slots::run(&args, out, err),
-        Command::Pods(args) => pods::run(&args, out, err),
+        Command::Check { file, json: false } => check(file.as_deref(), input, out, err),
+        Command::Check { file, json: true } => check_json(file.as_deref(), input, out),
+        Command::Plan(args) => plan(&args, input, out, err),
+        Command::Busy(args) => busy::run(&args, input, out, err),
+        Command::Slots(args) => slots::run(&args, input, out, err),
+        Command::Pods(args) => pods::run(&args, input, out, err),
+        Command::Completions { shell } => {
+            // Generated into memory first: clap_complete panics when its writer fails.
+            let mut script = Vec::new();
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "tempi", &mut script);
+            out.write_all(&script).map_err(Failure::from)
+        }
     };
     match result {
         Ok(()) => 0,
         Err(Failure::Reported) => 1,
+        Err(Failure::NoFit) => EXIT_NO_FIT,
         Err(Failure::Quiet) => 0,
         Err(Failure::Located(message)) => {
             let _ = writeln!(err, "{message}");
@@ -128,7 +169,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
 }
 
 pub(crate) enum Failure {
-    /// The diagnostics were already written.
+    /// The diagnostics were already written (on stderr, or in the JSON answer).
     Reported,
     /// Write this and fail.
     Message(String),
@@ -136,6 +177,37 @@ pub(crate) enum Failure {
     Located(String),
     /// Stop without a message or an error code (the output pipe closed).
     Quiet,
+    /// The answer was written, and it is that nothing fits ([`EXIT_NO_FIT`]).
+    NoFit,
+}
+
+impl Failure {
+    /// A pipeline error for an id `flag` gave: an unknown id is prefixed with the flag.
+    pub(crate) fn flagged(flag: &str) -> impl FnOnce(pipeline::Error) -> Failure {
+        move |error| match error {
+            pipeline::Error::UnknownGroup { .. } | pipeline::Error::UnknownMember { .. } => {
+                Failure::Message(format!("{flag}: {error}"))
+            }
+            _ => Failure::from(error),
+        }
+    }
+}
+
+impl From<pipeline::Error> for Failure {
+    fn from(error: pipeline::Error) -> Failure {
+        Failure::Message(error.to_string())
+    }
+}
+
+/// Writes what the busy calendars' readers skipped or guessed.
+pub(crate) fn write_busy_warnings(
+    err: &mut dyn Write,
+    warnings: &[BusyWarning],
+) -> std::io::Result<()> {
+    for warning in warnings {
+        writeln!(err, "{warning}")?;
+    }
+    Ok(())
 }
 
 impl From<std::io::Error> for Failure {
@@ -148,44 +220,80 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-fn read_source(path: Option<&Path>) -> Result<(String, String), Failure> {
+/// The name messages use for a community file read from stdin (`-`).
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Whether `path` is `-`, which means stdin.
+pub(crate) fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Reads at most `limit` bytes from `input`; `Ok(None)` when there is more.
+pub(crate) fn read_bounded(input: &mut dyn Read, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    input.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() <= limit).then_some(bytes))
+}
+
+fn read_source(path: Option<&Path>, input: &mut dyn Read) -> Result<(String, String), Failure> {
+    let too_large = |shown: &str, size: String| {
+        Failure::Located(format!(
+            "{shown}:1:1: error: the file is {size} bytes, more than the {}-byte limit for community files; split it",
+            file::MAX_FILE_BYTES
+        ))
+    };
     match path {
         None => Ok((SAMPLE_COMMUNITY.to_string(), SAMPLE_NAME.to_string())),
+        Some(path) if is_stdin(path) => {
+            let bytes = read_bounded(input, file::MAX_FILE_BYTES)
+                .map_err(|e| {
+                    Failure::Message(format!("{STDIN_NAME}: cannot read the community file: {e}"))
+                })?
+                .ok_or_else(|| {
+                    too_large(STDIN_NAME, format!("more than {}", file::MAX_FILE_BYTES))
+                })?;
+            decode(bytes, STDIN_NAME.to_string())
+        }
         Some(path) => {
             let shown = path.display().to_string();
             let metadata = std::fs::metadata(path).map_err(|e| {
                 Failure::Message(format!("{shown}: cannot read the community file: {e}"))
             })?;
             if metadata.len() > file::MAX_FILE_BYTES as u64 {
-                return Err(Failure::Located(format!(
-                    "{shown}:1:1: error: the file is {} bytes, more than the {}-byte limit for community files; split it",
-                    metadata.len(),
-                    file::MAX_FILE_BYTES
-                )));
+                return Err(too_large(&shown, metadata.len().to_string()));
             }
             let bytes = std::fs::read(path).map_err(|e| {
                 Failure::Message(format!("{shown}: cannot read the community file: {e}"))
             })?;
-            match String::from_utf8(bytes) {
-                Ok(text) => Ok((text, shown)),
-                Err(e) => {
-                    let offset = e.utf8_error().valid_up_to();
-                    let valid = e.as_bytes().get(..offset).unwrap_or_default();
-                    let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-                    let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-                    let col = std::str::from_utf8(valid.get(line_start..).unwrap_or_default())
-                        .map_or(1, |s| s.chars().count() + 1);
-                    Err(Failure::Located(format!(
-                        "{shown}:{line}:{col}: error: the file is not valid UTF-8 (byte {offset}); save it as UTF-8"
-                    )))
-                }
-            }
+            decode(bytes, shown)
         }
     }
 }
 
-pub(crate) fn load(path: Option<&Path>, err: &mut dyn Write) -> Result<Loaded, Failure> {
-    let (text, shown) = read_source(path)?;
+/// The text of a community file, or where it stops being UTF-8.
+fn decode(bytes: Vec<u8>, shown: String) -> Result<(String, String), Failure> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, shown)),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = e.as_bytes().get(..offset).unwrap_or_default();
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+            let col = std::str::from_utf8(valid.get(line_start..).unwrap_or_default())
+                .map_or(1, |s| s.chars().count() + 1);
+            Err(Failure::Located(format!(
+                "{shown}:{line}:{col}: error: the file is not valid UTF-8 (byte {offset}); save it as UTF-8"
+            )))
+        }
+    }
+}
+
+pub(crate) fn load(
+    path: Option<&Path>,
+    input: &mut dyn Read,
+    err: &mut dyn Write,
+) -> Result<Loaded, Failure> {
+    let (text, shown) = read_source(path, input)?;
     match file::parse(&text, &shown) {
         Ok(loaded) => {
             write_diagnostics(err, &loaded.warnings)?;
@@ -208,8 +316,13 @@ fn write_diagnostics(err: &mut dyn Write, list: &[Diagnostic]) -> std::io::Resul
     Ok(())
 }
 
-fn check(path: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-    let loaded = load(path, err)?;
+fn check(
+    path: Option<&Path>,
+    input: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let loaded = load(path, input, err)?;
     let c = &loaded.community;
     writeln!(
         out,
@@ -222,6 +335,22 @@ fn check(path: Option<&Path>, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         loaded.warnings.len(),
         if loaded.warnings.len() == 1 { "" } else { "s" }
     )?;
+    Ok(())
+}
+
+/// `check --json`: the same verdict as one JSON object; nothing on stderr unless the file
+/// cannot be read at all.
+fn check_json(
+    path: Option<&Path>,
+    input: &mut dyn Read,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let (text, shown) = read_source(path, input)?;
+    let read = file::parse(&text, &shown);
+    tempi::view::check::write_check_json(out, &read)?;
+    if read.is_err() {
+        return Err(Failure::Reported);
+    }
     Ok(())
 }
 
@@ -243,6 +372,17 @@ fn window_for(args: &PlanArgs, community: &Community) -> Result<Window, Failure>
             }
             Window::days(zone, from, to)
         }
+        (None, Some(from), None) => {
+            let from = parse_day(from, "--from")?;
+            // A year from `from`: the day before the same date a year later.
+            let to = from
+                .checked_add_months(chrono::Months::new(12))
+                .and_then(|d| d.pred_opt())
+                .ok_or_else(|| {
+                    Failure::Message(format!("--from {from}: a year from it is out of range"))
+                })?;
+            Window::days(zone, from, to)
+        }
         _ => Window::year(zone, community.start().year()),
     };
     window.map_err(|e| Failure::Message(e.to_string()))
@@ -255,18 +395,37 @@ fn plan_failure(loaded: &Loaded, error: &tempi::Error, args: &PlanArgs) -> Failu
         | tempi::Error::Expansion { rhythm, .. } => Some(rhythm.as_str()),
         _ => None,
     };
-    let shown = args.file.as_ref().map_or(SAMPLE_NAME.to_string(), |p| p.display().to_string());
+    let shown = match &args.file {
+        None => SAMPLE_NAME.to_string(),
+        Some(p) if is_stdin(p) => STDIN_NAME.to_string(),
+        Some(p) => p.display().to_string(),
+    };
     match rhythm.and_then(|r| loaded.locate_rhythm(&shown, r)) {
         Some(place) => Failure::Located(format!("{place}: error: {error}")),
         None => Failure::Message(error.to_string()),
     }
 }
 
-fn plan(args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-    let loaded = load(args.file.as_deref(), err)?;
+fn plan(
+    args: &PlanArgs,
+    input: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let loaded = load(args.file.as_deref(), input, err)?;
     let window = window_for(args, &loaded.community)?;
     // Rhythms with `at = "auto"` get their times from the solver before anything is expanded.
-    let loaded = slots::place_auto(loaded, args.file.as_deref(), window, err)?;
+    let busy = BusyFiles::beside(args.file.as_deref());
+    let placed = pipeline::place_auto(loaded.community, window, &busy)?;
+    write_busy_warnings(err, &placed.warnings)?;
+    for p in &placed.unplaced {
+        writeln!(
+            err,
+            "warning: rhythm `{}` (at = \"auto\") could not be placed: {}",
+            p.rhythm, p.reason
+        )?;
+    }
+    let loaded = Loaded { community: placed.community, ..loaded };
     let community = &loaded.community;
     let options =
         ExpandOptions::new().max_per_rhythm(args.max_per_rhythm).max_per_plan(args.max_occurrences);
@@ -301,3 +460,6 @@ fn plan(args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(),
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

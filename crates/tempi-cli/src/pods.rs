@@ -1,20 +1,21 @@
 //! `tempi pods`: propose pods with a shared recurring time (solver issue).
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::json;
-use tempi::solve::{PodBound, PodQuery};
+use tempi::solve::PodQuery;
+use tempi::view::pods;
 use tempi::{Cadence, Length};
 
 use crate::Failure;
-use crate::slots::{BusyContext, member, roster};
+use crate::slots::member;
+use tempi::pipeline::{self, BusyFiles};
 
 /// Arguments of `tempi pods`.
 #[derive(Debug, Args)]
 pub(crate) struct PodsArgs {
-    /// The community file (TOML). Omit it to use the bundled sample.
+    /// The community file (TOML); `-` reads stdin. Omit it to use the bundled sample.
     file: Option<PathBuf>,
     /// Split this group's roster.
     #[arg(long, conflicts_with = "members", required_unless_present = "members")]
@@ -45,14 +46,15 @@ pub(crate) struct PodsArgs {
 /// Runs `tempi pods`.
 pub(crate) fn run(
     args: &PodsArgs,
+    input: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     let bad = |text: String| Failure::Message(text);
-    let loaded = crate::load(args.file.as_deref(), err)?;
+    let loaded = crate::load(args.file.as_deref(), input, err)?;
     let community = &loaded.community;
     let ids = match &args.group {
-        Some(group) => roster(community, group)?,
+        Some(group) => pipeline::roster(community, group).map_err(Failure::flagged("--group"))?,
         None => args.members.clone(),
     };
     let (min, max) = match args.size.split_once("..") {
@@ -85,76 +87,18 @@ pub(crate) fn run(
     let until = from + chrono::Duration::days(7 * i64::from(args.count.max(1)) + 31);
     let window =
         tempi::Window::days(community.zone(), from, until).map_err(|e| bad(e.to_string()))?;
-    let context = BusyContext { file: args.file.as_deref(), window };
+    let busy = BusyFiles::beside(args.file.as_deref());
     for id in &ids {
-        query.member(member(community, id, "--members", context, err)?);
+        query.member(member(community, id, "--members", &busy, window, err)?);
     }
     let plan = query.solve().map_err(|e| bad(e.to_string()))?;
-    let (bound_kind, bound) = match plan.bound {
-        PodBound::Optimal { optimum } => ("optimum", optimum),
-        PodBound::Upper { bound } => ("upper-bound", bound),
-    };
     if args.json {
-        let value = json!({
-            "objective": plan.objective,
-            "bound": { "kind": bound_kind, "value": bound },
-            "pods": plan.pods.iter().map(|p| json!({
-                "members": p.members,
-                "shared_quarter_hours": p.shared,
-                "time": p.pattern.as_ref().map(|t| json!({
-                    "start": t.occurrences.first().map(|o| o.start.to_rfc3339()),
-                    "time": t.time.format("%H:%M").to_string(),
-                    "zone": t.zone.name(),
-                    "weekdays": t.weekdays.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
-                    "misses": t.misses,
-                    "attendees": t.members.iter().map(|m| json!({"id": m.id, "local": m.local.to_rfc3339()})).collect::<Vec<_>>(),
-                })),
-            })).collect::<Vec<_>>(),
-        });
-        serde_json::to_writer_pretty(&mut *out, &value)
-            .map_err(|e| bad(format!("could not write JSON: {e}")))?;
-        writeln!(out)?;
-        return Ok(());
+        pods::write_pods_json(out, &plan)?;
+    } else {
+        pods::write_pods(out, &plan, ids.len())?;
     }
-    writeln!(
-        out,
-        "{} pods from {} members; shared time {} (the {} is {bound}; 100% = as good as it gets)",
-        plan.pods.len(),
-        ids.len(),
-        plan.objective,
-        if bound_kind == "optimum" { "optimum" } else { "upper bound" }
-    )?;
-    for (i, pod) in plan.pods.iter().enumerate() {
-        writeln!(
-            out,
-            "{}. {} ({} weekly quarter-hours shared)",
-            i + 1,
-            pod.members.join(", "),
-            pod.shared
-        )?;
-        match &pod.pattern {
-            Some(p) => {
-                let days: Vec<String> = p.weekdays.iter().map(|d| d.to_string()).collect();
-                writeln!(
-                    out,
-                    "   {} {} {} from {}",
-                    days.join(","),
-                    p.time.format("%H:%M"),
-                    p.zone.name(),
-                    p.first
-                )?;
-                for m in &p.members {
-                    writeln!(
-                        out,
-                        "   {:<12} {}  {}",
-                        m.id,
-                        m.local.format("%a %H:%M"),
-                        m.local.timezone().name()
-                    )?;
-                }
-            }
-            None => writeln!(out, "   no recurring time holds for all of them")?,
-        }
+    if plan.pods.iter().any(|p| p.pattern.is_none()) {
+        return Err(Failure::NoFit);
     }
     Ok(())
 }

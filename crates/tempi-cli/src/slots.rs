@@ -1,16 +1,14 @@
-//! `tempi slots`, and placing `at = "auto"` rhythms for `tempi plan` (solver issue).
+//! `tempi slots`: meeting times across members' availability (solver issue).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::io::{Read, Write};
+use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
-use serde_json::{Value, json};
-use tempi::file::Loaded;
 use tempi::model::LocalHours;
-use tempi::solve::{
-    Availability, Candidate, Pattern, Patterns, Quorum, SeriesEnd, SeriesQuery, SlotQuery, Slots,
-};
+use tempi::pipeline::{self, BusyFiles};
+use tempi::solve::{Availability, Quorum, SeriesEnd, SeriesQuery, SlotQuery};
+use tempi::view::slots::{self, Search};
 use tempi::{Cadence, Community, Length, Window};
 
 use crate::Failure;
@@ -25,7 +23,7 @@ pub(crate) struct SlotsArgs {
 /// The options of `tempi slots`.
 #[derive(Debug, Args)]
 struct SlotsOptions {
-    /// The community file (TOML). Omit it to use the bundled sample.
+    /// The community file (TOML); `-` reads stdin. Omit it to use the bundled sample.
     file: Option<PathBuf>,
     /// Everyone in this group (its roster, with subgroups) must come.
     #[arg(long, conflicts_with = "members", required_unless_present = "members")]
@@ -101,112 +99,20 @@ fn date(text: &str, flag: &str) -> Result<NaiveDate, Failure> {
     tempi::time::parse_date(text).map_err(|e| message(format!("{flag}: {e}")))
 }
 
-/// The roster of a group: its members and its subgroups' members, transitively.
-pub(crate) fn roster(community: &Community, group: &str) -> Result<Vec<String>, Failure> {
-    if !community.groups().iter().any(|g| g.id() == group) {
-        let known: Vec<&str> = community.groups().iter().map(|g| g.id()).collect();
-        return Err(message(format!(
-            "--group: unknown group `{group}`; known groups: {}",
-            known.iter().take(8).copied().collect::<Vec<_>>().join(", ")
-        )));
-    }
-    let mut out: Vec<String> = Vec::new();
-    let mut stack = vec![group.to_string()];
-    let mut seen: Vec<String> = Vec::new();
-    while let Some(at) = stack.pop() {
-        if seen.contains(&at) {
-            continue;
-        }
-        seen.push(at.clone());
-        for g in community.groups() {
-            if g.id() == at {
-                for m in g.direct_members() {
-                    if !out.contains(m) {
-                        out.push(m.clone());
-                    }
-                }
-            }
-            if g.parent() == Some(at.as_str()) {
-                stack.push(g.id().to_string());
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Busy intervals `[start, end)`.
-type Intervals = Vec<(DateTime<Utc>, DateTime<Utc>)>;
-
-/// Where busy calendars are read from and over which window.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct BusyContext<'a> {
-    /// The community file (busy paths are relative to its directory); `None` for the sample.
-    pub(crate) file: Option<&'a Path>,
-    /// The window to read busy time over.
-    pub(crate) window: Window,
-}
-
-/// Reads a member's busy calendars (`busy = [...]`) through tempi-ical.
-pub(crate) fn busy_of(
-    m: &tempi::Member,
-    context: BusyContext<'_>,
-    err: &mut dyn Write,
-) -> Result<Intervals, Failure> {
-    let base = context.file.and_then(Path::parent).unwrap_or_else(|| Path::new("."));
-    let mut out = Vec::new();
-    for relative in m.busy_files() {
-        let path = base.join(relative);
-        let shown = path.display().to_string();
-        let bytes = std::fs::read(&path).map_err(|e| {
-            message(format!(
-                "member `{}`: cannot read the busy calendar {shown}: {e}; fix the path in `busy` (it is relative to the community file)",
-                m.id()
-            ))
-        })?;
-        let busy = tempi::ical::import::busy(&bytes, m.zone(), context.window)
-            .map_err(|e| message(format!("{shown}: {e}")))?;
-        for warning in &busy.warnings {
-            writeln!(err, "{shown}: warning: {warning}")?;
-        }
-        out.extend(busy.intervals);
-    }
-    Ok(out)
-}
-
-/// A member's availability (with their busy calendars), or an error naming the close ids.
+/// A member's availability (with their busy calendars over `window`), writing the readers'
+/// warnings; an unknown id is an error that names `flag`.
 pub(crate) fn member(
     community: &Community,
     id: &str,
     flag: &str,
-    context: BusyContext<'_>,
+    busy: &BusyFiles,
+    window: Window,
     err: &mut dyn Write,
 ) -> Result<Availability, Failure> {
-    match community.member(id) {
-        Some(m) => Ok(Availability::from_member(m).busy(busy_of(m, context, err)?)),
-        None => {
-            let ids: Vec<&str> = community.members().iter().map(|m| m.id()).collect();
-            let close: Vec<&str> = ids
-                .iter()
-                .copied()
-                .filter(|known| {
-                    known.eq_ignore_ascii_case(id) || known.starts_with(id.get(..2).unwrap_or(id))
-                })
-                .take(3)
-                .collect();
-            let hint = if close.is_empty() {
-                format!(
-                    "known members: {}",
-                    ids.iter().take(8).copied().collect::<Vec<_>>().join(", ")
-                )
-            } else {
-                format!(
-                    "did you mean {}?",
-                    close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
-                )
-            };
-            Err(message(format!("{flag}: unknown member `{id}`; {hint}")))
-        }
-    }
+    let (availability, warnings) =
+        busy.availability(community, id, window).map_err(Failure::flagged(flag))?;
+    crate::write_busy_warnings(err, &warnings)?;
+    Ok(availability)
 }
 
 fn quorum(text: &str) -> Result<Quorum, Failure> {
@@ -255,14 +161,15 @@ macro_rules! apply {
 /// Runs `tempi slots`.
 pub(crate) fn run(
     args: &SlotsArgs,
+    input: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     let args = &*args.options;
-    let loaded = crate::load(args.file.as_deref(), err)?;
+    let loaded = crate::load(args.file.as_deref(), input, err)?;
     let community = &loaded.community;
     let ids: Vec<String> = match &args.group {
-        Some(group) => roster(community, group)?,
+        Some(group) => pipeline::roster(community, group).map_err(Failure::flagged("--group"))?,
         None => args.members.clone(),
     };
     if ids.is_empty() {
@@ -285,16 +192,16 @@ pub(crate) fn run(
     };
     let busy_window = Window::days(community.zone(), search_from, search_to.max(search_from))
         .map_err(|e| message(e.to_string()))?;
-    let context = BusyContext { file: args.file.as_deref(), window: busy_window };
+    let busy = BusyFiles::beside(args.file.as_deref());
     let mut required = Vec::new();
     for id in &ids {
         if !args.optional.contains(id) {
-            required.push(member(community, id, "--members", context, err)?);
+            required.push(member(community, id, "--members", &busy, busy_window, err)?);
         }
     }
     let mut optional = Vec::new();
     for id in &args.optional {
-        optional.push(member(community, id, "--optional", context, err)?);
+        optional.push(member(community, id, "--optional", &busy, busy_window, err)?);
     }
     let granularity = length(&args.granularity, "--granularity")?.minutes();
     let notice = match &args.notice {
@@ -370,23 +277,20 @@ pub(crate) fn run(
             } else {
                 Vec::new()
             };
+            let search = Search::one_off(
+                common.length,
+                common.required.len() + common.optional.len(),
+                community.zone(),
+                from,
+                to,
+            );
             if args.json {
-                let value = json!({
-                    "kind": "one-off",
-                    "length_minutes": common.length.minutes(),
-                    "window": { "from": from.to_string(), "to": to.to_string(), "zone": community.zone().name() },
-                    "candidates": slots.candidates.iter().map(candidate_json).collect::<Vec<_>>(),
-                    "valid": slots.valid,
-                    "no_fit": slots.no_fit.as_ref().map(|n| json!({
-                        "reasons": n.reasons,
-                        "near_misses": n.near_misses.iter().map(candidate_json).collect::<Vec<_>>(),
-                    })),
-                    "what_ifs": what_ifs.iter().map(what_if_json).collect::<Vec<_>>(),
-                });
-                write_json(out, &value)?;
+                slots::write_slots_json(out, &search, &slots, &what_ifs)?;
             } else {
-                write_slots(out, &slots, &common, from, to)?;
-                write_what_ifs(out, &what_ifs)?;
+                slots::write_slots(out, &search, &slots, &what_ifs)?;
+            }
+            if slots.no_fit.is_some() || slots.candidates.is_empty() {
+                return Err(Failure::NoFit);
             }
         }
         Some(cadence) => {
@@ -415,309 +319,23 @@ pub(crate) fn run(
             } else {
                 Vec::new()
             };
+            let search = Search::recurring(
+                common.length,
+                common.required.len() + common.optional.len(),
+                cadence,
+                zone,
+                from,
+                args.misses,
+            );
             if args.json {
-                let value = json!({
-                    "kind": "recurring",
-                    "length_minutes": common.length.minutes(),
-                    "cadence": cadence.to_string(),
-                    "zone": zone.name(),
-                    "from": from.to_string(),
-                    "allowed_misses": args.misses,
-                    "candidates": patterns.patterns.iter().map(pattern_json).collect::<Vec<_>>(),
-                    "valid": patterns.valid,
-                    "no_fit": (patterns.patterns.is_empty()).then(|| json!({
-                        "reasons": patterns.reasons,
-                        "near_misses": patterns.near_misses.iter().map(pattern_json).collect::<Vec<_>>(),
-                    })),
-                    "what_ifs": what_ifs.iter().map(what_if_json).collect::<Vec<_>>(),
-                });
-                write_json(out, &value)?;
+                slots::write_patterns_json(out, &search, &patterns, &what_ifs)?;
             } else {
-                write_patterns(out, &patterns, &common, &cadence)?;
-                write_what_ifs(out, &what_ifs)?;
+                slots::write_patterns(out, &search, &patterns, &what_ifs)?;
+            }
+            if patterns.patterns.is_empty() {
+                return Err(Failure::NoFit);
             }
         }
     }
     Ok(())
-}
-
-fn write_json(out: &mut dyn Write, value: &Value) -> Result<(), Failure> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| match e.io_error_kind() {
-        Some(std::io::ErrorKind::BrokenPipe) => Failure::Quiet,
-        _ => message(format!("could not write JSON: {e}")),
-    })?;
-    writeln!(out)?;
-    Ok(())
-}
-
-fn score_json(score: &tempi::solve::Score) -> Value {
-    json!({
-        "total": score.total,
-        "attendance": score.attendance,
-        "preferences": score.preferences,
-        "fairness": score.fairness,
-    })
-}
-
-fn missing_json(m: &tempi::solve::Missing) -> Value {
-    json!({ "id": m.id, "required": m.required, "reason": m.reason.code(), "detail": m.reason.to_string() })
-}
-
-fn candidate_json(c: &Candidate) -> Value {
-    json!({
-        "start": c.start.to_rfc3339(),
-        "end": c.end.to_rfc3339(),
-        "attendees": c.attendees.iter().map(|a| json!({
-            "id": a.id,
-            "required": a.required,
-            "local": a.local.to_rfc3339(),
-            "zone": a.local.timezone().name(),
-        })).collect::<Vec<_>>(),
-        "missing": c.missing.iter().map(missing_json).collect::<Vec<_>>(),
-        "score": score_json(&c.score),
-    })
-}
-
-fn pattern_json(p: &Pattern) -> Value {
-    let first = p.occurrences.first();
-    json!({
-        "start": first.map(|o| o.start.to_rfc3339()),
-        "end": first.map(|o| o.end.to_rfc3339()),
-        "time": p.time.format("%H:%M").to_string(),
-        "zone": p.zone.name(),
-        "weekdays": p.weekdays.iter().map(|d| weekday(*d)).collect::<Vec<_>>(),
-        "misses": p.misses,
-        "attendees": p.members.iter().filter(|m| m.attends > 0).map(|m| json!({
-            "id": m.id,
-            "required": m.required,
-            "local": m.local.to_rfc3339(),
-            "zone": m.local.timezone().name(),
-            "attends": m.attends,
-            "drift": m.drift.iter().map(|d| json!({
-                "date": d.date.to_string(),
-                "from": d.from.format("%H:%M").to_string(),
-                "to": d.to.format("%H:%M").to_string(),
-                "minutes": d.minutes,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "missing": p.members.iter().filter(|m| m.attends == 0).map(|m| json!({
-            "id": m.id, "required": m.required, "reason": "never-free",
-        })).collect::<Vec<_>>(),
-        "occurrences": p.occurrences.iter().map(|o| json!({
-            "start": o.start.to_rfc3339(),
-            "end": o.end.to_rfc3339(),
-            "holds": o.holds,
-            "missing": o.missing.iter().map(missing_json).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "score": score_json(&p.score),
-    })
-}
-
-fn what_if_json(w: &tempi::solve::WhatIf) -> Value {
-    json!({ "change": w.change.to_string(), "valid": w.valid, "best_score": w.best_score, "unlocks": w.unlocks })
-}
-
-fn weekday(d: chrono::Weekday) -> &'static str {
-    match d {
-        chrono::Weekday::Mon => "mon",
-        chrono::Weekday::Tue => "tue",
-        chrono::Weekday::Wed => "wed",
-        chrono::Weekday::Thu => "thu",
-        chrono::Weekday::Fri => "fri",
-        chrono::Weekday::Sat => "sat",
-        chrono::Weekday::Sun => "sun",
-    }
-}
-
-fn write_candidate(out: &mut dyn Write, n: usize, c: &Candidate) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{n}. {} {}–{} UTC  score {} (attendance {}, preferences {}, fairness {})",
-        c.start.format("%a %Y-%m-%d"),
-        c.start.format("%H:%M"),
-        c.end.format("%H:%M"),
-        c.score.total,
-        c.score.attendance,
-        c.score.preferences,
-        c.score.fairness
-    )?;
-    for a in &c.attendees {
-        writeln!(
-            out,
-            "   {:<12} {}  {}",
-            a.id,
-            a.local.format("%a %H:%M"),
-            a.local.timezone().name()
-        )?;
-    }
-    for m in &c.missing {
-        writeln!(
-            out,
-            "   missing {}{}: {}",
-            m.id,
-            if m.required { " (required)" } else { "" },
-            m.reason
-        )?;
-    }
-    Ok(())
-}
-
-fn write_slots(
-    out: &mut dyn Write,
-    slots: &Slots,
-    common: &Common,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> std::io::Result<()> {
-    let n = common.required.len() + common.optional.len();
-    writeln!(
-        out,
-        "{} for {n} members, {from} to {to}; times in each member's zone",
-        common.length
-    )?;
-    if let Some(no_fit) = &slots.no_fit {
-        writeln!(out, "no time fits:")?;
-        for reason in &no_fit.reasons {
-            writeln!(out, "  - {reason}")?;
-        }
-        if !no_fit.near_misses.is_empty() {
-            writeln!(out, "nearest:")?;
-            for (i, c) in no_fit.near_misses.iter().enumerate() {
-                write_candidate(out, i + 1, c)?;
-            }
-        }
-        return Ok(());
-    }
-    writeln!(out, "{} start times fit; the best {}:", slots.valid, slots.candidates.len())?;
-    for (i, c) in slots.candidates.iter().enumerate() {
-        write_candidate(out, i + 1, c)?;
-    }
-    Ok(())
-}
-
-fn write_pattern(out: &mut dyn Write, n: usize, p: &Pattern) -> std::io::Result<()> {
-    let days: Vec<&str> = p.weekdays.iter().map(|d| weekday(*d)).collect();
-    let total = p.occurrences.len();
-    writeln!(
-        out,
-        "{n}. {} {} {} from {}: {} of {total} hold  score {} (attendance {}, preferences {}, fairness {})",
-        days.join(","),
-        p.time.format("%H:%M"),
-        p.zone.name(),
-        p.first,
-        total - p.misses,
-        p.score.total,
-        p.score.attendance,
-        p.score.preferences,
-        p.score.fairness
-    )?;
-    for m in &p.members {
-        let mut line = format!(
-            "   {:<12} {}  {}",
-            m.id,
-            m.local.format("%a %H:%M"),
-            m.local.timezone().name()
-        );
-        if m.attends < total {
-            line.push_str(&format!("  (attends {} of {total})", m.attends));
-        }
-        for d in &m.drift {
-            line.push_str(&format!("; {} from {}", d.to.format("%H:%M"), d.date));
-        }
-        writeln!(out, "{line}")?;
-    }
-    for o in &p.occurrences {
-        for m in &o.missing {
-            writeln!(
-                out,
-                "   {} misses {}: {}",
-                m.id,
-                o.start.with_timezone(&p.zone).format("%Y-%m-%d"),
-                m.reason
-            )?;
-        }
-    }
-    Ok(())
-}
-
-fn write_patterns(
-    out: &mut dyn Write,
-    patterns: &Patterns,
-    common: &Common,
-    cadence: &Cadence,
-) -> std::io::Result<()> {
-    let n = common.required.len() + common.optional.len();
-    writeln!(out, "{} for {n} members, {cadence}; times in each member's zone", common.length)?;
-    if patterns.patterns.is_empty() {
-        writeln!(out, "no recurring time fits:")?;
-        for reason in &patterns.reasons {
-            writeln!(out, "  - {reason}")?;
-        }
-        if !patterns.near_misses.is_empty() {
-            writeln!(out, "nearest:")?;
-            for (i, p) in patterns.near_misses.iter().enumerate() {
-                write_pattern(out, i + 1, p)?;
-            }
-        }
-        return Ok(());
-    }
-    writeln!(out, "{} patterns fit; the best {}:", patterns.valid, patterns.patterns.len())?;
-    for (i, p) in patterns.patterns.iter().enumerate() {
-        write_pattern(out, i + 1, p)?;
-    }
-    Ok(())
-}
-
-fn write_what_ifs(out: &mut dyn Write, what_ifs: &[tempi::solve::WhatIf]) -> std::io::Result<()> {
-    let useful: Vec<_> = what_ifs.iter().filter(|w| w.unlocks).collect();
-    if useful.is_empty() {
-        return Ok(());
-    }
-    writeln!(out, "what would help:")?;
-    for w in useful {
-        writeln!(
-            out,
-            "  - {}: {} times fit (best score {})",
-            w.change,
-            w.valid,
-            w.best_score.unwrap_or(0)
-        )?;
-    }
-    Ok(())
-}
-
-/// Gives rhythms with `at = "auto"` their times from the solver, and warns about those it
-/// could not place (they stay out of the plan; the command still succeeds).
-pub(crate) fn place_auto(
-    loaded: Loaded,
-    file: Option<&Path>,
-    window: Window,
-    err: &mut dyn Write,
-) -> Result<Loaded, Failure> {
-    if !loaded.community.rhythms().iter().any(|r| r.is_auto()) {
-        return Ok(loaded);
-    }
-    let mut options = tempi::solve::PlaceOptions::new();
-    let context = BusyContext { file, window };
-    for m in loaded.community.members() {
-        if !m.busy_files().is_empty() {
-            options.busy(m.id(), busy_of(m, context, err)?);
-        }
-    }
-    let report = tempi::solve::place(&loaded.community, window, &options)
-        .map_err(|e| message(e.to_string()))?;
-    for p in &report.placements {
-        if let Some(reason) = &p.unplaced {
-            writeln!(
-                err,
-                "warning: rhythm `{}` (at = \"auto\") could not be placed: {reason}",
-                p.rhythm
-            )?;
-        }
-    }
-    Ok(Loaded {
-        community: report.community,
-        warnings: loaded.warnings,
-        rhythm_places: loaded.rhythm_places,
-    })
 }

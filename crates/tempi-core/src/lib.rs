@@ -59,7 +59,7 @@ pub mod model;
 pub mod moon;
 pub mod plan;
 pub mod rule;
-mod suggest;
+pub mod suggest;
 pub mod time;
 mod validate;
 

@@ -1,10 +1,11 @@
 //! A plan as people read it: the agenda, the plan JSON and the year at a glance.
 //!
-//! Everything `tempi plan` prints or draws, as library calls: [`agenda::write_agenda`] (the
-//! terminal agenda), [`json::write_plan_json`] (the JSON of docs/plan-json.md) and
-//! [`year::picture`] (the year as SVG or one self-contained HTML page). Each writes to the
-//! writer it is given or returns a `String`; none touches files, the clock or the environment,
-//! so the same community and plan give the same bytes.
+//! Everything the `tempi` command prints or draws, as library calls: [`agenda::write_agenda`]
+//! (the terminal agenda), [`json::write_plan_json`] (the JSON of docs/plan-json.md),
+//! [`year::picture`] (the year as SVG or one self-contained HTML page), and the answers of
+//! `slots` ([`slots`]), `pods` ([`pods`]) and `busy` ([`busy`]) as text and JSON. Each writes to
+//! the writer it is given or returns a `String`; none touches files, the clock or the
+//! environment, so the same input gives the same bytes.
 //!
 //! Use it through the facade as `tempi::view`:
 //!
@@ -23,7 +24,11 @@
 use tempi_core::Community;
 
 pub mod agenda;
+pub mod busy;
+pub mod check;
 pub mod json;
+pub mod pods;
+pub mod slots;
 pub mod year;
 
 pub use agenda::write_agenda;

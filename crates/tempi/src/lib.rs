@@ -2,7 +2,9 @@
 //!
 //! This facade re-exports the model and engine ([`tempi_core`], at the root), the slot solver
 //! ([`solve`]), the calendar feeds ([`ical`]) and what `tempi plan` prints and draws ([`view`]:
-//! the agenda, the plan JSON, the year picture). Depend on `tempi` alone.
+//! the agenda, the plan JSON, the year picture). [`pipeline`] joins them the way the `tempi`
+//! command does: rosters, members' busy calendars, `at = "auto"` placement, the plan. Depend on
+//! `tempi` alone.
 //!
 //! ```
 //! use tempi::{Window, file};
@@ -41,6 +43,8 @@
 //! | `view` | [`view`]: the agenda, the plan JSON and the year picture (turns on `serde`) | yes |
 
 pub use tempi_core::*;
+
+pub mod pipeline;
 pub use tempi_ical as ical;
 pub use tempi_solve as solve;
 #[cfg(feature = "view")]

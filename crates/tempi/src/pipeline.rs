@@ -1,0 +1,445 @@
+//! The steps `tempi plan` and `tempi slots` join: find members and rosters, read members' busy
+//! calendars, place `at = "auto"` rhythms, plan.
+//!
+//! This module lives in the facade because it is the one place that joins the importer
+//! ([`ical`](crate::ical)) to the solver ([`solve`](crate::solve)); neither knows the other.
+//!
+//! ```
+//! use std::path::Path;
+//! use tempi::pipeline::{self, BusyFiles};
+//! use tempi::{ExpandOptions, Window, file};
+//!
+//! let path = Path::new("examples/community.toml");
+//! let loaded = file::parse(include_str!("../../../examples/community.toml"), "community.toml")?;
+//! let window = Window::year(loaded.community.zone(), 2027)?;
+//! // `busy = [...]` entries are read relative to the community file's directory.
+//! let busy = BusyFiles::beside(Some(path));
+//! let planned = pipeline::plan(loaded.community, window, ExpandOptions::new(), &busy)?;
+//! for unplaced in &planned.unplaced {
+//!     eprintln!("rhythm `{}` could not be placed: {}", unplaced.rhythm, unplaced.reason);
+//! }
+//! assert!(!planned.plan.occurrences().is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use tempi_core::chrono::{DateTime, Utc};
+use tempi_core::{Community, ExpandOptions, Member, Plan, Window};
+use tempi_solve::Availability;
+
+/// Busy intervals `[start, end)`, sorted and merged.
+pub type Intervals = Vec<(DateTime<Utc>, DateTime<Utc>)>;
+
+/// What went wrong in a step of the pipeline.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A group id the community does not have.
+    #[error("unknown group `{id}`; known groups: {}", known_list(known))]
+    UnknownGroup {
+        /// The id as given.
+        id: String,
+        /// The community's group ids, in file order.
+        known: Vec<String>,
+    },
+    /// A member id the community does not have.
+    #[error("{}", UnknownMember { id, suggestions, known })]
+    UnknownMember {
+        /// The id as given.
+        id: String,
+        /// Up to three close ids, best first.
+        suggestions: Vec<String>,
+        /// The community's member ids, in file order.
+        known: Vec<String>,
+    },
+    /// A member's busy calendar could not be read.
+    #[error(
+        "member `{member}`: cannot read the busy calendar {}: {source}; fix the path in `busy` (it is relative to the community file)",
+        path.display()
+    )]
+    ReadBusy {
+        /// The member whose `busy` entry names the file.
+        member: String,
+        /// The file.
+        path: PathBuf,
+        /// Why it could not be read.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A member's busy calendar is not a calendar tempi can read.
+    #[error("{}: {source}", path.display())]
+    Import {
+        /// The member whose `busy` entry names the file.
+        member: String,
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with its line.
+        #[source]
+        source: tempi_ical::Error,
+    },
+    /// Placing the `at = "auto"` rhythms failed.
+    #[error(transparent)]
+    Place(#[from] tempi_solve::Error),
+    /// Expanding the plan failed (a bound was passed).
+    #[error(transparent)]
+    Plan(#[from] tempi_core::Error),
+}
+
+fn known_list(known: &[String]) -> String {
+    known.iter().take(8).map(String::as_str).collect::<Vec<_>>().join(", ")
+}
+
+/// The words of [`Error::UnknownMember`], in the style of the community-file checks.
+struct UnknownMember<'a> {
+    id: &'a str,
+    suggestions: &'a [String],
+    known: &'a [String],
+}
+
+impl fmt::Display for UnknownMember<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let id = self.id;
+        match self.suggestions {
+            [] if self.known.is_empty() => {
+                write!(f, "unknown member `{id}`: there are no members defined")
+            }
+            [] => {
+                write!(f, "unknown member `{id}`; known members: {}", known_list(self.known))?;
+                if self.known.len() > 8 {
+                    write!(f, " and {} more", self.known.len() - 8)?;
+                }
+                Ok(())
+            }
+            [one] => write!(f, "unknown member `{id}`; did you mean `{one}`?"),
+            many => write!(f, "unknown member `{id}`; did you mean one of: {}?", many.join(", ")),
+        }
+    }
+}
+
+/// The member with `id`.
+///
+/// # Errors
+/// [`Error::UnknownMember`], with the close ids.
+pub fn member<'a>(community: &'a Community, id: &str) -> Result<&'a Member, Error> {
+    if let Some(member) = community.member(id) {
+        return Ok(member);
+    }
+    let known: Vec<String> = community.members().iter().map(|m| m.id().to_string()).collect();
+    Err(Error::UnknownMember {
+        id: id.to_string(),
+        suggestions: tempi_core::suggest::closest(id, known.iter().map(String::as_str)),
+        known,
+    })
+}
+
+/// The roster of a group: its members and its subgroups' members, transitively, each once, in
+/// the order they are first met (the group's own members first).
+///
+/// # Errors
+/// [`Error::UnknownGroup`].
+pub fn roster(community: &Community, group: &str) -> Result<Vec<String>, Error> {
+    if !community.groups().iter().any(|g| g.id() == group) {
+        let known = community.groups().iter().map(|g| g.id().to_string()).collect();
+        return Err(Error::UnknownGroup { id: group.to_string(), known });
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut stack = vec![group.to_string()];
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(at) = stack.pop() {
+        if seen.contains(&at) {
+            continue;
+        }
+        seen.push(at.clone());
+        for g in community.groups() {
+            if g.id() == at {
+                for m in g.direct_members() {
+                    if !out.contains(m) {
+                        out.push(m.clone());
+                    }
+                }
+            }
+            if g.parent() == Some(at.as_str()) {
+                stack.push(g.id().to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Something a busy calendar's reader skipped or guessed, with the file it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BusyWarning {
+    /// The calendar file.
+    pub path: PathBuf,
+    /// What happened, and on which line.
+    pub warning: tempi_ical::import::Warning,
+}
+
+impl fmt::Display for BusyWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: warning: {}", self.path.display(), self.warning)
+    }
+}
+
+/// A member's busy time, read from their calendars.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MemberBusy {
+    /// The busy intervals of all their calendars, in file order (each file's sorted and merged).
+    pub intervals: Intervals,
+    /// What the readers skipped or guessed.
+    pub warnings: Vec<BusyWarning>,
+}
+
+/// Reads members' busy calendars (their `busy = [...]` entries) from a directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BusyFiles {
+    base: PathBuf,
+}
+
+impl BusyFiles {
+    /// Entries are paths relative to `dir`.
+    #[must_use]
+    pub fn relative_to(dir: impl Into<PathBuf>) -> BusyFiles {
+        BusyFiles { base: dir.into() }
+    }
+
+    /// Entries are relative to the directory of `community_file` (the current directory when
+    /// there is none, as for a community built in code).
+    #[must_use]
+    pub fn beside(community_file: Option<&Path>) -> BusyFiles {
+        let base = community_file.and_then(Path::parent).unwrap_or_else(|| Path::new("."));
+        BusyFiles { base: base.to_path_buf() }
+    }
+
+    /// The file a `busy` entry names.
+    #[must_use]
+    pub fn path(&self, entry: &str) -> PathBuf {
+        self.base.join(entry)
+    }
+
+    /// Reads `member`'s busy calendars over `window`; floating and all-day times are read in
+    /// the member's zone.
+    ///
+    /// # Errors
+    /// [`Error::ReadBusy`] when a file cannot be read, [`Error::Import`] when it is not a
+    /// calendar tempi can read.
+    pub fn read(&self, member: &Member, window: Window) -> Result<MemberBusy, Error> {
+        let mut out = MemberBusy::default();
+        for entry in member.busy_files() {
+            let path = self.path(entry);
+            let bytes = std::fs::read(&path).map_err(|source| Error::ReadBusy {
+                member: member.id().to_string(),
+                path: path.clone(),
+                source,
+            })?;
+            let busy =
+                tempi_ical::import::busy(&bytes, member.zone(), window).map_err(|source| {
+                    Error::Import { member: member.id().to_string(), path: path.clone(), source }
+                })?;
+            out.warnings.extend(
+                busy.warnings
+                    .into_iter()
+                    .map(|warning| BusyWarning { path: path.clone(), warning }),
+            );
+            out.intervals.extend(busy.intervals);
+        }
+        Ok(out)
+    }
+
+    /// The member with `id` as the solver sees them: their windows, dates, preferences and the
+    /// busy time of their calendars over `window`; with the readers' warnings.
+    ///
+    /// # Errors
+    /// [`Error::UnknownMember`], or an error reading their calendars.
+    pub fn availability(
+        &self,
+        community: &Community,
+        id: &str,
+        window: Window,
+    ) -> Result<(Availability, Vec<BusyWarning>), Error> {
+        let m = member(community, id)?;
+        let busy = self.read(m, window)?;
+        Ok((Availability::from_member(m).busy(busy.intervals), busy.warnings))
+    }
+}
+
+/// An `at = "auto"` rhythm the solver could not give a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Unplaced {
+    /// The rhythm's id.
+    pub rhythm: String,
+    /// Why, and what would help.
+    pub reason: String,
+}
+
+/// A community whose `at = "auto"` rhythms have their times.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Placed {
+    /// The community, each placed rhythm with its time. Unplaced rhythms stay `auto`, and the
+    /// engine leaves them out of the plan with a warning.
+    pub community: Community,
+    /// The rhythms that could not be placed, in the order they were tried.
+    pub unplaced: Vec<Unplaced>,
+    /// What the busy calendars' readers skipped or guessed.
+    pub warnings: Vec<BusyWarning>,
+}
+
+/// Gives the `at = "auto"` rhythms their times, keeping clear of members' busy calendars over
+/// `window`. A community without such rhythms comes back as it was, and no calendar is read.
+///
+/// # Errors
+/// An error reading a calendar, or [`Error::Place`].
+pub fn place_auto(community: Community, window: Window, busy: &BusyFiles) -> Result<Placed, Error> {
+    if !community.rhythms().iter().any(|r| r.is_auto()) {
+        return Ok(Placed { community, unplaced: Vec::new(), warnings: Vec::new() });
+    }
+    let mut options = tempi_solve::PlaceOptions::new();
+    let mut warnings = Vec::new();
+    for m in community.members() {
+        if !m.busy_files().is_empty() {
+            let read = busy.read(m, window)?;
+            warnings.extend(read.warnings);
+            options.busy(m.id(), read.intervals);
+        }
+    }
+    let report = tempi_solve::place(&community, window, &options)?;
+    let unplaced = report
+        .placements
+        .into_iter()
+        .filter_map(|p| p.unplaced.map(|reason| Unplaced { rhythm: p.rhythm, reason }))
+        .collect();
+    Ok(Placed { community: report.community, unplaced, warnings })
+}
+
+/// A plan, with the community it was expanded from (auto rhythms placed).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Planned {
+    /// The community with its `at = "auto"` rhythms placed.
+    pub community: Community,
+    /// The plan over the window.
+    pub plan: Plan,
+    /// The auto rhythms that could not be placed (they are not in the plan).
+    pub unplaced: Vec<Unplaced>,
+    /// What the busy calendars' readers skipped or guessed.
+    pub warnings: Vec<BusyWarning>,
+}
+
+/// Places the `at = "auto"` rhythms ([`place_auto`]), then expands every rhythm over `window`.
+///
+/// # Errors
+/// An error of [`place_auto`], or [`Error::Plan`] when a bound of `options` is passed.
+pub fn plan(
+    community: Community,
+    window: Window,
+    options: ExpandOptions,
+    busy: &BusyFiles,
+) -> Result<Planned, Error> {
+    let placed = place_auto(community, window, busy)?;
+    let plan = placed.community.plan_with(window, options)?;
+    Ok(Planned {
+        community: placed.community,
+        plan,
+        unplaced: placed.unplaced,
+        warnings: placed.warnings,
+    })
+}
+
+#[cfg(all(test, feature = "serde"))]
+mod tests {
+    use super::*;
+
+    fn sample() -> Community {
+        let text = include_str!("../../../examples/community.toml");
+        match tempi_core::file::parse(text, "community.toml") {
+            Ok(loaded) => loaded.community,
+            Err(e) => panic!("the sample must load: {e:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_member_suggests_close_ids() {
+        let known: Vec<String> = ["ana", "bram", "chiara", "dawit"].map(String::from).to_vec();
+        let message = |id: &str, known: &[String]| {
+            let suggestions = tempi_core::suggest::closest(id, known.iter().map(String::as_str));
+            UnknownMember { id, suggestions: &suggestions, known }.to_string()
+        };
+        assert_eq!(message("anna", &known), "unknown member `anna`; did you mean `ana`?");
+        assert_eq!(
+            message("zzz", &known),
+            "unknown member `zzz`; known members: ana, bram, chiara, dawit"
+        );
+        assert_eq!(message("x", &[]), "unknown member `x`: there are no members defined");
+    }
+
+    #[test]
+    fn an_unknown_group_lists_the_known_ones_and_names_no_flag() {
+        let community = sample();
+        let Err(e) = roster(&community, "nope") else { panic!("`nope` is not a group") };
+        assert!(matches!(&e, Error::UnknownGroup { id, .. } if id == "nope"));
+        let text = e.to_string();
+        assert!(text.starts_with("unknown group `nope`; known groups: "), "{text}");
+        assert!(!text.contains("--"), "{text}");
+    }
+
+    #[test]
+    fn a_roster_holds_subgroup_members_once() {
+        let community = sample();
+        for group in community.groups() {
+            let list = roster(&community, group.id()).unwrap_or_default();
+            // Its own members come first, in file order.
+            assert!(list.starts_with(group.direct_members()), "{}", group.id());
+            let mut sorted = list.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(sorted.len(), list.len(), "{} lists a member twice", group.id());
+            // Every subgroup's roster is inside it.
+            for child in community.groups().iter().filter(|g| g.parent() == Some(group.id())) {
+                for m in roster(&community, child.id()).unwrap_or_default() {
+                    assert!(list.contains(&m), "{m} of {} missing from {}", child.id(), group.id());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_busy_file_is_a_typed_error_with_its_source() {
+        let text = r#"
+[community]
+id = "c"
+name = "C"
+zone = "Europe/Berlin"
+start = "2027-01-04"
+
+[[members]]
+id = "ana"
+name = "Ana"
+zone = "Europe/Berlin"
+busy = ["no-such-calendar.ics"]
+"#;
+        let community = match tempi_core::file::parse(text, "c.toml") {
+            Ok(loaded) => loaded.community,
+            Err(e) => panic!("{e:?}"),
+        };
+        let window = Window::year(community.zone(), 2027).unwrap_or_else(|e| panic!("{e}"));
+        let busy = BusyFiles::relative_to("/nonexistent-tempi-dir");
+        let Err(e) = busy.availability(&community, "ana", window) else {
+            panic!("the calendar does not exist")
+        };
+        match &e {
+            Error::ReadBusy { member, path, source } => {
+                assert_eq!(member, "ana");
+                assert_eq!(path, &Path::new("/nonexistent-tempi-dir").join("no-such-calendar.ics"));
+                assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+            }
+            other => panic!("expected ReadBusy, got {other:?}"),
+        }
+        assert!(std::error::Error::source(&e).is_some());
+    }
+}
