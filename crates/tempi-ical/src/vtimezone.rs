@@ -6,15 +6,18 @@
 //! year before the feed's first occurrence, when that is earlier) to the end of chrono-tz's data,
 //! and is the same bytes in every feed and every run.
 //!
-//! The zone is probed once a day (no two transitions in chrono-tz 0.10's data since 1900 are less
-//! than 6.9 days apart) and each change is bisected to the second. Transitions are then grouped:
+//! The zone is probed every 3 days (no two transitions in chrono-tz 0.10's data since 1900 are
+//! less than 6.9 days apart; the integration tests probe daily on their own and would see a
+//! shorter one) and each change is bisected to the second. Transitions are then grouped:
 //!
 //! - a run of at least [`MIN_RULE_YEARS`] consecutive years with one pattern (same offsets, name,
 //!   month and local time, and one day rule: `BYDAY=2SU`, `BYDAY=-1SU`, `BYDAY=FR;BYMONTHDAY=23,…,29`
 //!   or a fixed `BYMONTHDAY`) becomes an `RRULE:FREQ=YEARLY` observance. It gets `UNTIL` where the
 //!   rule stops, and is open-ended only when it runs to the last year of the data
-//!   ([`LAST_DATA_YEAR`]): chrono-tz stops applying DST rules after 2099, where tzdb says they
-//!   continue, and tempi plans no later than 2099.
+//!   ([`LAST_DATA_YEAR`]) and every transition of that year ends such a rule: chrono-tz stops
+//!   applying DST rules after 2099, where tzdb says they continue, and tempi plans no later than
+//!   2099. A zone whose last year is not all rules (Cairo) keeps chrono-tz's final offset after
+//!   its last transition.
 //! - every other transition (one-offs, and short or irregular runs such as Morocco's Ramadan
 //!   changes) is an `RDATE` of an observance shared by all transitions with the same offsets,
 //!   name and kind.
@@ -95,7 +98,9 @@ fn synthesized_name(seconds: i32) -> String {
 
 /// Every transition of `zone` in `[from, to)`.
 pub(crate) fn transitions(zone: Tz, from: NaiveDateTime, to: NaiveDateTime) -> Vec<Transition> {
-    let step = Duration::days(1);
+    // Less than half the shortest interval between two transitions in the data, so no pair of
+    // changes can hide between two probes.
+    let step = Duration::days(3);
     let at = |utc: NaiveDateTime| zone.offset_from_utc_datetime(&utc);
     let mut out = Vec::new();
     let mut low_at = from;
@@ -212,7 +217,8 @@ struct Observance {
     name: String,
 }
 
-fn rule_text(run: &[&Transition]) -> Option<String> {
+/// The RRULE for a run, open-ended when `open_ended` and the run reaches the last year of data.
+fn rule_text(run: &[&Transition], open_ended: bool) -> Option<String> {
     let (first, last) = (run.first()?, run.last()?);
     let onsets: Vec<NaiveDateTime> = run.iter().map(|t| t.onset()).collect();
     let onset = first.onset();
@@ -227,7 +233,7 @@ fn rule_text(run: &[&Transition]) -> Option<String> {
         ),
     };
     // Open-ended only when the rule still applies in the last year of the data.
-    let until = if last.onset().year() >= LAST_DATA_YEAR {
+    let until = if open_ended && last.onset().year() >= LAST_DATA_YEAR {
         String::new()
     } else {
         format!(";UNTIL={}Z", last.at.format("%Y%m%dT%H%M%S"))
@@ -268,10 +274,19 @@ fn observances(zone: Tz, first_year: i32) -> Vec<Observance> {
     for run in &mut runs {
         run.reverse();
     }
+    // Rules may run on past the data only if every transition of its last year ends such a rule
+    // (Egypt's "last Thursday of October, 24:00" sometimes falls on November 1 and cannot be
+    // one rule; letting its April rule run on alone would leave summer time on for ever).
+    let ends_a_rule = |t: &Transition| {
+        runs.iter().any(|run| {
+            run.len() >= MIN_RULE_YEARS && run.last().is_some_and(|last| std::ptr::eq(*last, t))
+        })
+    };
+    let open_ended = list.iter().filter(|t| t.onset().year() >= LAST_DATA_YEAR).all(ends_a_rule);
     let mut out: Vec<Observance> = Vec::new();
     let mut loose: Vec<&Transition> = Vec::new();
     for run in &runs {
-        let rule = if run.len() >= MIN_RULE_YEARS { rule_text(run) } else { None };
+        let rule = if run.len() >= MIN_RULE_YEARS { rule_text(run, open_ended) } else { None };
         match (rule, run.first()) {
             (Some(rule), Some(first)) => out.push(Observance {
                 daylight: first.daylight,
