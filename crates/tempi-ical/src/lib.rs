@@ -51,7 +51,7 @@ mod expand;
 pub mod export;
 pub mod import;
 mod text;
-mod vtimezone;
+pub mod vtimezone;
 mod windows;
 
 /// An error from exporting or importing a calendar.

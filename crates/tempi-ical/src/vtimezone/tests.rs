@@ -4,54 +4,77 @@ fn utc(y: i32, m: u32, d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
 }
 
-fn block(zone: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> String {
-    let mut writer = Writer::new();
-    write_vtimezone(&mut writer, zone, from, to);
-    writer.finish()
+fn block(zone: Tz, earliest: DateTime<Utc>) -> String {
+    component(zone, earliest)
 }
 
 #[test]
 fn new_york_uses_the_rfc_onset_convention() {
-    let text = block(chrono_tz::America::New_York, utc(2027, 1, 1), utc(2028, 1, 1));
-    assert!(text.contains("BEGIN:DAYLIGHT\r\nDTSTART:20260308T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nTZNAME:EDT\r\n"), "{text}");
-    assert!(text.contains("BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nTZNAME:EST\r\n"), "{text}");
+    // US law since 2007: second Sunday of March and first Sunday of November at 02:00 local.
+    let text = block(chrono_tz::America::New_York, utc(2027, 1, 1));
+    assert!(text.contains("BEGIN:DAYLIGHT\r\nDTSTART:20070311T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nTZNAME:EDT\r\n"), "{text}");
+    assert!(text.contains("BEGIN:STANDARD\r\nDTSTART:20071104T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nTZNAME:EST\r\n"), "{text}");
+}
+
+#[test]
+fn the_component_does_not_depend_on_the_window() {
+    for zone in [chrono_tz::America::New_York, chrono_tz::Europe::Dublin] {
+        let a = block(zone, utc(2027, 1, 1));
+        assert_eq!(a, block(zone, utc(1971, 1, 1)));
+        assert_eq!(a, block(zone, utc(2099, 6, 1)));
+        // A feed that starts earlier gets a component that reaches back to it.
+        let early = block(zone, utc(1950, 6, 1));
+        assert_ne!(a, early);
+        assert!(early.contains("DTSTART:1949") || early.contains("DTSTART:195"), "{early}");
+    }
 }
 
 #[test]
 fn berlin_sydney_lord_howe_kolkata() {
-    let berlin = block(chrono_tz::Europe::Berlin, utc(2027, 1, 1), utc(2028, 1, 1));
-    assert!(berlin.contains("DTSTART:20260329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST"), "{berlin}");
-    let sydney = block(chrono_tz::Australia::Sydney, utc(2027, 1, 1), utc(2028, 1, 1));
+    // EU rule since 1981: last Sunday of March at 01:00 UTC.
+    let berlin = block(chrono_tz::Europe::Berlin, utc(2027, 1, 1));
+    assert!(berlin.contains("DTSTART:19810329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST"), "{berlin}");
+    // New South Wales since 2008: first Sunday of October and of April.
+    let sydney = block(chrono_tz::Australia::Sydney, utc(2027, 1, 1));
     assert!(
         sydney.contains(
-            "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=1SU\r\nTZOFFSETFROM:+1000\r\nTZOFFSETTO:+1100"
+            "DTSTART:20081005T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=1SU\r\nTZOFFSETFROM:+1000\r\nTZOFFSETTO:+1100"
         ),
         "{sydney}"
     );
     assert!(
         sydney.contains(
-            "RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU\r\nTZOFFSETFROM:+1100\r\nTZOFFSETTO:+1000"
+            "DTSTART:20080406T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU\r\nTZOFFSETFROM:+1100\r\nTZOFFSETTO:+1000"
         ),
         "{sydney}"
     );
-    let lord_howe = block(chrono_tz::Australia::Lord_Howe, utc(2027, 1, 1), utc(2028, 1, 1));
+    let lord_howe = block(chrono_tz::Australia::Lord_Howe, utc(2027, 1, 1));
     assert!(lord_howe.contains("RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=1SU\r\nTZOFFSETFROM:+1030\r\nTZOFFSETTO:+1100\r\nTZNAME:+11\r\n"), "{lord_howe}");
-    let kolkata = block(chrono_tz::Asia::Kolkata, utc(2027, 1, 1), utc(2028, 1, 1));
+    // India has kept +05:30 without DST since 1945.
+    let kolkata = block(chrono_tz::Asia::Kolkata, utc(2027, 1, 1));
     assert_eq!(
         kolkata,
-        "BEGIN:VTIMEZONE\r\nTZID:Asia/Kolkata\r\nBEGIN:STANDARD\r\nDTSTART:20250101T000000\r\nTZOFFSETFROM:+0530\r\nTZOFFSETTO:+0530\r\nTZNAME:IST\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+        "BEGIN:VTIMEZONE\r\nTZID:Asia/Kolkata\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0530\r\nTZOFFSETTO:+0530\r\nTZNAME:IST\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
     );
 }
 
 #[test]
-fn a_rule_change_inside_the_span_gets_until() {
+fn dublin_ends_summer_time_on_the_last_sunday_of_october() {
+    // Irish law (and the EU rule since 1996): the last Sunday of October, 01:00 UTC. tz data
+    // writes Irish winter time as negative DST; the component calls it STANDARD.
+    let text = block(chrono_tz::Europe::Dublin, utc(2027, 1, 1));
+    assert!(text.contains("BEGIN:STANDARD\r\nDTSTART:19961027T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0000\r\nTZNAME:GMT\r\n"), "{text}");
+    assert!(!text.contains("5SU"), "{text}");
+}
+
+#[test]
+fn a_rule_change_gets_until() {
     // The US moved DST from April/October to March/November in 2007.
-    let text = block(chrono_tz::America::New_York, utc(2005, 6, 1), utc(2008, 6, 1));
+    let text = block(chrono_tz::America::New_York, utc(2027, 1, 1));
     assert!(
         text.contains("RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU;UNTIL=20060402T070000Z"),
         "{text}"
     );
-    assert!(text.contains("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\n"), "{text}");
 }
 
 #[test]
@@ -61,4 +84,35 @@ fn transitions_match_chrono_tz() {
     assert_eq!(list.len(), 2);
     assert_eq!(list[0].at.to_string(), "2027-03-14 07:00:00");
     assert_eq!(offset_at(zone, list[0].at), -4 * 3600);
+}
+
+#[test]
+fn chrono_tz_data_ends_in_the_last_data_year() {
+    // New York's rule has a transition in LAST_DATA_YEAR and none after: the constant (and the
+    // open-ended rules it allows) follow the data. A chrono-tz upgrade that moves the end fails
+    // here.
+    let zone = chrono_tz::America::New_York;
+    let in_last = transitions(
+        zone,
+        utc(LAST_DATA_YEAR, 1, 1).naive_utc(),
+        utc(LAST_DATA_YEAR + 1, 1, 1).naive_utc(),
+    );
+    assert_eq!(in_last.len(), 2);
+    let after = transitions(
+        zone,
+        utc(LAST_DATA_YEAR + 1, 1, 1).naive_utc(),
+        utc(LAST_DATA_YEAR + 30, 1, 1).naive_utc(),
+    );
+    assert!(after.is_empty(), "{after:?}");
+}
+
+#[test]
+#[ignore]
+fn dump() {
+    let zones = std::env::var("ZONES").unwrap_or_default();
+    for name in zones.split(',') {
+        let zone: Tz = name.parse().unwrap();
+        let text = component(zone, utc(2027, 1, 1));
+        eprintln!("{name}: {} bytes\n{text}", text.len());
+    }
 }

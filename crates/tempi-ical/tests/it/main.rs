@@ -10,6 +10,8 @@
 //!   implementation, with no extra component or property.
 //! - `import`: client-shaped fixtures in `tests/data/ical/`, warnings, round trips.
 //! - `fuzz_regressions`: inputs the `ics_import` fuzz target (`fuzz/`) found slow or crashing.
+//! - `vtimezone`: every zone's VTIMEZONE, expanded by an evaluator of its own, gives chrono-tz's
+//!   offset at every transition and over the years around any window.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -18,3 +20,4 @@ mod golden;
 mod import;
 mod injection;
 mod interop;
+mod vtimezone;
