@@ -15,6 +15,7 @@
 
 mod fuzz_regressions;
 mod golden;
+mod identity;
 mod import;
 mod injection;
 mod interop;
