@@ -211,6 +211,9 @@ fn editing_another_rhythm_changes_no_identity() {
     assert!(new.iter().any(|((r, _), i)| r == "utc-weekly" && i.uid == "utc-weekly@dst.tempi"));
 }
 
+/// (UID or rhythm, instant).
+type Key = (String, DateTime<Utc>);
+
 // ---- A client that loads one feed after another ------------------------------------------
 
 /// Unfolded content lines of every VEVENT, as (name with parameters, value) pairs.
@@ -292,8 +295,7 @@ fn assert_no_duplicates_across_years(community: &Community, zone: Tz) {
         }
     }
     // One entry per occurrence: the same occurrence under two keys would be a duplicate.
-    let mut shown: BTreeMap<(String, DateTime<Utc>), Vec<&(String, DateTime<Utc>)>> =
-        BTreeMap::new();
+    let mut shown: BTreeMap<Key, Vec<&Key>> = BTreeMap::new();
     for (key, start) in &calendar {
         let rhythm = key.0.split(['@', '+']).next().unwrap().to_string();
         shown.entry((rhythm, *start)).or_default().push(key);
