@@ -161,7 +161,7 @@ pub fn feed(
 /// Each occurrence's identity in the feeds (index for index with `plan.occurrences()`), cancelled
 /// ones included (they are not written, but keep the identity they would have).
 pub fn occurrence_identities(community: &Community, plan: &Plan) -> Vec<Identity> {
-    Layout::new(community, plan, &ExportOptions::new(plan.window().start())).identities
+    Layout::new(community, plan, &ExportOptions::new(plan.window().start()), false).identities
 }
 
 /// The UID of the VEVENT that carries each occurrence of `plan` (index for index); see
@@ -210,7 +210,7 @@ impl<'a> Publication<'a> {
         plan: &'a Plan,
         options: &ExportOptions,
     ) -> Publication<'a> {
-        let layout = Layout::new(community, plan, options);
+        let layout = Layout::new(community, plan, options, true);
         // Zones: each one's span over the whole plan, so one VTIMEZONE serves every feed.
         let mut spans: BTreeMap<&'static str, (Tz, DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
         let mut named: Vec<BTreeSet<&'static str>> = Vec::with_capacity(layout.series.len());
@@ -499,6 +499,8 @@ struct Layout<'a> {
     series: Vec<Vec<Series>>,
     /// Per occurrence: its identity.
     identities: Vec<Identity>,
+    /// Group id → name.
+    group_names: BTreeMap<&'a str, &'a str>,
 }
 
 fn slot(o: &Occurrence) -> DateTime<Tz> {
@@ -652,7 +654,14 @@ fn duration(seconds: i64) -> String {
 }
 
 impl<'a> Layout<'a> {
-    fn new(community: &'a Community, plan: &'a Plan, options: &ExportOptions) -> Layout<'a> {
+    /// Lays out every rhythm; with `with_series` false, only the identities (what
+    /// [`occurrence_identities`] needs) are computed.
+    fn new(
+        community: &'a Community,
+        plan: &'a Plan,
+        options: &ExportOptions,
+        with_series: bool,
+    ) -> Layout<'a> {
         let occurrences = plan.occurrences();
         let mut by_rhythm: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (index, o) in occurrences.iter().enumerate() {
@@ -674,6 +683,7 @@ impl<'a> Layout<'a> {
             stamp: options.generated_at.format("%Y%m%dT%H%M%SZ").to_string(),
             series: Vec::with_capacity(community.rhythms().len()),
             identities: Vec::new(),
+            group_names: community.groups().iter().map(|g| (g.id(), g.name())).collect(),
         };
         for rhythm in community.rhythms() {
             let mut indices = by_rhythm.remove(rhythm.id()).unwrap_or_default();
@@ -696,6 +706,9 @@ impl<'a> Layout<'a> {
                         identity.uid.clone_from(&uid);
                     }
                 }
+                if !with_series {
+                    continue;
+                }
                 if let Some(series) = layout.part_series(rhythm, part, &members, uid) {
                     list.push(series);
                 }
@@ -705,6 +718,10 @@ impl<'a> Layout<'a> {
         }
         layout.identities = identities;
         layout
+    }
+
+    fn content(&self, o: &Occurrence) -> Content {
+        content(self.community, &self.group_names, o, &self.options)
     }
 
     fn occurrence(&self, index: usize) -> Option<&'a Occurrence> {
@@ -848,7 +865,7 @@ impl<'a> Layout<'a> {
             return Some(rule_series);
         }
         // RDATE form: DTSTART at the master's slot, an RDATE at every other slot.
-        let master_content = content(self.community, master_occurrence, &self.options);
+        let master_content = self.content(master_occurrence);
         for index in active.iter().skip(1) {
             let o = occurrences.get(*index)?;
             if self.differs(&series, master_occurrence, &master_content, o) {
@@ -879,7 +896,11 @@ impl<'a> Layout<'a> {
             || (o.end - o.start) != (master.end - master.start)
             || crosses(o)
             || needs_utc(series.zone, o)
-            || content(self.community, o, &self.options) != *master_content
+            || ((o.roles != master.roles
+                || o.cycle != master.cycle
+                || o.group != master.group
+                || o.attendees != master.attendees)
+                && self.content(o) != *master_content)
     }
 
     /// The RRULE form of a part, or `None` when the rhythm's timing is not a portable rule or
@@ -917,7 +938,7 @@ impl<'a> Layout<'a> {
                 by_instant.insert(s, *index);
             }
         }
-        let master_content = content(self.community, master, &self.options);
+        let master_content = self.content(master);
         let mut series = template.clone();
         let mut matched = 0;
         let mut expected: Vec<NaiveDateTime> = Vec::new();
@@ -1052,7 +1073,7 @@ impl<'a> Layout<'a> {
     }
 
     fn write_body(&self, writer: &mut Writer, o: &Occurrence) {
-        let content = content(self.community, o, &self.options);
+        let content = self.content(o);
         writer.raw("SEQUENCE", "0");
         writer.text("SUMMARY", &content.summary);
         writer.text("DESCRIPTION", &content.description);
@@ -1101,7 +1122,12 @@ fn title_case(text: &str) -> String {
     }
 }
 
-fn content(community: &Community, o: &Occurrence, options: &ExportOptions) -> Content {
+fn content(
+    community: &Community,
+    group_names: &BTreeMap<&str, &str>,
+    o: &Occurrence,
+    options: &ExportOptions,
+) -> Content {
     let rhythm = community.rhythm(&o.rhythm);
     let rhythm_name = rhythm.map_or(&*o.rhythm, |r| r.name());
     let member_name = |id: &str| community.member(id).map_or(id, |m| m.name()).to_string();
@@ -1127,13 +1153,13 @@ fn content(community: &Community, o: &Occurrence, options: &ExportOptions) -> Co
         let _ =
             writeln!(description, "Moved from {}: {reason}", from.format("%a %-d %b %Y %H:%M %Z"));
     }
-    let group = community.groups().iter().find(|g| g.id() == &*o.group);
+    let group = group_names.get(&*o.group).copied();
     if let Some(group) = group {
-        let _ = writeln!(description, "Group: {}", group.name());
+        let _ = writeln!(description, "Group: {group}");
     }
     let listed = o.attendees.len() <= options.attendee_limit;
     if !listed {
-        let group_name = group.map_or(&*o.group, |g| g.name());
+        let group_name = group.unwrap_or(&o.group);
         let _ = writeln!(
             description,
             "Attendees: {} members of {group_name} (only role holders are listed)",
