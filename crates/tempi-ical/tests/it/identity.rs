@@ -159,6 +159,7 @@ fn dst_community(edited: bool) -> (Community, Tz) {
     ));
     let utc_at = if edited { "10:00" } else { "09:00" };
     builder.rhythm(rhythm("utc-weekly", "weekly on tue", utc_at, "60m", "UTC"));
+    builder.rhythm(rhythm("etc-utc", "every 2 weeks on fri", "23:30", "90m", "Etc/UTC"));
     if edited {
         builder.rhythm(rhythm("newcomer", "daily", "02:30", "15m", "America/New_York"));
     }
