@@ -3,21 +3,33 @@
 //! Each rhythm becomes the smallest faithful set of VEVENT series inside the portable subset of
 //! `notes/calendar-clients.md`:
 //!
-//! 1. **RRULE form** when the rhythm's cadence is a rule in that subset. `DTSTART` is the first
-//!    instance, `UNTIL` (UTC) the last; cancelled instances become `EXDATE`, candidates the engine
-//!    filtered out (`within`, `after`) too, and shifted instances, per-occurrence facilitators and
-//!    retrospectives become `RECURRENCE-ID` overrides. Each series is re-expanded with the engine's
-//!    recipe and the plan's DST policy, and kept only if it reproduces the plan exactly.
-//! 2. A rule instance whose wall time falls in a DST gap or overlap (where clients disagree) splits
-//!    the series; that occurrence is written on its own, with unambiguous times.
+//! 1. **Parts.** A rhythm's occurrences are split into parts by a rule that depends on the rhythm
+//!    alone, never on the planned window: every instance of the rhythm's rule (counted from the
+//!    rhythm's own start) whose wall time falls in a DST gap or overlap stands alone, and the runs
+//!    between such instances are parts. The first run keeps the base UID `<rhythm>@<community>.tempi`;
+//!    a later run is `<rhythm>+<its first rule instance, UTC>@…` and a lone instance is
+//!    `<rhythm>+<its slot, UTC>@…`. Every occurrence's RECURRENCE-ID is its nominal slot (before any
+//!    shift). So an occurrence has one identity ([`Identity`]) in every window.
+//! 2. **RRULE form** for a part when the cadence is a rule in that subset. `DTSTART` is the part's
+//!    first active slot, `UNTIL` (UTC) its last; cancelled instances and candidates the engine
+//!    filtered out (`within`, `after`) become `EXDATE`, and shifted instances, per-occurrence
+//!    facilitators, retrospectives and instances whose span contains a DST change become
+//!    `RECURRENCE-ID` overrides. Each series is re-expanded with the engine's recipe and the plan's
+//!    DST policy, and kept only if it reproduces the plan exactly.
 //! 3. **RDATE form** otherwise (moon phases, offsets, rules outside the subset, or a failed check):
-//!    `DTSTART` plus one `RDATE` per occurrence, with overrides where an occurrence differs.
+//!    `DTSTART` plus `RRULE:FREQ=DAILY;COUNT=1` plus one `RDATE` per further slot, with overrides
+//!    where an occurrence differs (ical.js leaves DTSTART out of an RDATE series without an RRULE).
 //!
-//! An occurrence whose span contains a DST change is always an override or an event of its own
-//! with an explicit `DTEND` (clients derive the others' ends differently, class 4).
+//! A master whose own occurrence is shifted, spans a DST change or ends at an ambiguous time gets
+//! an override of its own instance; a lone event that spans a DST change is a one-instance series
+//! (`COUNT=1`) with such an override, which ical.js's occurrence API reads right.
+//!
+//! [`Publication`] renders each rhythm's VEVENTs and each zone's VTIMEZONE once and streams any
+//! feed from them, so publishing every member's feed costs little more than the plan.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::io;
 
 use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -36,18 +48,25 @@ pub const PRODID: &str = "-//tempi//tempi feeds//EN";
 /// How often subscribers should re-read a feed (`REFRESH-INTERVAL`, `X-PUBLISHED-TTL`).
 pub const REFRESH: &str = "PT12H";
 
-/// Options for [`feeds`] and [`feed`].
+/// How many attendees an occurrence lists by default (see [`ExportOptions::attendee_limit`]).
+///
+/// Fifty lists every pod and circle in full (tempi's circles go up to 30) and keeps one VEVENT
+/// under about 5 KB; larger gatherings (congregations, networks) are announced, not enumerated.
+pub const DEFAULT_ATTENDEE_LIMIT: usize = 50;
+
+/// Options for [`Publication`], [`feeds`] and [`feed`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExportOptions {
     generated_at: DateTime<Utc>,
     alarm: Option<Length>,
+    attendee_limit: usize,
 }
 
 impl ExportOptions {
     /// Options with `generated_at` as every `DTSTAMP`. The library never reads the clock: pass
     /// `SOURCE_DATE_EPOCH` or a fixed instant for reproducible output (the CLI does).
     pub fn new(generated_at: DateTime<Utc>) -> ExportOptions {
-        ExportOptions { generated_at, alarm: None }
+        ExportOptions { generated_at, alarm: None, attendee_limit: DEFAULT_ATTENDEE_LIMIT }
     }
 
     /// Adds a display alarm this long before each occurrence (default: none).
@@ -57,9 +76,24 @@ impl ExportOptions {
         self
     }
 
+    /// Lists an occurrence's attendees (`ATTENDEE`) only when it has at most `limit` of them
+    /// (default [`DEFAULT_ATTENDEE_LIMIT`]). Above it, only the role holders (the facilitator as
+    /// `CHAIR`, other duties as `REQ-PARTICIPANT`) are listed, and the description names the group
+    /// and how many attend. `usize::MAX` lists everyone; `0` lists only role holders.
+    #[must_use]
+    pub fn attendee_limit(mut self, limit: usize) -> ExportOptions {
+        self.attendee_limit = limit;
+        self
+    }
+
     /// The `DTSTAMP` of every component.
     pub fn generated_at(&self) -> DateTime<Utc> {
         self.generated_at
+    }
+
+    /// The most attendees an occurrence lists (see [`ExportOptions::attendee_limit`]).
+    pub fn listed_attendees(&self) -> usize {
+        self.attendee_limit
     }
 }
 
@@ -87,6 +121,17 @@ pub struct Feed {
     pub ics: String,
 }
 
+/// Where an occurrence lives in every feed that carries it: the same in a plan of any window.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Identity {
+    /// The UID of the VEVENT series that carries the occurrence.
+    pub uid: String,
+    /// Its `RECURRENCE-ID`: the occurrence's nominal slot (where its rhythm puts it, before any
+    /// shift), as an instant. An event written on its own has no `RECURRENCE-ID` line; its slot
+    /// is then its `DTSTART` (or, when shifted, the `RECURRENCE-ID` of its one override).
+    pub recurrence_id: DateTime<Utc>,
+}
+
 /// The community's feed, then one per group and one per member, in the community's order.
 ///
 /// # Errors
@@ -96,11 +141,8 @@ pub fn feeds(
     plan: &Plan,
     options: &ExportOptions,
 ) -> Result<Vec<Feed>, Error> {
-    let layout = Layout::new(community, plan);
-    let mut scopes = vec![Scope::Community];
-    scopes.extend(community.groups().iter().map(|g| Scope::Group(g.id().to_string())));
-    scopes.extend(community.members().iter().map(|m| Scope::Member(m.id().to_string())));
-    scopes.into_iter().map(|scope| layout.feed(scope, options)).collect()
+    let publication = Publication::new(community, plan, options);
+    publication.scopes().into_iter().map(|scope| publication.feed(scope)).collect()
 }
 
 /// One feed.
@@ -113,23 +155,19 @@ pub fn feed(
     scope: Scope,
     options: &ExportOptions,
 ) -> Result<Feed, Error> {
-    Layout::new(community, plan).feed(scope, options)
+    Publication::new(community, plan, options).feed(scope)
 }
 
-/// The UID of the VEVENT that carries each occurrence of `plan` (index for index). A cancelled
-/// occurrence outside every series gets its rhythm's base UID.
+/// Each occurrence's identity in the feeds (index for index with `plan.occurrences()`), cancelled
+/// ones included (they are not written, but keep the identity they would have).
+pub fn occurrence_identities(community: &Community, plan: &Plan) -> Vec<Identity> {
+    Layout::new(community, plan, &ExportOptions::new(plan.window().start()), false).identities
+}
+
+/// The UID of the VEVENT that carries each occurrence of `plan` (index for index); see
+/// [`occurrence_identities`].
 pub fn occurrence_uids(community: &Community, plan: &Plan) -> Vec<String> {
-    let layout = Layout::new(community, plan);
-    let mut uids: Vec<String> =
-        plan.occurrences().iter().map(|o| base_uid(community.id(), &o.rhythm)).collect();
-    for series in layout.series.iter().flatten() {
-        for index in series.carried.iter() {
-            if let Some(slot) = uids.get_mut(*index) {
-                slot.clone_from(&series.uid);
-            }
-        }
-    }
-    uids
+    occurrence_identities(community, plan).into_iter().map(|identity| identity.uid).collect()
 }
 
 /// `<rhythm>@<community>.tempi`: ids cannot contain `@`, so two (community, rhythm) pairs never
@@ -138,56 +176,331 @@ fn base_uid(community: &str, rhythm: &str) -> String {
     format!("{rhythm}@{community}.tempi")
 }
 
-/// A later series of a rhythm that had to be split: keyed by its first instance (UTC).
-fn part_uid(community: &str, rhythm: &str, first: DateTime<Tz>) -> String {
-    format!("{rhythm}+{}@{community}.tempi", first.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ"))
+/// A part of a split series, or an instance on its own: keyed by an instant that is intrinsic to
+/// the rhythm (its first rule instance, or the instance itself), never by the window.
+fn part_uid(community: &str, rhythm: &str, key: DateTime<Utc>) -> String {
+    format!("{rhythm}+{}@{community}.tempi", key.format("%Y%m%dT%H%M%SZ"))
+}
+
+/// Everything the feeds of one plan share, rendered once: each rhythm's VEVENTs, each zone's
+/// VTIMEZONE, and which rhythms each group and member feed carries. Any feed is then streamed
+/// from these pieces ([`Publication::write`]), so publishing 20,000 member feeds costs little
+/// more than planning.
+#[derive(Debug)]
+pub struct Publication<'a> {
+    community: &'a Community,
+    /// Per rhythm (community order): its VEVENTs.
+    blocks: Vec<String>,
+    /// Per rhythm: the zones (indices into `zones`) its VEVENTs name.
+    rhythm_zones: Vec<Vec<usize>>,
+    /// Every zone named in the plan's feeds, in name order: its VTIMEZONE.
+    zones: Vec<String>,
+    /// Per group (community order): the rhythms its feed carries.
+    group_rhythms: Vec<Vec<usize>>,
+    /// Per member (community order): the rhythms the member attends.
+    member_rhythms: Vec<Vec<usize>>,
+    group_index: BTreeMap<&'a str, usize>,
+    member_index: BTreeMap<&'a str, usize>,
+}
+
+impl<'a> Publication<'a> {
+    /// Lays out and renders every rhythm's series once.
+    pub fn new(
+        community: &'a Community,
+        plan: &'a Plan,
+        options: &ExportOptions,
+    ) -> Publication<'a> {
+        let layout = Layout::new(community, plan, options, true);
+        // Zones: each one's span over the whole plan, so one VTIMEZONE serves every feed.
+        let mut spans: BTreeMap<&'static str, (Tz, DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
+        let mut named: Vec<BTreeSet<&'static str>> = Vec::with_capacity(layout.series.len());
+        for list in &layout.series {
+            let mut names = BTreeSet::new();
+            for series in list {
+                for (zone, start, end) in layout.zone_spans(series) {
+                    let entry = spans.entry(zone.name()).or_insert((zone, start, end));
+                    entry.1 = entry.1.min(start);
+                    entry.2 = entry.2.max(end);
+                    names.insert(zone.name());
+                }
+            }
+            named.push(names);
+        }
+        let zone_index: BTreeMap<&'static str, usize> =
+            spans.keys().enumerate().map(|(i, name)| (*name, i)).collect();
+        let zones = spans
+            .values()
+            .map(|(zone, start, end)| {
+                let mut writer = Writer::new();
+                write_vtimezone(&mut writer, *zone, *start, *end);
+                writer.finish()
+            })
+            .collect();
+        let rhythm_zones = named
+            .iter()
+            .map(|names| names.iter().filter_map(|n| zone_index.get(n).copied()).collect())
+            .collect();
+        let blocks = layout
+            .series
+            .iter()
+            .map(|list| {
+                let mut writer = Writer::new();
+                for series in list {
+                    layout.write_series(&mut writer, series);
+                }
+                writer.finish()
+            })
+            .collect();
+        let member_index: BTreeMap<&str, usize> =
+            community.members().iter().enumerate().map(|(i, m)| (m.id(), i)).collect();
+        let group_index: BTreeMap<&str, usize> =
+            community.groups().iter().enumerate().map(|(i, g)| (g.id(), i)).collect();
+        let attendees: Vec<Vec<&str>> =
+            community.rhythms().iter().map(|r| community.attendees_of(r.id())).collect();
+        let mut member_rhythms: Vec<Vec<usize>> = vec![Vec::new(); community.members().len()];
+        for (r, list) in attendees.iter().enumerate() {
+            for id in list {
+                if let Some(rhythms) = member_index.get(id).and_then(|m| member_rhythms.get_mut(*m))
+                    && rhythms.last() != Some(&r)
+                {
+                    rhythms.push(r);
+                }
+            }
+        }
+        let group_rhythms = group_rhythms(community, &group_index, &member_index, &attendees);
+        Publication {
+            community,
+            blocks,
+            rhythm_zones,
+            zones,
+            group_rhythms,
+            member_rhythms,
+            group_index,
+            member_index,
+        }
+    }
+
+    /// Every feed's scope in publishing order: the community, each group, each member.
+    pub fn scopes(&self) -> Vec<Scope> {
+        let community = self.community;
+        let mut scopes =
+            Vec::with_capacity(1 + community.groups().len() + community.members().len());
+        scopes.push(Scope::Community);
+        scopes.extend(community.groups().iter().map(|g| Scope::Group(g.id().to_string())));
+        scopes.extend(community.members().iter().map(|m| Scope::Member(m.id().to_string())));
+        scopes
+    }
+
+    /// Writes one feed's bytes (identical to `feed(..).ics`).
+    ///
+    /// # Errors
+    /// An unknown scope is an [`io::Error`] of kind [`io::ErrorKind::InvalidInput`] wrapping
+    /// [`Error::UnknownId`]; otherwise whatever `out` returns.
+    pub fn write(&self, scope: &Scope, out: &mut dyn io::Write) -> io::Result<()> {
+        let pieces =
+            self.pieces(scope).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        for piece in &pieces.text {
+            out.write_all(piece.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// One feed, in memory.
+    ///
+    /// # Errors
+    /// [`Error::UnknownId`] when the scope names a group or member the community does not have.
+    pub fn feed(&self, scope: Scope) -> Result<Feed, Error> {
+        let pieces = self.pieces(&scope)?;
+        let mut ics = String::with_capacity(pieces.text.iter().map(|p| p.len()).sum());
+        for piece in &pieces.text {
+            ics.push_str(piece);
+        }
+        Ok(Feed { scope, id: pieces.id, name: pieces.name, ics })
+    }
+
+    /// The rhythms a scope's feed carries, ascending.
+    fn rhythms(&self, scope: &Scope) -> Result<Vec<usize>, Error> {
+        match scope {
+            Scope::Community => Ok((0..self.blocks.len()).collect()),
+            Scope::Group(id) => self
+                .group_index
+                .get(id.as_str())
+                .and_then(|g| self.group_rhythms.get(*g))
+                .cloned()
+                .ok_or_else(|| Error::UnknownId { kind: "group", id: id.clone() }),
+            Scope::Member(id) => self
+                .member_index
+                .get(id.as_str())
+                .and_then(|m| self.member_rhythms.get(*m))
+                .cloned()
+                .ok_or_else(|| Error::UnknownId { kind: "member", id: id.clone() }),
+        }
+    }
+
+    fn pieces(&self, scope: &Scope) -> Result<Pieces<'_>, Error> {
+        let community = self.community;
+        let rhythms = self.rhythms(scope)?;
+        let (id, name) = match scope {
+            Scope::Community => (community.id().to_string(), community.name().to_string()),
+            Scope::Group(id) => {
+                let group =
+                    self.group_index.get(id.as_str()).and_then(|g| community.groups().get(*g));
+                let group_name = group.map_or(id.as_str(), |g| g.name());
+                (id.clone(), format!("{} · {group_name}", community.name()))
+            }
+            Scope::Member(id) => {
+                let member = community.member(id);
+                let member_name = member.map_or(id.as_str(), |m| m.name());
+                (id.clone(), format!("{} · {member_name}", community.name()))
+            }
+        };
+        let mut header = Writer::new();
+        header.raw("BEGIN", "VCALENDAR");
+        header.text("PRODID", PRODID);
+        header.raw("VERSION", "2.0");
+        header.raw("CALSCALE", "GREGORIAN");
+        header.raw("METHOD", "PUBLISH");
+        header.text("X-WR-CALNAME", &name);
+        // No X-WR-TIMEZONE: every time carries a TZID, and readers that follow Google's handling
+        // of it move times in UTC into that zone (notes/calendar-clients.md, class 27).
+        header.line("REFRESH-INTERVAL", &[("VALUE", "DURATION")], REFRESH);
+        header.raw("X-PUBLISHED-TTL", REFRESH);
+        let zones: BTreeSet<usize> =
+            rhythms.iter().filter_map(|r| self.rhythm_zones.get(*r)).flatten().copied().collect();
+        let mut text: Vec<std::borrow::Cow<'_, str>> =
+            Vec::with_capacity(zones.len() + rhythms.len() + 2);
+        text.push(header.finish().into());
+        text.extend(zones.iter().filter_map(|z| self.zones.get(*z)).map(|z| z.as_str().into()));
+        text.extend(rhythms.iter().filter_map(|r| self.blocks.get(*r)).map(|b| b.as_str().into()));
+        text.push("END:VCALENDAR\r\n".into());
+        Ok(Pieces { id, name, text })
+    }
+}
+
+/// A feed as the pieces it is made of.
+struct Pieces<'p> {
+    id: String,
+    name: String,
+    text: Vec<std::borrow::Cow<'p, str>>,
+}
+
+/// Per group: its own rhythms, plus those of the groups it is part of (`part_of`, transitively)
+/// that a member of its roster (its members and its subgroups', transitively) attends.
+fn group_rhythms(
+    community: &Community,
+    group_index: &BTreeMap<&str, usize>,
+    member_index: &BTreeMap<&str, usize>,
+    attendees: &[Vec<&str>],
+) -> Vec<Vec<usize>> {
+    let groups = community.groups();
+    let parent: Vec<Option<usize>> =
+        groups.iter().map(|g| g.parent().and_then(|p| group_index.get(p).copied())).collect();
+    // The groups each member is a direct member of.
+    let mut direct: Vec<Vec<usize>> = vec![Vec::new(); community.members().len()];
+    for (g, group) in groups.iter().enumerate() {
+        for id in group.direct_members() {
+            if let Some(list) = member_index.get(id.as_str()).and_then(|m| direct.get_mut(*m)) {
+                list.push(g);
+            }
+        }
+    }
+    let mut out: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); groups.len()];
+    for (r, rhythm) in community.rhythms().iter().enumerate() {
+        let Some(&home) = group_index.get(rhythm.group()) else { continue };
+        if let Some(set) = out.get_mut(home) {
+            set.insert(r);
+        }
+        // Groups already walked for this rhythm: whether they lie below `home`.
+        let mut below: BTreeMap<usize, bool> = BTreeMap::new();
+        for id in attendees.get(r).map(Vec::as_slice).unwrap_or_default() {
+            let Some(starts) = member_index.get(id).and_then(|m| direct.get(*m)) else { continue };
+            for &start in starts {
+                // Walk up from the member's group towards `home`; every group passed on the way
+                // has this attendee in its roster and `home` among its ancestors.
+                let mut chain = Vec::new();
+                let mut cursor = Some(start);
+                let mut verdict = false;
+                for _ in 0..=groups.len() {
+                    match cursor {
+                        Some(g) if g == home => {
+                            verdict = true;
+                            break;
+                        }
+                        Some(g) => {
+                            if let Some(known) = below.get(&g) {
+                                verdict = *known;
+                                break;
+                            }
+                            chain.push(g);
+                            cursor = parent.get(g).copied().flatten();
+                        }
+                        None => break,
+                    }
+                }
+                for g in chain {
+                    below.insert(g, verdict);
+                    if verdict && let Some(set) = out.get_mut(g) {
+                        set.insert(r);
+                    }
+                }
+            }
+        }
+    }
+    out.into_iter().map(|set| set.into_iter().collect()).collect()
+}
+
+/// Which part of its rhythm an occurrence belongs to (module docs, point 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Part {
+    /// The run from the rhythm's start: the base UID.
+    Base,
+    /// A later run, keyed by its first rule instance.
+    After(DateTime<Utc>),
+    /// An instance at an ambiguous wall time, on its own, keyed by its slot.
+    Alone(DateTime<Utc>),
 }
 
 #[derive(Debug, Clone)]
 enum Form {
     /// RRULE with this body (no COUNT/UNTIL) until this instant.
     Rule { body: String, until: DateTime<Utc> },
-    /// DTSTART plus these RDATEs (occurrence indices).
+    /// DTSTART, `RRULE:FREQ=DAILY;COUNT=1` and RDATEs at these occurrences' slots.
     Dates(Vec<usize>),
-    /// One event.
+    /// One event (a one-instance series when it needs an override of itself).
     Single,
 }
 
 #[derive(Debug, Clone)]
 struct Series {
     uid: String,
+    /// The rhythm's zone.
     zone: Tz,
+    /// The zone of DTSTART, RDATE, EXDATE and RECURRENCE-ID: the rhythm's, or [`UTC_ZONE`] for
+    /// an event on its own at an ambiguous wall time.
+    base_zone: Tz,
     form: Form,
     /// The occurrence at DTSTART.
     master: usize,
     /// EXDATE wall times.
     exdates: Vec<NaiveDateTime>,
-    /// Overrides: (occurrence, RECURRENCE-ID instant).
-    overrides: Vec<(usize, DateTime<Tz>)>,
-    /// Every occurrence this series carries (for `occurrence_uids`).
+    /// Occurrences written as overrides (RECURRENCE-ID = their slot); may include the master.
+    overrides: Vec<usize>,
+    /// Every occurrence this series carries, active or not.
     carried: Vec<usize>,
 }
 
-impl Series {
-    /// One occurrence as an event of its own.
-    fn single(index: usize, zone: Tz) -> Series {
-        Series {
-            uid: String::new(),
-            zone,
-            form: Form::Single,
-            master: index,
-            exdates: Vec::new(),
-            overrides: Vec::new(),
-            carried: vec![index],
-        }
-    }
-}
-
+/// A plan laid out as series, with every occurrence's identity.
 struct Layout<'a> {
     community: &'a Community,
     plan: &'a Plan,
+    options: ExportOptions,
+    stamp: String,
     /// Per rhythm (community order): its series.
     series: Vec<Vec<Series>>,
+    /// Per occurrence: its identity.
+    identities: Vec<Identity>,
+    /// Group id → name.
+    group_names: BTreeMap<&'a str, &'a str>,
 }
 
 fn slot(o: &Occurrence) -> DateTime<Tz> {
@@ -197,19 +510,73 @@ fn slot(o: &Occurrence) -> DateTime<Tz> {
     }
 }
 
+fn utc(t: DateTime<Tz>) -> DateTime<Utc> {
+    t.with_timezone(&Utc)
+}
+
 /// Whether a wall time names exactly one instant in `zone` (not in a gap or an overlap).
 fn unambiguous(zone: Tz, wall: NaiveDateTime) -> bool {
     matches!(zone.from_local_datetime(&wall), LocalResult::Single(_))
 }
 
-/// Whether `[start, end]` contains a change of offset.
-fn crosses(o: &Occurrence) -> bool {
-    let zone = o.start.timezone();
-    let offset = |t: DateTime<Tz>| t.offset().fix();
-    if o.end - o.start <= Duration::hours(12) {
-        return offset(o.start) != offset(o.end.with_timezone(&zone));
+/// Whether `[start, end]` contains a change of `zone`'s offset.
+fn crosses_span(zone: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    let offset = |t: DateTime<Utc>| zone.offset_from_utc_datetime(&t.naive_utc()).fix();
+    let first = offset(start);
+    let mut t = start;
+    loop {
+        if offset(t) != first {
+            return true;
+        }
+        if t >= end {
+            return false;
+        }
+        t = (t + Duration::hours(6)).min(end);
     }
-    !crate::vtimezone::transitions(zone, o.start.naive_utc(), o.end.naive_utc()).is_empty()
+}
+
+/// Whether an occurrence's span contains a change of offset of its zone.
+fn crosses(o: &Occurrence) -> bool {
+    crosses_span(o.start.timezone(), utc(o.start), utc(o.end))
+}
+
+/// The wall-clock ranges `[from, to)` that lie in a gap or an overlap of `zone` between two
+/// instants (sampled every 6 hours, each change bisected to the second).
+fn ambiguous_walls(
+    zone: Tz,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Vec<(NaiveDateTime, NaiveDateTime)> {
+    let offset =
+        |t: DateTime<Utc>| zone.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc();
+    let mut out = Vec::new();
+    let mut t = from;
+    while t < to {
+        let next = t + Duration::hours(6);
+        let (before, after) = (offset(t), offset(next));
+        if before != after {
+            // Bisect to the second: the first second with the new offset.
+            let (mut low, mut high) = (t.timestamp(), next.timestamp());
+            while high - low > 1 {
+                let mid = low + (high - low) / 2;
+                let probe = DateTime::<Utc>::from_timestamp(mid, 0).unwrap_or(t);
+                if offset(probe) == before {
+                    low = mid;
+                } else {
+                    high = mid;
+                }
+            }
+            let high = DateTime::<Utc>::from_timestamp(high, 0).unwrap_or(next);
+            let at = high.naive_utc();
+            let (small, large) = (before.min(after), before.max(after));
+            out.push((
+                at + Duration::seconds(i64::from(small)),
+                at + Duration::seconds(i64::from(large)),
+            ));
+        }
+        t = next;
+    }
+    out
 }
 
 /// Whether the rule stays inside the subset every client expands alike.
@@ -254,6 +621,13 @@ fn portable(rule: &Rule, dtstart: NaiveDateTime) -> bool {
     true
 }
 
+/// Whether every instance of the rule starts at DTSTART's time of day (daily or coarser, no
+/// BYHOUR/BYMINUTE/BYSECOND).
+fn fixed_time_of_day(rule: &Rule) -> bool {
+    matches!(rule.part("FREQ"), Some("DAILY" | "WEEKLY" | "MONTHLY" | "YEARLY"))
+        && ["BYHOUR", "BYMINUTE", "BYSECOND"].iter().all(|p| rule.part(p).is_none())
+}
+
 /// The zone for times that are ambiguous in their own zone.
 /// `Etc/GMT` rather than `Etc/UTC`: readers that emulate Google's X-WR-TIMEZONE handling
 /// (Python's `x-wr-timezone`, used by recurring-ical-events 3.8) move every time whose zone is
@@ -269,464 +643,437 @@ fn needs_utc(zone: Tz, o: &Occurrence) -> bool {
 /// The most occurrences one re-expansion may produce.
 const CHECK_BUDGET: usize = 200_000;
 
+/// `YYYYMMDDTHHMMSS`.
+fn wall(t: NaiveDateTime) -> String {
+    t.format("%Y%m%dT%H%M%S").to_string()
+}
+
+/// A DURATION value for an exact length.
+fn duration(seconds: i64) -> String {
+    if seconds % 60 == 0 { format!("PT{}M", seconds / 60) } else { format!("PT{seconds}S") }
+}
+
 impl<'a> Layout<'a> {
-    fn new(community: &'a Community, plan: &'a Plan) -> Layout<'a> {
+    /// Lays out every rhythm; with `with_series` false, only the identities (what
+    /// [`occurrence_identities`] needs) are computed.
+    fn new(
+        community: &'a Community,
+        plan: &'a Plan,
+        options: &ExportOptions,
+        with_series: bool,
+    ) -> Layout<'a> {
+        let occurrences = plan.occurrences();
         let mut by_rhythm: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (index, o) in plan.occurrences().iter().enumerate() {
+        for (index, o) in occurrences.iter().enumerate() {
             by_rhythm.entry(&o.rhythm).or_default().push(index);
         }
-        let series = community
-            .rhythms()
+        let mut identities: Vec<Identity> = occurrences
             .iter()
-            .map(|rhythm| {
-                let mut indices = by_rhythm.get(rhythm.id()).cloned().unwrap_or_default();
-                indices.sort_by_key(|i| plan.occurrences().get(*i).map(slot));
-                let mut list = Self::rule_form(community, plan, rhythm, &indices)
-                    .unwrap_or_else(|| Self::dates_form(plan, &indices));
-                let mut first = true;
-                for series in &mut list {
-                    let start = plan.occurrences().get(series.master).map(|o| o.start);
-                    series.uid = match (first, start) {
-                        (false, Some(start)) => part_uid(community.id(), rhythm.id(), start),
-                        _ => base_uid(community.id(), rhythm.id()),
-                    };
-                    first = false;
-                }
-                list
+            .map(|o| Identity {
+                uid: base_uid(community.id(), &o.rhythm),
+                recurrence_id: utc(slot(o)),
             })
             .collect();
-        Layout { community, plan, series }
+        let mut ambiguity: BTreeMap<&'static str, Vec<(NaiveDateTime, NaiveDateTime)>> =
+            BTreeMap::new();
+        let mut layout = Layout {
+            community,
+            plan,
+            options: *options,
+            stamp: options.generated_at.format("%Y%m%dT%H%M%SZ").to_string(),
+            series: Vec::with_capacity(community.rhythms().len()),
+            identities: Vec::new(),
+            group_names: community.groups().iter().map(|g| (g.id(), g.name())).collect(),
+        };
+        for rhythm in community.rhythms() {
+            let mut indices = by_rhythm.remove(rhythm.id()).unwrap_or_default();
+            indices.sort_by_key(|i| occurrences.get(*i).map(slot));
+            let parts = layout.parts(rhythm, &indices, &mut ambiguity);
+            let mut grouped: BTreeMap<Part, Vec<usize>> = BTreeMap::new();
+            for (index, part) in indices.iter().zip(&parts) {
+                grouped.entry(*part).or_default().push(*index);
+            }
+            let mut list = Vec::new();
+            for (part, members) in grouped {
+                let uid = match part {
+                    Part::Base => base_uid(community.id(), rhythm.id()),
+                    Part::After(key) | Part::Alone(key) => {
+                        part_uid(community.id(), rhythm.id(), key)
+                    }
+                };
+                for index in &members {
+                    if let Some(identity) = identities.get_mut(*index) {
+                        identity.uid.clone_from(&uid);
+                    }
+                }
+                if !with_series {
+                    continue;
+                }
+                if let Some(series) = layout.part_series(rhythm, part, &members, uid) {
+                    list.push(series);
+                }
+            }
+            list.sort_by_key(|s| occurrences.get(s.master).map(slot));
+            layout.series.push(list);
+        }
+        layout.identities = identities;
+        layout
+    }
+
+    fn content(&self, o: &Occurrence) -> Content {
+        content(self.community, &self.group_names, o, &self.options)
     }
 
     fn occurrence(&self, index: usize) -> Option<&'a Occurrence> {
         self.plan.occurrences().get(index)
     }
 
-    /// The RRULE form, or `None` when the rhythm's timing is not a portable rule or a series
-    /// does not re-expand to exactly the plan.
-    fn rule_form(
-        community: &Community,
-        plan: &Plan,
+    /// Each occurrence's part (`indices` sorted by slot), from the rhythm alone.
+    fn parts(
+        &self,
         rhythm: &Rhythm,
         indices: &[usize],
-    ) -> Option<Vec<Series>> {
-        let Timing::Cadence(cadence) = rhythm.timing() else { return None };
-        let rule = Rule::from_rule(cadence.as_rule()?);
-        if !matches!(
-            cadence.as_rule().map(|r| r.freq()),
-            Some(Frequency::Daily | Frequency::Weekly | Frequency::Monthly | Frequency::Yearly)
-        ) {
-            return None;
-        }
-        let zone = community.rhythm_zone(rhythm);
-        let occurrences = plan.occurrences();
-        let first_active =
-            indices.iter().filter_map(|i| occurrences.get(*i)).find(|o| o.is_active()).map(slot)?;
-        let last = indices.iter().filter_map(|i| occurrences.get(*i)).map(slot).max()?;
-        if !portable(&rule, first_active.naive_local()) {
-            return None;
-        }
-        // Re-expand from the first instance; every slot must be an instance of it.
-        let walls = rule
-            .starts(Some(zone), first_active.naive_local(), last.naive_local(), CHECK_BUDGET)
-            .ok()?;
-        let mut by_instant: BTreeMap<DateTime<Utc>, usize> = BTreeMap::new();
-        for index in indices {
-            let o = occurrences.get(*index)?;
-            if slot(o) < first_active {
-                continue;
-            }
-            by_instant.insert(slot(o).with_timezone(&Utc), *index);
-        }
-        let mut matched = 0;
-        // Build segments, split where a rule instance's wall time is in a gap or an overlap.
-        #[derive(Clone, Copy)]
-        enum Step {
-            Segment(SegmentStep),
-            Split(Option<usize>),
-        }
-        let mut steps = Vec::new();
-        for wall in &walls {
-            let instant = tempi_core::time::resolve_local(zone, *wall).with_timezone(&Utc);
-            let carried = by_instant.get(&instant).copied();
-            if carried.is_some() {
-                matched += 1;
-            }
-            if !unambiguous(zone, *wall) {
-                steps.push(Step::Split(carried));
-                continue;
-            }
-            match carried {
-                Some(index) => steps.push(Step::Segment(SegmentStep::Instance(*wall, index))),
-                None => steps.push(Step::Segment(SegmentStep::Extra(*wall))),
-            }
-        }
-        if matched != by_instant.len() {
-            // A slot the rule does not produce: not this rule's occurrence set.
-            return None;
-        }
-        let mut out: Vec<Series> = Vec::new();
-        let mut current: Vec<SegmentStep> = Vec::new();
-        let flush = |current: &mut Vec<SegmentStep>, out: &mut Vec<Series>| -> Option<()> {
-            let steps = std::mem::take(current);
-            Self::segment(plan, zone, &rule, &steps, out)
+        ambiguity: &mut BTreeMap<&'static str, Vec<(NaiveDateTime, NaiveDateTime)>>,
+    ) -> Vec<Part> {
+        let zone = self.community.rhythm_zone(rhythm);
+        let slots: Vec<DateTime<Tz>> =
+            indices.iter().filter_map(|i| self.occurrence(*i)).map(slot).collect();
+        let marks = match slots.last() {
+            Some(last) => self.split_marks(rhythm, zone, last.naive_local(), ambiguity),
+            None => Vec::new(),
         };
-        for step in steps {
-            match step {
-                Step::Split(carried) => {
-                    flush(&mut current, &mut out)?;
-                    // A cancelled occurrence at an ambiguous time just is not written.
-                    if let Some(index) =
-                        carried.filter(|i| occurrences.get(*i).is_some_and(|o| o.is_active()))
-                    {
-                        out.push(Series::single(index, zone));
-                    }
+        slots
+            .iter()
+            .map(|s| {
+                let at = utc(*s);
+                if !unambiguous(zone, s.naive_local()) {
+                    return Part::Alone(at);
                 }
-                Step::Segment(step) => current.push(step),
-            }
-        }
-        flush(&mut current, &mut out)?;
-        // Cancelled occurrences before the first active one are simply not shown.
-        out.sort_by_key(|s| occurrences.get(s.master).map(|o| o.start));
-        let exdates: usize = out.iter().map(|s| s.exdates.len()).sum();
-        let active = indices.iter().filter(|i| occurrences.get(**i).is_some_and(|o| o.is_active()));
-        if exdates > active.count() {
-            return None;
-        }
-        Some(out)
+                let upto = marks.partition_point(|(instant, _)| *instant <= at);
+                match upto.checked_sub(1).and_then(|i| marks.get(i)) {
+                    None => Part::Base,
+                    Some((_, Part::Alone(key))) if *key == at => Part::Alone(at),
+                    Some((_, Part::Alone(_))) => match marks.get(upto) {
+                        Some((_, Part::After(key))) => Part::After(*key),
+                        _ => Part::Alone(at),
+                    },
+                    Some((_, part)) => *part,
+                }
+            })
+            .collect()
     }
 
-    /// Turns one run of unambiguous rule instances into series: trims to the first and last
-    /// active instance, moves an unusable first instance out, and re-checks the result.
-    fn segment(
-        plan: &Plan,
+    /// The rule instances of a rhythm at ambiguous wall times, counted from the rhythm's own
+    /// start through `horizon`, each with the part that begins there: `Alone` at the instance,
+    /// `After` at the next unambiguous instance. Empty when the timing is not a rule.
+    fn split_marks(
+        &self,
+        rhythm: &Rhythm,
         zone: Tz,
-        rule: &Rule,
-        steps: &[SegmentStep],
-        out: &mut Vec<Series>,
-    ) -> Option<()> {
-        let occurrences = plan.occurrences();
-        let mut steps: Vec<SegmentStep> = steps.to_vec();
-        {
-            // Drop leading extras and cancelled instances; an active first instance that spans a
-            // DST change becomes an event of its own (the master's DTEND sets every duration).
-            while let Some(first) = steps.first() {
-                match *first {
-                    SegmentStep::Instance(_, index) => {
-                        let o = occurrences.get(index)?;
-                        if !o.is_active() {
-                            steps.remove(0);
-                            continue;
-                        }
-                        if crosses(o) || !unambiguous(zone, o.start.naive_local()) {
-                            out.push(Series::single(index, zone));
-                            steps.remove(0);
-                            continue;
-                        }
-                        break;
-                    }
-                    SegmentStep::Extra(_) => {
-                        steps.remove(0);
-                    }
-                }
-            }
-            while let Some(last) = steps.last() {
-                match *last {
-                    SegmentStep::Instance(_, index)
-                        if occurrences.get(index).is_some_and(|o| o.is_active()) =>
-                    {
-                        break;
-                    }
-                    _ => {
-                        steps.pop();
-                    }
-                }
+        horizon: NaiveDateTime,
+        ambiguity: &mut BTreeMap<&'static str, Vec<(NaiveDateTime, NaiveDateTime)>>,
+    ) -> Vec<(DateTime<Utc>, Part)> {
+        let mut marks = Vec::new();
+        let Timing::Cadence(cadence) = rhythm.timing() else { return marks };
+        let Some(rule) = cadence.as_rule().map(Rule::from_rule) else { return marks };
+        let anchor =
+            rhythm.start_date().unwrap_or_else(|| self.community.start()).and_time(rhythm.at());
+        if horizon < anchor {
+            return marks;
+        }
+        // Most rules start every instance at the rhythm's time of day: then only a zone change
+        // at that time of day can make one ambiguous, and most rhythms need no expansion here.
+        let possible = !fixed_time_of_day(&rule) || {
+            let walls = ambiguity.entry(zone.name()).or_insert_with(|| {
+                // One scan per zone, wide enough for every rhythm of the plan.
+                let earliest = self
+                    .community
+                    .rhythms()
+                    .iter()
+                    .filter_map(|r| r.start_date())
+                    .chain([self.community.start()])
+                    .min()
+                    .unwrap_or_else(|| self.community.start());
+                let start = Utc.from_utc_datetime(&earliest.and_time(chrono::NaiveTime::MIN))
+                    - Duration::days(2);
+                ambiguous_walls(zone, start, self.plan.window().end() + Duration::days(60))
+            });
+            walls.iter().any(|(low, high)| {
+                [low.date(), high.date()].iter().any(|d| {
+                    let candidate = d.and_time(rhythm.at());
+                    *low <= candidate && candidate < *high && candidate >= anchor
+                })
+            })
+        };
+        if !possible {
+            return marks;
+        }
+        let Ok(walls) = rule.starts(Some(zone), anchor, horizon, CHECK_BUDGET) else {
+            return marks;
+        };
+        let mut after_split = false;
+        for wall in walls {
+            let instant = utc(tempi_core::time::resolve_local(zone, wall));
+            if !unambiguous(zone, wall) {
+                marks.push((instant, Part::Alone(instant)));
+                after_split = true;
+            } else if after_split {
+                marks.push((instant, Part::After(instant)));
+                after_split = false;
             }
         }
-        let (
-            Some(SegmentStep::Instance(first_wall, master)),
-            Some(SegmentStep::Instance(last_wall, _)),
-        ) = (steps.first().copied(), steps.last().copied())
-        else {
-            return Some(());
-        };
+        marks
+    }
+
+    /// The series of one part (`members` sorted by slot), or `None` when nothing in it goes ahead.
+    fn part_series(
+        &self,
+        rhythm: &Rhythm,
+        part: Part,
+        members: &[usize],
+        uid: String,
+    ) -> Option<Series> {
+        let zone = self.community.rhythm_zone(rhythm);
+        let occurrences = self.plan.occurrences();
+        let active: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|i| occurrences.get(*i).is_some_and(Occurrence::is_active))
+            .collect();
+        let master = *active.first()?;
         let master_occurrence = occurrences.get(master)?;
+        let base_zone =
+            if unambiguous(zone, slot(master_occurrence).naive_local()) { zone } else { UTC_ZONE };
         let mut series = Series {
-            uid: String::new(),
+            uid,
             zone,
+            base_zone,
             form: Form::Single,
             master,
             exdates: Vec::new(),
             overrides: Vec::new(),
-            carried: Vec::new(),
+            carried: members.to_vec(),
         };
-        let mut expected: Vec<NaiveDateTime> = Vec::new();
-        for step in &steps {
-            match *step {
-                SegmentStep::Extra(wall) => {
-                    series.exdates.push(wall);
-                    expected.push(wall);
-                }
-                SegmentStep::Instance(wall, index) => {
-                    let o = occurrences.get(index)?;
-                    expected.push(wall);
-                    series.carried.push(index);
-                    if !o.is_active() {
-                        series.exdates.push(wall);
-                    } else if index != master && differs(master_occurrence, o) {
-                        series.overrides.push((index, slot(o)));
-                    }
-                }
+        if self.self_override(&series, master_occurrence) {
+            series.overrides.push(master);
+        }
+        if active.len() == 1 || matches!(part, Part::Alone(_)) {
+            series.carried = vec![master];
+            return Some(series);
+        }
+        if let Some(rule_series) = self.rule_series(rhythm, &series, members, &active) {
+            return Some(rule_series);
+        }
+        // RDATE form: DTSTART at the master's slot, an RDATE at every other slot.
+        let master_content = self.content(master_occurrence);
+        for index in active.iter().skip(1) {
+            let o = occurrences.get(*index)?;
+            if self.differs(&series, master_occurrence, &master_content, o) {
+                series.overrides.push(*index);
             }
         }
-        if steps.len() == 1 {
-            out.push(series);
-            return Some(());
+        series.form = Form::Dates(active.iter().skip(1).copied().collect());
+        Some(series)
+    }
+
+    /// Whether the master's own instance needs an override: it was shifted, or its span contains
+    /// a DST change or ends at an ambiguous time (written in its own zone, clients would derive
+    /// its end differently).
+    fn self_override(&self, series: &Series, o: &Occurrence) -> bool {
+        matches!(o.status, Status::Shifted { .. })
+            || (series.base_zone != UTC_ZONE && (crosses(o) || needs_utc(series.zone, o)))
+    }
+
+    /// Whether an occurrence needs an override against the series' master.
+    fn differs(
+        &self,
+        series: &Series,
+        master: &Occurrence,
+        master_content: &Content,
+        o: &Occurrence,
+    ) -> bool {
+        matches!(o.status, Status::Shifted { .. })
+            || (o.end - o.start) != (master.end - master.start)
+            || crosses(o)
+            || needs_utc(series.zone, o)
+            || ((o.roles != master.roles
+                || o.cycle != master.cycle
+                || o.group != master.group
+                || o.attendees != master.attendees)
+                && self.content(o) != *master_content)
+    }
+
+    /// The RRULE form of a part, or `None` when the rhythm's timing is not a portable rule or
+    /// the series does not re-expand to exactly the plan.
+    fn rule_series(
+        &self,
+        rhythm: &Rhythm,
+        template: &Series,
+        members: &[usize],
+        active: &[usize],
+    ) -> Option<Series> {
+        let Timing::Cadence(cadence) = rhythm.timing() else { return None };
+        let recurrence = cadence.as_rule()?;
+        if !matches!(
+            recurrence.freq(),
+            Frequency::Daily | Frequency::Weekly | Frequency::Monthly | Frequency::Yearly
+        ) {
+            return None;
         }
-        // The proof: the series as written re-expands to exactly the expected instances.
-        let until = tempi_core::time::resolve_local(zone, last_wall).with_timezone(&Utc);
-        let check = rule.starts(Some(zone), first_wall, last_wall, CHECK_BUDGET).ok()?;
-        if check != expected {
+        let rule = Rule::from_rule(recurrence);
+        let zone = template.zone;
+        let occurrences = self.plan.occurrences();
+        let master = occurrences.get(template.master)?;
+        let first = slot(master);
+        let last = slot(occurrences.get(*active.last()?)?);
+        if template.base_zone != zone || !portable(&rule, first.naive_local()) {
+            return None;
+        }
+        let walls =
+            rule.starts(Some(zone), first.naive_local(), last.naive_local(), CHECK_BUDGET).ok()?;
+        let mut by_instant: BTreeMap<DateTime<Utc>, usize> = BTreeMap::new();
+        for index in members {
+            let s = utc(slot(occurrences.get(*index)?));
+            if s >= utc(first) && s <= utc(last) {
+                by_instant.insert(s, *index);
+            }
+        }
+        let master_content = self.content(master);
+        let mut series = template.clone();
+        let mut matched = 0;
+        let mut expected: Vec<NaiveDateTime> = Vec::new();
+        for wall in &walls {
+            if !unambiguous(zone, *wall) {
+                // Not a run between ambiguous instances: not this part.
+                return None;
+            }
+            let instant = utc(tempi_core::time::resolve_local(zone, *wall));
+            match by_instant.get(&instant).and_then(|i| Some((*i, occurrences.get(*i)?))) {
+                Some((index, o)) => {
+                    matched += 1;
+                    if !o.is_active() {
+                        series.exdates.push(*wall);
+                        continue;
+                    }
+                    expected.push(*wall);
+                    if index != template.master && self.differs(&series, master, &master_content, o)
+                    {
+                        series.overrides.push(index);
+                    }
+                }
+                // A candidate the engine filtered out (`within`, `after`).
+                None => series.exdates.push(*wall),
+            }
+        }
+        if matched != by_instant.len() || series.exdates.len() > active.len() {
+            return None;
+        }
+        // The proof: the series as written (DTSTART, RRULE, UNTIL, EXDATE) re-expands to exactly
+        // the slots of the active occurrences.
+        let until = utc(tempi_core::time::resolve_local(zone, last.naive_local()));
+        let until_wall = until.with_timezone(&zone).naive_local();
+        let exdates: BTreeSet<NaiveDateTime> = series.exdates.iter().copied().collect();
+        let check: Vec<NaiveDateTime> = rule
+            .starts(Some(zone), first.naive_local(), until_wall, CHECK_BUDGET)
+            .ok()?
+            .into_iter()
+            .filter(|w| !exdates.contains(w))
+            .collect();
+        let slots: Vec<NaiveDateTime> = active
+            .iter()
+            .filter_map(|i| occurrences.get(*i))
+            .map(|o| slot(o).naive_local())
+            .collect();
+        if check != expected || check != slots {
             return None;
         }
         series.form = Form::Rule { body: rule.body.clone(), until };
-        out.push(series);
-        Some(())
+        Some(series)
     }
 
-    /// DTSTART plus RDATEs; occurrences at ambiguous times stand alone.
-    fn dates_form(plan: &Plan, indices: &[usize]) -> Vec<Series> {
-        let occurrences = plan.occurrences();
+    /// The zones a series names, each with the span it must cover.
+    fn zone_spans(&self, series: &Series) -> Vec<(Tz, DateTime<Utc>, DateTime<Utc>)> {
         let mut out = Vec::new();
-        let mut dated: Option<Series> = None;
-        let mut active: Vec<usize> = indices
-            .iter()
-            .copied()
-            .filter(|i| occurrences.get(*i).is_some_and(|o| o.is_active()))
-            .collect();
-        active.sort_by_key(|i| occurrences.get(*i).map(|o| o.start));
-        for index in active {
-            let Some(o) = occurrences.get(index) else { continue };
-            let zone = o.start.timezone();
-            let clean = unambiguous(zone, o.start.naive_local());
-            match dated.as_mut() {
-                Some(series) if clean => {
-                    if let Form::Dates(list) = &mut series.form {
-                        list.push(index);
-                    }
-                    series.carried.push(index);
-                    let master = occurrences.get(series.master);
-                    if master.is_none_or(|m| differs(m, o)) || crosses(o) {
-                        series.overrides.push((index, o.start));
-                    }
-                }
-                None if clean && !crosses(o) => {
-                    dated = Some(Series {
-                        uid: String::new(),
-                        zone,
-                        form: Form::Dates(Vec::new()),
-                        master: index,
-                        exdates: Vec::new(),
-                        overrides: Vec::new(),
-                        carried: vec![index],
-                    });
-                }
-                _ => out.push(Series::single(index, zone)),
+        for index in &series.carried {
+            let Some(o) = self.occurrence(*index) else { continue };
+            let (start, end) = (utc(o.start).min(utc(slot(o))), utc(o.end).max(utc(slot(o))));
+            out.push((series.zone, start, end));
+            if series.base_zone != series.zone || needs_utc(series.zone, o) {
+                out.push((UTC_ZONE, start, end));
             }
         }
-        if let Some(series) = dated {
-            out.push(series);
-        }
-        out.sort_by_key(|s| occurrences.get(s.master).map(|o| o.start));
         out
     }
 
-    fn rhythms_in(&self, scope: &Scope) -> Result<BTreeSet<usize>, Error> {
-        let community = self.community;
-        let all = 0..community.rhythms().len();
-        match scope {
-            Scope::Community => Ok(all.collect()),
-            Scope::Member(id) => {
-                if community.member(id).is_none() {
-                    return Err(Error::UnknownId { kind: "member", id: id.clone() });
-                }
-                Ok(community
-                    .rhythms()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| community.attendees_of(r.id()).contains(&id.as_str()))
-                    .map(|(i, _)| i)
-                    .collect())
-            }
-            Scope::Group(id) => {
-                let groups = community.groups();
-                if !groups.iter().any(|g| g.id() == id) {
-                    return Err(Error::UnknownId { kind: "group", id: id.clone() });
-                }
-                // The group's roster: its members and its subgroups' (transitively).
-                let mut roster: BTreeSet<&str> = BTreeSet::new();
-                for group in groups {
-                    let mut cursor = Some(group.id());
-                    for _ in 0..=groups.len() {
-                        match cursor {
-                            Some(g) if g == id => {
-                                roster.extend(group.direct_members().iter().map(String::as_str));
-                                break;
-                            }
-                            Some(g) => {
-                                cursor =
-                                    groups.iter().find(|x| x.id() == g).and_then(|x| x.parent())
-                            }
-                            None => break,
-                        }
-                    }
-                }
-                // Its ancestors (`part_of`), nearest first.
-                let mut ancestors: Vec<&str> = Vec::new();
-                let mut cursor = groups.iter().find(|g| g.id() == id).and_then(|g| g.parent());
-                while let Some(parent) = cursor {
-                    if ancestors.contains(&parent) || ancestors.len() > groups.len() {
-                        break;
-                    }
-                    ancestors.push(parent);
-                    cursor = groups.iter().find(|g| g.id() == parent).and_then(|g| g.parent());
-                }
-                Ok(community
-                    .rhythms()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| {
-                        r.group() == id
-                            || (ancestors.contains(&r.group())
-                                && community
-                                    .attendees_of(r.id())
-                                    .iter()
-                                    .any(|m| roster.contains(m)))
-                    })
-                    .map(|(i, _)| i)
-                    .collect())
-            }
-        }
-    }
-
-    fn feed(&self, scope: Scope, options: &ExportOptions) -> Result<Feed, Error> {
-        let community = self.community;
-        let rhythms = self.rhythms_in(&scope)?;
-        let (id, name, zone) = match &scope {
-            Scope::Community => {
-                (community.id().to_string(), community.name().to_string(), community.zone())
-            }
-            Scope::Group(id) => {
-                let group = community.groups().iter().find(|g| g.id() == id);
-                let group_name = group.map_or(id.as_str(), |g| g.name());
-                (id.clone(), format!("{} · {group_name}", community.name()), community.zone())
-            }
-            Scope::Member(id) => {
-                let member = community.member(id);
-                let member_name = member.map_or(id.as_str(), |m| m.name());
-                let zone = member.map_or(community.zone(), |m| m.zone());
-                (id.clone(), format!("{} · {member_name}", community.name()), zone)
-            }
-        };
-        let series: Vec<&Series> =
-            rhythms.iter().filter_map(|i| self.series.get(*i)).flatten().collect();
-        // Zones used, and the span each must cover.
-        let mut spans: BTreeMap<&'static str, (Tz, DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
-        for s in &series {
-            for index in s.carried.iter().chain(std::iter::once(&s.master)) {
-                let Some(o) = self.occurrence(*index) else { continue };
-                let (start, end) = (o.start.with_timezone(&Utc), o.end.with_timezone(&Utc));
-                let written = if needs_utc(s.zone, o) { UTC_ZONE } else { s.zone };
-                for zone in [s.zone, written] {
-                    let entry = spans.entry(zone.name()).or_insert((zone, start, end));
-                    entry.1 = entry.1.min(start);
-                    entry.2 = entry.2.max(end);
-                }
-            }
-        }
-        let mut writer = Writer::new();
-        writer.raw("BEGIN", "VCALENDAR");
-        writer.text("PRODID", PRODID);
-        writer.raw("VERSION", "2.0");
-        writer.raw("CALSCALE", "GREGORIAN");
-        writer.raw("METHOD", "PUBLISH");
-        writer.text("X-WR-CALNAME", &name);
-        writer.text("X-WR-TIMEZONE", zone.name());
-        writer.line("REFRESH-INTERVAL", &[("VALUE", "DURATION")], REFRESH);
-        writer.raw("X-PUBLISHED-TTL", REFRESH);
-        for (zone, start, end) in spans.values() {
-            write_vtimezone(&mut writer, *zone, *start, *end);
-        }
-        for s in series {
-            self.write_series(&mut writer, s, options);
-        }
-        writer.raw("END", "VCALENDAR");
-        Ok(Feed { scope, id, name, ics: writer.finish() })
-    }
-
-    fn write_series(&self, writer: &mut Writer, series: &Series, options: &ExportOptions) {
+    fn write_series(&self, writer: &mut Writer, series: &Series) {
         let Some(master) = self.occurrence(series.master) else { return };
-        let stamp = options.generated_at.format("%Y%m%dT%H%M%SZ").to_string();
-        let zone_name = series.zone.name();
-        let local = |t: NaiveDateTime| t.format("%Y%m%dT%H%M%S").to_string();
-        // The master.
+        let base = series.base_zone;
+        let base_name = base.name();
+        let at_base = |t: DateTime<Tz>| wall(t.with_timezone(&base).naive_local());
+        // The master: DTSTART at its slot; its end sets the length of every plain instance.
+        let start = slot(master);
+        let length = master.end - master.start;
+        let end = start + length;
         writer.raw("BEGIN", "VEVENT");
         writer.raw("UID", &series.uid);
-        writer.raw("DTSTAMP", &stamp);
-        self.write_times(writer, series.zone, master);
+        writer.raw("DTSTAMP", &self.stamp);
+        writer.line("DTSTART", &[("TZID", base_name)], &at_base(start));
+        let plain_end = base == UTC_ZONE
+            || (!crosses_span(base, utc(start), utc(end))
+                && unambiguous(base, end.with_timezone(&base).naive_local()));
+        if plain_end {
+            writer.line("DTEND", &[("TZID", base_name)], &at_base(end));
+        } else {
+            // Written in wall time, DTEND would give other instances another exact length in
+            // libical than in python or ical.js (class 4); the master's own instance is an override.
+            writer.raw("DURATION", &duration(length.num_seconds()));
+        }
+        let self_override = series.overrides.contains(&series.master);
         match &series.form {
             Form::Rule { body, until } => {
                 writer.raw("RRULE", &format!("{body};UNTIL={}", until.format("%Y%m%dT%H%M%SZ")));
             }
             Form::Dates(list) => {
+                // ical.js leaves DTSTART out of a series with RDATE and no RRULE (class 25).
+                writer.raw("RRULE", "FREQ=DAILY;COUNT=1");
                 for index in list {
                     if let Some(o) = self.occurrence(*index) {
-                        writer.line("RDATE", &[("TZID", zone_name)], &local(o.start.naive_local()));
+                        writer.line("RDATE", &[("TZID", base_name)], &at_base(slot(o)));
                     }
                 }
             }
+            Form::Single if self_override => writer.raw("RRULE", "FREQ=DAILY;COUNT=1"),
             Form::Single => {}
         }
-        for wall in &series.exdates {
-            writer.line("EXDATE", &[("TZID", zone_name)], &local(*wall));
+        for exdate in &series.exdates {
+            writer.line("EXDATE", &[("TZID", base_name)], &wall(*exdate));
         }
-        self.write_body(writer, master, options);
+        self.write_body(writer, master);
         writer.raw("END", "VEVENT");
-        for (index, recurrence_id) in &series.overrides {
+        for index in &series.overrides {
             let Some(o) = self.occurrence(*index) else { continue };
             writer.raw("BEGIN", "VEVENT");
             writer.raw("UID", &series.uid);
-            writer.raw("DTSTAMP", &stamp);
-            writer.line(
-                "RECURRENCE-ID",
-                &[("TZID", zone_name)],
-                &local(recurrence_id.naive_local()),
-            );
+            writer.raw("DTSTAMP", &self.stamp);
+            writer.line("RECURRENCE-ID", &[("TZID", base_name)], &at_base(slot(o)));
             self.write_times(writer, series.zone, o);
-            self.write_body(writer, o, options);
+            self.write_body(writer, o);
             writer.raw("END", "VEVENT");
         }
     }
 
     /// DTSTART/DTEND with TZID, or in Etc/GMT when a wall time is ambiguous.
     fn write_times(&self, writer: &mut Writer, zone: Tz, o: &Occurrence) {
-        let start = o.start.with_timezone(&zone);
-        let end = o.end.with_timezone(&zone);
-        if !needs_utc(zone, o) {
-            let format = |t: DateTime<Tz>| t.naive_local().format("%Y%m%dT%H%M%S").to_string();
-            writer.line("DTSTART", &[("TZID", zone.name())], &format(start));
-            writer.line("DTEND", &[("TZID", zone.name())], &format(end));
-        } else {
-            // Not `…Z`: readers that emulate Google's X-WR-TIMEZONE handling move UTC values into
-            // that zone as wall times, which brings the ambiguity back. Etc/GMT has no DST.
-            let format = |t: DateTime<Tz>| t.naive_utc().format("%Y%m%dT%H%M%S").to_string();
-            writer.line("DTSTART", &[("TZID", UTC_ZONE.name())], &format(start));
-            writer.line("DTEND", &[("TZID", UTC_ZONE.name())], &format(end));
-        }
+        let written = if needs_utc(zone, o) { UTC_ZONE } else { zone };
+        // Not `…Z`: readers that emulate Google's X-WR-TIMEZONE handling move UTC values into a
+        // calendar zone as wall times, which brings the ambiguity back. Etc/GMT has no DST.
+        let format = |t: DateTime<Tz>| wall(t.with_timezone(&written).naive_local());
+        writer.line("DTSTART", &[("TZID", written.name())], &format(o.start));
+        writer.line("DTEND", &[("TZID", written.name())], &format(o.end));
     }
 
-    fn write_body(&self, writer: &mut Writer, o: &Occurrence, options: &ExportOptions) {
-        let content = content(self.community, o);
+    fn write_body(&self, writer: &mut Writer, o: &Occurrence) {
+        let content = self.content(o);
         writer.raw("SEQUENCE", "0");
         writer.text("SUMMARY", &content.summary);
         writer.text("DESCRIPTION", &content.description);
@@ -739,7 +1086,7 @@ impl<'a> Layout<'a> {
         }
         writer.raw("STATUS", "CONFIRMED");
         writer.raw("TRANSP", "OPAQUE");
-        if let Some(before) = options.alarm {
+        if let Some(before) = self.options.alarm {
             writer.raw("BEGIN", "VALARM");
             writer.raw("ACTION", "DISPLAY");
             writer.text("DESCRIPTION", &content.summary);
@@ -747,12 +1094,6 @@ impl<'a> Layout<'a> {
             writer.raw("END", "VALARM");
         }
     }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum SegmentStep {
-    Instance(NaiveDateTime, usize),
-    Extra(NaiveDateTime),
 }
 
 /// What a VEVENT says about one occurrence besides its times.
@@ -763,16 +1104,6 @@ struct Content {
     category: String,
     organizer: Option<(String, String)>,
     attendees: Vec<(String, String, &'static str)>,
-}
-
-/// Whether an occurrence needs an override against the series' master.
-fn differs(master: &Occurrence, o: &Occurrence) -> bool {
-    matches!(o.status, Status::Shifted { .. })
-        || (o.end - o.start) != (master.end - master.start)
-        || o.roles != master.roles
-        || o.cycle != master.cycle
-        || o.attendees != master.attendees
-        || crosses(o)
 }
 
 /// An address fit for a `mailto:` value: printable ASCII, no spaces or quotes, one `@`.
@@ -791,7 +1122,12 @@ fn title_case(text: &str) -> String {
     }
 }
 
-fn content(community: &Community, o: &Occurrence) -> Content {
+fn content(
+    community: &Community,
+    group_names: &BTreeMap<&str, &str>,
+    o: &Occurrence,
+    options: &ExportOptions,
+) -> Content {
     let rhythm = community.rhythm(&o.rhythm);
     let rhythm_name = rhythm.map_or(&*o.rhythm, |r| r.name());
     let member_name = |id: &str| community.member(id).map_or(id, |m| m.name()).to_string();
@@ -817,8 +1153,18 @@ fn content(community: &Community, o: &Occurrence) -> Content {
         let _ =
             writeln!(description, "Moved from {}: {reason}", from.format("%a %-d %b %Y %H:%M %Z"));
     }
-    if let Some(group) = community.groups().iter().find(|g| g.id() == &*o.group) {
-        let _ = writeln!(description, "Group: {}", group.name());
+    let group = group_names.get(&*o.group).copied();
+    if let Some(group) = group {
+        let _ = writeln!(description, "Group: {group}");
+    }
+    let listed = o.attendees.len() <= options.attendee_limit;
+    if !listed {
+        let group_name = group.unwrap_or(&o.group);
+        let _ = writeln!(
+            description,
+            "Attendees: {} members of {group_name} (only role holders are listed)",
+            o.attendees.len()
+        );
     }
     if let Some(intention) = rhythm.and_then(|r| r.intention_text()) {
         let _ = writeln!(description, "Intention: {intention}");
@@ -830,16 +1176,24 @@ fn content(community: &Community, o: &Occurrence) -> Content {
         let email = mail_address(member.email_address()?)?;
         Some((member.name().to_string(), email.to_string()))
     });
-    let attendees = o
-        .attendees
-        .iter()
-        .filter_map(|id| {
-            let member = community.member(id)?;
-            let email = mail_address(member.email_address()?)?;
-            let role = if Some(&**id) == facilitator { "CHAIR" } else { "REQ-PARTICIPANT" };
-            Some((member.name().to_string(), email.to_string(), role))
-        })
-        .collect();
+    let attendee = |id: &str| {
+        let member = community.member(id)?;
+        let email = mail_address(member.email_address()?)?;
+        let role = if Some(id) == facilitator { "CHAIR" } else { "REQ-PARTICIPANT" };
+        Some((member.name().to_string(), email.to_string(), role))
+    };
+    let attendees = if listed {
+        o.attendees.iter().filter_map(|id| attendee(id)).collect()
+    } else {
+        // Above the limit: the role holders only, each once, in the rhythm's role order.
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        o.roles
+            .iter()
+            .map(|holder| &*holder.member)
+            .filter(|id| seen.insert(id))
+            .filter_map(attendee)
+            .collect()
+    };
     Content {
         summary,
         description,

@@ -37,10 +37,11 @@
 //!
 //! # Overview
 //!
-//! - [`export`]: [`export::feeds`] writes the community's feed, one per group and one per member;
-//!   [`export::occurrence_uids`] names the VEVENT that carries each occurrence. Output is
-//!   deterministic byte for byte: `DTSTAMP` is [`export::ExportOptions::new`]'s instant, never
-//!   the clock.
+//! - [`export`]: [`export::Publication`] renders a plan's series once and streams the community's
+//!   feed, one per group and one per member ([`export::feeds`] and [`export::feed`] wrap it);
+//!   [`export::occurrence_identities`] gives each occurrence its (UID, RECURRENCE-ID), the same
+//!   in a plan of any window. Output is deterministic byte for byte: `DTSTAMP` is
+//!   [`export::ExportOptions::new`]'s instant, never the clock.
 //! - [`import`]: [`import::busy`] reads a calendar export into sorted busy instances and merged
 //!   intervals over a window, with warnings for whatever it skipped.
 //!

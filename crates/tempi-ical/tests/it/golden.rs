@@ -97,6 +97,8 @@ fn nothing_injects_a_property_or_a_component() {
     let (community, plan) = small();
     for feed in export::feeds(&community, &plan, &options()).unwrap() {
         assert_well_formed(&feed.ics);
+        // Readers that follow Google apply X-WR-TIMEZONE to times in UTC (docs/feeds.md).
+        assert!(!feed.ics.contains("X-WR-TIMEZONE"));
         let lines = unfolded(&feed.ics);
         let begins = lines.iter().filter(|l| *l == "BEGIN:VEVENT").count();
         let ends = lines.iter().filter(|l| *l == "END:VEVENT").count();

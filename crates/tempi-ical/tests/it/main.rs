@@ -15,9 +15,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod attendees;
 mod fuzz_regressions;
 mod golden;
+mod identity;
 mod import;
 mod injection;
 mod interop;
 mod vtimezone;
+mod publication;
