@@ -14,6 +14,7 @@ use tempi::file::{self, Diagnostic, Loaded};
 use tempi::{Community, ExpandOptions, Plan, Window};
 
 mod busy;
+mod expand;
 mod export;
 mod pods;
 mod render;
@@ -48,6 +49,8 @@ enum Command {
     Plan(PlanArgs),
     /// Print the busy intervals tempi reads from a calendar export (.ics).
     Busy(busy::BusyArgs),
+    /// Print every occurrence of every event in a calendar (.ics) over [--from, --to).
+    Expand(expand::ExpandArgs),
     /// Find meeting times across members' availability.
     Slots(slots::SlotsArgs),
     /// Propose pods: split members into small groups with a shared recurring time.
@@ -110,6 +113,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 
         Command::Check { file } => check(file.as_deref(), out, err),
         Command::Plan(args) => plan(&args, out, err),
         Command::Busy(args) => busy::run(&args, out, err),
+        Command::Expand(args) => expand::run(&args, out, err),
         Command::Slots(args) => slots::run(&args, out, err),
         Command::Pods(args) => pods::run(&args, out, err),
     };
