@@ -604,6 +604,7 @@ impl Reader {
                     return Ok(());
                 }
             };
+            instances.reserve(starts.len());
             instances.extend(starts.into_iter().map(|wall| match dtstart {
                 When::Date(_) => When::Date(wall.date()),
                 When::Wall(_, zone) => When::Wall(wall, zone),
@@ -670,12 +671,13 @@ impl Reader {
             replaced.push((id.instant(member), date));
         }
         if busy_master || !busy_only {
-            let mut seen = std::collections::BTreeSet::new();
-            for when in instances {
-                let start_instant = when.instant(member);
-                if !seen.insert(start_instant) {
-                    continue;
-                }
+            // Each start once, the first listed winning (a stable sort keeps list order among
+            // equal starts); the rule's starts are already ascending, so the sort is cheap.
+            let mut keyed: Vec<(DateTime<Utc>, When)> =
+                instances.into_iter().map(|when| (when.instant(member), when)).collect();
+            keyed.sort_by_key(|(instant, _)| *instant);
+            keyed.dedup_by_key(|(instant, _)| *instant);
+            for (start_instant, when) in keyed {
                 if (!excluded.is_empty() && excluded.contains(&start_instant))
                     || (!excluded_dates.is_empty()
                         && excluded_dates.contains(&date_of(&when, member)))
