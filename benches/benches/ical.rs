@@ -132,6 +132,95 @@ fn import_20k(c: &mut Criterion) {
     group.finish();
 }
 
+/// The 1,000-rule portable set: one VEVENT per rule in five zones, rules in the portable subset
+/// (docs/feeds.md) mixing DAILY, WEEKLY with one to three days, fortnightly, MONTHLY by day and by
+/// ordinal weekday, YEARLY; about 220 kB, about 830,000 occurrences over 2027–2036. Also written
+/// to `target/bench-ical-rules.ics` for the peers.
+pub fn generate_rules() -> String {
+    let zones = [
+        "Europe/Berlin",
+        "America/New_York",
+        "Australia/Sydney",
+        "Asia/Kolkata",
+        "America/Sao_Paulo",
+    ];
+    let rules = [
+        "FREQ=DAILY",
+        "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+        "FREQ=WEEKLY;BYDAY=TU",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH",
+        "FREQ=MONTHLY;BYDAY=2TU",
+        "FREQ=MONTHLY;BYMONTHDAY=15",
+        "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1",
+        "FREQ=DAILY;INTERVAL=3",
+        "FREQ=WEEKLY;BYDAY=TU",
+        "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+        "FREQ=MONTHLY;BYDAY=-1FR",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH",
+        "FREQ=WEEKLY;BYDAY=TU",
+        "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+        "FREQ=MONTHLY;BYMONTHDAY=15",
+        "FREQ=DAILY;INTERVAL=3",
+        "FREQ=WEEKLY;BYDAY=TU",
+        "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH",
+        "FREQ=MONTHLY;BYDAY=2TU",
+    ];
+    let mut out =
+        String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tempi//bench rules//EN\r\n");
+    for i in 0..1000usize {
+        let zone = zones.get(i % zones.len()).copied().unwrap_or("UTC");
+        let (day, hour, minute) = (4 + i % 28, 7 + i % 12, (i % 4) * 15);
+        let rule = rules.get(i % rules.len()).copied().unwrap_or("FREQ=DAILY");
+        let _ = write!(
+            out,
+            "BEGIN:VEVENT\r\nUID:rule-{i}@bench.example\r\nDTSTAMP:20261201T000000Z\r\n\
+             DTSTART;TZID={zone}:202701{day:02}T{hour:02}{minute:02}00\r\n\
+             DTEND;TZID={zone}:202701{day:02}T{:02}{minute:02}00\r\n\
+             RRULE:{rule}\r\nSUMMARY:Rhythm {i}\r\nEND:VEVENT\r\n",
+            hour + 1
+        );
+    }
+    out.push_str("END:VCALENDAR\r\n");
+    out
+}
+
+/// `import::instances` over the 1,000-rule set for ten years and over the 20k export for a
+/// year, each occurrence formatted as `tempi expand` prints it (into a reused buffer).
+fn expand(c: &mut Criterion) {
+    let rules = generate_rules();
+    let target =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-ical-rules.ics");
+    let _ = std::fs::write(&target, &rules);
+    let export = generate();
+    let day = |y| NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default();
+    let run = |bytes: &[u8], from, to| {
+        let mut buffer = Vec::with_capacity(1 << 16);
+        let mut count = 0usize;
+        if let Ok(instances) = import::instances(bytes, from, to) {
+            for instance in instances.flatten() {
+                instance.write_line(&mut buffer);
+                count += 1;
+                if buffer.len() > 1 << 16 {
+                    buffer.clear();
+                }
+            }
+        }
+        count
+    };
+    let occurrences = run(rules.as_bytes(), day(2027), day(2037)) as u64;
+    let mut group = c.benchmark_group("ical");
+    group.throughput(Throughput::Elements(occurrences));
+    group.bench_function("expand_1000_rules_10y", |b| {
+        b.iter(|| run(black_box(rules.as_bytes()), day(2027), day(2037)))
+    });
+    group.throughput(Throughput::Bytes(export.len() as u64));
+    group.bench_function("expand_20k_events_year", |b| {
+        b.iter(|| run(black_box(export.as_bytes()), day(2027), day(2028)))
+    });
+    group.finish();
+}
+
 /// Exporting every feed of the bundled sample for a year (32 feeds).
 fn export_sample(c: &mut Criterion) {
     let Ok(loaded) = file::parse(include_str!("../../examples/community.toml"), "community.toml")
@@ -158,6 +247,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = import_20k, export_sample
+    targets = import_20k, expand, export_sample
 }
 criterion_main!(benches);

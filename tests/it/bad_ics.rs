@@ -126,6 +126,34 @@ bad_ics! {
     rrule_count_and_until: "rrule-bad.ics" exits 0 at Some(8), ["COUNT and UNTIL must not both be given", "keep one"];
     rrule_secondly: "rrule-secondly.ics" exits 0 at Some(8), ["cannot be expanded", "more than 200000 instances"];
     no_dtstart: "no-dtstart.ics" exits 0 at Some(4), ["it has no DTSTART"];
+    utf16: "utf16.ics" exits 1 at Some(1), ["the file is UTF-16 (little-endian)", "save it as UTF-8"];
+}
+
+/// `tempi expand` reads the same fixtures as `busy`: the same exit code and the same first
+/// located diagnostic (a file it cannot use fails before any line of output).
+#[test]
+fn expand_reports_what_busy_reports() {
+    for file in FILES {
+        let path = data(&format!("bad-ics/{file}"));
+        let (busy_code, _, busy_err) = busy(&path);
+        let started = Instant::now();
+        let run = tempi(&[
+            OsStr::new("expand"),
+            OsStr::new("--from"),
+            OsStr::new("2027-01-01"),
+            OsStr::new("--to"),
+            OsStr::new("2028-01-01"),
+            path.as_os_str(),
+        ]);
+        assert_bounded(started, &format!("tempi expand {file}"));
+        let shown = path.display().to_string();
+        let stderr = run.stderr.replace(&shown, file);
+        assert_eq!(run.code, busy_code, "{file}:\n{stderr}");
+        assert_eq!(stderr.lines().next(), busy_err.lines().next(), "{file}");
+        if run.code == 1 {
+            assert_eq!(run.stdout, "", "{file}");
+        }
+    }
 }
 
 #[test]

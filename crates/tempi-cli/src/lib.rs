@@ -14,6 +14,7 @@ use tempi::pipeline::{self, BusyFiles, BusyWarning};
 use tempi::{Community, ExpandOptions, Plan, Window};
 
 mod busy;
+mod expand;
 mod export;
 mod pods;
 mod slots;
@@ -63,6 +64,8 @@ enum Command {
     Plan(PlanArgs),
     /// Print the busy intervals tempi reads from a calendar export (.ics).
     Busy(busy::BusyArgs),
+    /// Print every occurrence of every event in a calendar (.ics) over [--from, --to).
+    Expand(expand::ExpandArgs),
     /// Find meeting times across members' availability.
     Slots(slots::SlotsArgs),
     /// Propose pods: split members into small groups with a shared recurring time.
@@ -142,6 +145,7 @@ pub fn run_with_input(
         Command::Check { file, json: true } => check_json(file.as_deref(), input, out),
         Command::Plan(args) => plan(&args, input, out, err),
         Command::Busy(args) => busy::run(&args, input, out, err),
+        Command::Expand(args) => expand::run(&args, out, err),
         Command::Slots(args) => slots::run(&args, input, out, err),
         Command::Pods(args) => pods::run(&args, input, out, err),
         Command::Completions { shell } => {

@@ -16,7 +16,6 @@
 //! `VALUE=DATE`, RECURRENCE-ID overrides) are expanded with tempi's DST policy.
 //! `TRANSP:TRANSPARENT` and `STATUS:CANCELLED` are not busy; VFREEBUSY `BUSY*` periods are.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
@@ -26,6 +25,11 @@ use tempi_core::{Window, chrono, chrono_tz};
 
 use crate::Error;
 use crate::expand::Rule;
+pub use instances::{Instance, Instances, Length, Start, instances};
+use parse::{Component, Parser, Property};
+
+mod instances;
+mod parse;
 
 /// The largest input [`busy`] reads: 256 MiB.
 pub const MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
@@ -94,8 +98,12 @@ pub fn busy(input: &[u8], member_zone: Tz, window: Window) -> Result<Busy, Error
             ),
         });
     }
-    let mut reader = Reader { warnings: Vec::new(), member_zone, expanded: 0 };
-    let parsed = reader.parse(input)?;
+    let mut reader = Reader::new(member_zone);
+    let mut parser = Parser::new(input)?;
+    let mut parsed = Vec::new();
+    while let Some(component) = parser.next_component(&mut reader.warnings)? {
+        parsed.push(component);
+    }
     let mut events = reader.expand(&parsed, window)?;
     events.sort();
     events.dedup();
@@ -114,49 +122,18 @@ pub fn busy(input: &[u8], member_zone: Tz, window: Window) -> Result<Busy, Error
     Ok(Busy { events, intervals, warnings: reader.warnings })
 }
 
-/// One property: name (upper case), parameters, value, line.
-#[derive(Debug, Clone)]
-struct Property<'a> {
-    name: Cow<'a, str>,
-    params: Vec<(String, String)>,
-    value: Cow<'a, str>,
-    line: usize,
-}
-
-impl Property<'_> {
-    fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-}
-
-#[derive(Debug, Default)]
-struct Component<'a> {
-    kind: String,
-    line: usize,
-    properties: Vec<Property<'a>>,
-    children: Vec<Component<'a>>,
-}
-
-impl<'a> Component<'a> {
-    fn get(&self, name: &str) -> Option<&Property<'a>> {
-        self.properties.iter().find(|p| p.name == name)
-    }
-
-    fn all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Property<'a>> + 's {
-        self.properties.iter().filter(move |p| p.name == name)
-    }
-}
-
-struct Reader {
-    warnings: Vec<Warning>,
+pub(crate) struct Reader {
+    pub(crate) warnings: Vec<Warning>,
     member_zone: Tz,
     /// Instances produced so far by every rule expansion, bounded by [`MAX_EXPANDED`].
     expanded: usize,
+    /// TZIDs without a VTIMEZONE already looked up.
+    known: HashMap<String, Option<Zone>>,
 }
 
 /// A zone a time is read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Zone {
+pub(crate) enum Zone {
     Named(Tz),
     /// A custom zone read as a fixed offset (seconds east of UTC).
     Fixed(i32),
@@ -182,19 +159,22 @@ impl Zone {
 
 /// A DTSTART-like value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum When {
+pub(crate) enum When {
     Date(NaiveDate),
     Wall(NaiveDateTime, Zone),
+    /// A wall time without a zone (or with one tempi does not know): read in the member's zone.
+    Floating(NaiveDateTime),
     Utc(NaiveDateTime),
 }
 
 impl When {
-    fn instant(self, member: Tz) -> DateTime<Utc> {
+    pub(crate) fn instant(self, member: Tz) -> DateTime<Utc> {
         match self {
             When::Date(date) => {
                 resolve_local(member, date.and_time(NaiveTime::MIN)).with_timezone(&Utc)
             }
             When::Wall(wall, zone) => zone.instant(wall),
+            When::Floating(wall) => resolve_local(member, wall).with_timezone(&Utc),
             When::Utc(utc) => Utc.from_utc_datetime(&utc),
         }
     }
@@ -231,257 +211,81 @@ fn parse_date_time(text: &str) -> Option<(NaiveDateTime, bool)> {
     Some((date.and_time(time), utc))
 }
 
-/// An RFC 5545 DURATION (`P1D`, `PT1H30M`, `-PT15M`, `P2W`) in seconds.
+/// An RFC 5545 DURATION (`P1D`, `PT1H30M`, `-PT15M`, `P2W`) in exact seconds (a day as
+/// 86,400), as FREEBUSY periods use it.
 fn parse_duration(text: &str) -> Option<i64> {
+    let (negative, days, seconds) = parse_duration_parts(text)?;
+    let total = days.checked_mul(86_400)?.checked_add(seconds)?;
+    Some(if negative { -total } else { total })
+}
+
+/// An RFC 5545 DURATION as (negative, days, seconds): weeks count as 7 days; days are nominal,
+/// hours, minutes and seconds exact (§3.3.6).
+fn parse_duration_parts(text: &str) -> Option<(bool, i64, i64)> {
     let text = text.trim();
-    let (sign, rest) = match text.strip_prefix('-') {
-        Some(rest) => (-1, rest),
-        None => (1, text.strip_prefix('+').unwrap_or(text)),
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
     };
     let rest = rest.strip_prefix(['P', 'p'])?;
-    let mut total: i64 = 0;
-    let mut number = String::new();
+    let (mut days, mut seconds): (i64, i64) = (0, 0);
+    let mut number: Option<i64> = None;
     let mut in_time = false;
     let mut any = false;
     for ch in rest.chars() {
         match ch.to_ascii_uppercase() {
-            'T' => in_time = true,
-            c if c.is_ascii_digit() => number.push(c),
+            'T' if number.is_none() => in_time = true,
+            c if c.is_ascii_digit() => {
+                let digit = i64::from(c.to_digit(10)?);
+                number = Some(number.unwrap_or(0).checked_mul(10)?.checked_add(digit)?);
+            }
             unit => {
-                let value: i64 = number.parse().ok()?;
-                number.clear();
+                let value = number.take()?;
                 any = true;
-                let factor = match (unit, in_time) {
-                    ('W', false) => 7 * 86_400,
-                    ('D', false) => 86_400,
-                    ('H', true) => 3_600,
-                    ('M', true) => 60,
-                    ('S', true) => 1,
+                match (unit, in_time) {
+                    ('W', false) => days = days.checked_add(value.checked_mul(7)?)?,
+                    ('D', false) => days = days.checked_add(value)?,
+                    ('H', true) => seconds = seconds.checked_add(value.checked_mul(3_600)?)?,
+                    ('M', true) => seconds = seconds.checked_add(value.checked_mul(60)?)?,
+                    ('S', true) => seconds = seconds.checked_add(value)?,
                     _ => return None,
-                };
-                total = total.checked_add(value.checked_mul(factor)?)?;
+                }
             }
         }
     }
-    (any && number.is_empty()).then_some(sign * total)
+    (any && number.is_none()).then_some((negative, days, seconds))
 }
 
-/// A logical line's parameters: (upper-case name, unquoted value).
-type Params = Vec<(String, String)>;
+/// What one instance of an event hands to its sink: its start value, its span, its own length,
+/// whether its component is busy (not transparent, not cancelled).
+pub(crate) struct Raw<'e> {
+    pub(crate) when: When,
+    pub(crate) start: DateTime<Utc>,
+    pub(crate) end: DateTime<Utc>,
+    pub(crate) extent: &'e Extent,
+    pub(crate) busy: bool,
+}
 
-/// Splits a logical line into name, parameters and value (quotes respected).
-fn split_line(line: &str) -> Option<(&str, Params, &str)> {
-    let bytes = line.as_bytes();
-    let mut name_end = None;
-    for (i, b) in bytes.iter().enumerate() {
-        if *b == b':' || *b == b';' {
-            name_end = Some(i);
-            break;
-        }
-    }
-    let name_end = name_end?;
-    let name = line.get(..name_end)?;
-    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-        return None;
-    }
-    let mut params = Vec::new();
-    let mut i = name_end;
-    let mut in_quotes = false;
-    let mut start = name_end + 1;
-    let mut value_start = None;
-    if bytes.get(name_end) == Some(&b':') {
-        value_start = Some(name_end + 1);
-    } else {
-        i += 1;
-        while let Some(b) = bytes.get(i) {
-            match b {
-                b'"' => in_quotes = !in_quotes,
-                b';' | b':' if !in_quotes => {
-                    let param = line.get(start..i)?;
-                    let (pname, pvalue) = param.split_once('=').unwrap_or((param, ""));
-                    params.push((pname.to_ascii_uppercase(), pvalue.trim_matches('"').to_string()));
-                    start = i + 1;
-                    if *b == b':' {
-                        value_start = Some(i + 1);
-                        break;
-                    }
-                }
-                _ => {}
-            }
-            i += 1;
-        }
-    }
-    let value = line.get(value_start?..)?;
-    Some((name, params, value))
+/// Why a component's length cannot be used.
+enum BadLength {
+    /// DTEND or DURATION does not parse.
+    Malformed,
+    /// DTEND is before DTSTART (RFC 5545 §3.6.1: it must be later).
+    EndBeforeStart,
 }
 
 impl Reader {
-    fn warn(&mut self, line: usize, message: impl Into<String>) {
-        self.warnings.push(Warning { line, message: message.into() });
+    pub(crate) fn new(member_zone: Tz) -> Reader {
+        Reader { warnings: Vec::new(), member_zone, expanded: 0, known: HashMap::new() }
     }
 
-    fn parse<'a>(&mut self, input: &'a [u8]) -> Result<Vec<Component<'a>>, Error> {
-        let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-        // Logical lines: (first physical line number, bytes).
-        let mut logical: Vec<(usize, Cow<'a, [u8]>)> = Vec::new();
-        for (index, raw) in input.split(|b| *b == b'\n').enumerate() {
-            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-            match raw.first() {
-                Some(b' ' | b'\t') => match logical.last_mut() {
-                    Some((_, text)) => {
-                        text.to_mut().extend_from_slice(raw.get(1..).unwrap_or_default())
-                    }
-                    None => {
-                        logical.push((index + 1, Cow::Borrowed(raw.get(1..).unwrap_or_default())))
-                    }
-                },
-                None => {}
-                Some(_) => logical.push((index + 1, Cow::Borrowed(raw))),
-            }
-        }
-        let mut roots: Vec<Component<'a>> = Vec::new();
-        let mut stack: Vec<Component<'a>> = Vec::new();
-        let mut saw_begin = false;
-        for (line, bytes) in logical {
-            let text: Cow<'a, str> = match bytes {
-                Cow::Borrowed(b) => match std::str::from_utf8(b) {
-                    Ok(s) => Cow::Borrowed(s),
-                    Err(_) => {
-                        self.warn(line, "the line is not valid UTF-8; invalid bytes replaced");
-                        Cow::Owned(String::from_utf8_lossy(b).into_owned())
-                    }
-                },
-                Cow::Owned(b) => match String::from_utf8(b) {
-                    Ok(s) => Cow::Owned(s),
-                    Err(e) => {
-                        self.warn(line, "the line is not valid UTF-8; invalid bytes replaced");
-                        Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned())
-                    }
-                },
-            };
-            let Some((name, params, value)) = split_line(&text) else {
-                if !saw_begin {
-                    return Err(Error::Import {
-                        line,
-                        message: "this is not an iCalendar file: expected BEGIN:VCALENDAR".into(),
-                    });
-                }
-                let shown: String = text.chars().take(40).collect();
-                let inside = stack.last().map_or("the calendar".to_string(), |c| {
-                    format!("{} (line {})", c.kind, c.line)
-                });
-                self.warn(line, format!("skipped a malformed line in {inside}: {shown:?}"));
-                continue;
-            };
-            let name_upper = name.to_ascii_uppercase();
-            match name_upper.as_str() {
-                "BEGIN" => {
-                    saw_begin = true;
-                    if stack.len() > 16 {
-                        return Err(Error::Import {
-                            line,
-                            message: "components are nested more than 16 deep, the most tempi reads; check for BEGIN lines without their END, or export the calendar again".into(),
-                        });
-                    }
-                    stack.push(Component {
-                        kind: value.trim().to_ascii_uppercase(),
-                        line,
-                        ..Component::default()
-                    });
-                }
-                "END" => {
-                    let kind = value.trim().to_ascii_uppercase();
-                    let Some(position) = stack.iter().rposition(|c| c.kind == kind) else {
-                        self.warn(line, format!("END:{kind} without a matching BEGIN; ignored"));
-                        continue;
-                    };
-                    // Components left open inside this one are malformed: drop them.
-                    while stack.len() > position + 1 {
-                        if let Some(open) = stack.pop() {
-                            self.warn(
-                                open.line,
-                                format!(
-                                    "skipped {} (line {}): it is never ended",
-                                    open.kind, open.line
-                                ),
-                            );
-                        }
-                    }
-                    if let Some(done) = stack.pop() {
-                        match stack.last_mut() {
-                            Some(parent) => parent.children.push(done),
-                            None => roots.push(done),
-                        }
-                    }
-                }
-                _ => {
-                    if !saw_begin {
-                        return Err(Error::Import {
-                            line,
-                            message: "this is not an iCalendar file: expected BEGIN:VCALENDAR"
-                                .into(),
-                        });
-                    }
-                    let value: Cow<'a, str> = match &text {
-                        Cow::Borrowed(s) => {
-                            let offset = s.len() - value.len();
-                            Cow::Borrowed(s.get(offset..).unwrap_or_default())
-                        }
-                        Cow::Owned(_) => Cow::Owned(value.to_string()),
-                    };
-                    let name: Cow<'a, str> = if name == name_upper {
-                        match &text {
-                            Cow::Borrowed(s) => {
-                                Cow::Borrowed(s.get(..name.len()).unwrap_or_default())
-                            }
-                            Cow::Owned(_) => Cow::Owned(name_upper),
-                        }
-                    } else {
-                        Cow::Owned(name_upper)
-                    };
-                    match stack.last_mut() {
-                        Some(component) => {
-                            component.properties.push(Property { name, params, value, line })
-                        }
-                        None => self.warn(line, "a property outside any component; ignored"),
-                    }
-                }
-            }
-        }
-        // A file that ends inside a component was cut off (an interrupted download or copy):
-        // what it holds may be incomplete, so it is refused rather than half read.
-        if let Some(open) = stack.first() {
-            let innermost = stack.last().map_or(open.line, |c| c.line);
-            return Err(Error::Import {
-                line: innermost,
-                message: format!(
-                    "the file ends inside {} begun at line {}: it looks cut off; export the calendar again",
-                    stack.last().map_or(open.kind.as_str(), |c| c.kind.as_str()),
-                    innermost
-                ),
-            });
-        }
-        if !saw_begin {
-            return Err(Error::Import {
-                line: 1,
-                message: "the file is empty; expected BEGIN:VCALENDAR".into(),
-            });
-        }
-        // Flatten: the calendars' children, and bare components (a VEVENT without VCALENDAR).
-        let mut out = Vec::new();
-        for root in roots {
-            if root.kind == "VCALENDAR" {
-                out.extend(root.children);
-            } else {
-                out.push(root);
-            }
-        }
-        Ok(out)
+    pub(crate) fn warn(&mut self, line: usize, message: impl Into<String>) {
+        self.warnings.push(Warning { line, message: clamp(message.into()) });
     }
 
-    fn zones(&mut self, components: &[Component<'_>]) -> HashMap<String, Zone> {
+    fn zones(&mut self, vtimezones: &[&Component<'_>]) -> HashMap<String, Zone> {
         let mut zones = HashMap::new();
-        for vtimezone in components.iter().filter(|c| c.kind == "VTIMEZONE") {
+        for vtimezone in vtimezones {
             let Some(tzid) = vtimezone.get("TZID") else {
                 self.warn(
                     vtimezone.line,
@@ -490,32 +294,72 @@ impl Reader {
                 continue;
             };
             let location = vtimezone.get("X-LIC-LOCATION").map(|p| p.value.to_string());
-            let zone = lookup_zone(&tzid.value)
+            let named = lookup_zone(&tzid.value)
                 .or_else(|| location.as_deref().and_then(lookup_zone))
-                .map(Zone::Named)
-                .or_else(|| {
-                    // A custom zone: the offset of its latest STANDARD observance.
-                    let standard = vtimezone
-                        .children
-                        .iter()
-                        .filter(|c| c.kind == "STANDARD" || c.kind == "DAYLIGHT")
-                        .max_by_key(|c| (c.kind == "STANDARD", c.get("DTSTART").map(|p| p.value.to_string())))?;
-                    let offset = parse_offset(&standard.get("TZOFFSETTO")?.value)?;
-                    self.warn(
-                        vtimezone.line,
-                        format!(
-                            "time zone {:?} is not an IANA or Windows name; read as the fixed offset {}",
-                            tzid.value,
-                            crate::text::format_offset(offset)
-                        ),
-                    );
-                    Some(Zone::Fixed(offset))
-                });
+                .map(Zone::Named);
+            let zone = match named {
+                Some(zone) => Some(zone),
+                None => self.custom_zone(vtimezone, &tzid.value),
+            };
             if let Some(zone) = zone {
                 zones.insert(tzid.value.to_string(), zone);
             }
         }
         zones
+    }
+
+    /// A custom zone: the offset of its latest STANDARD observance, with a warning; `None`
+    /// (with a warning) when that offset is not a UTC offset.
+    fn custom_zone(&mut self, vtimezone: &Component<'_>, tzid: &str) -> Option<Zone> {
+        let standard = vtimezone
+            .children
+            .iter()
+            .filter(|c| c.kind == "STANDARD" || c.kind == "DAYLIGHT")
+            .max_by_key(|c| {
+                (c.kind == "STANDARD", c.get("DTSTART").map(|p| p.value.to_string()))
+            })?;
+        let to = standard.get("TZOFFSETTO")?;
+        for property in [Some(to), standard.get("TZOFFSETFROM")].into_iter().flatten() {
+            if parse_offset(&property.value).is_none() {
+                self.warn(
+                    property.line,
+                    format!(
+                        "skipped VTIMEZONE {} (line {}): {} {} is not a UTC offset (±HHMM or ±HHMMSS, minutes and seconds under 60, at most ±18:00)",
+                        quote(tzid),
+                        vtimezone.line,
+                        property.name,
+                        quote(&property.value)
+                    ),
+                );
+                return None;
+            }
+        }
+        let offset = parse_offset(&to.value)?;
+        self.warn(
+            vtimezone.line,
+            format!(
+                "time zone {} is not an IANA or Windows name; read as the fixed offset {}",
+                quote(tzid),
+                crate::text::format_offset(offset)
+            ),
+        );
+        Some(Zone::Fixed(offset))
+    }
+
+    /// The zone a `TZID` names: the file's own VTIMEZONE, else a name tempi knows (looked up
+    /// once per name).
+    fn zone_for(&mut self, zones: &HashMap<String, Zone>, tzid: &str) -> Option<Zone> {
+        if let Some(zone) = zones.get(tzid) {
+            return Some(*zone);
+        }
+        if let Some(zone) = self.known.get(tzid) {
+            return *zone;
+        }
+        let zone = lookup_zone(tzid).map(Zone::Named);
+        if self.known.len() < 4096 {
+            self.known.insert(tzid.to_string(), zone);
+        }
+        zone
     }
 
     fn when(
@@ -534,23 +378,21 @@ impl Reader {
             return Some(When::Utc(wall));
         }
         match property.param("TZID") {
-            Some(tzid) => {
-                let zone = zones.get(tzid).copied().or_else(|| lookup_zone(tzid).map(Zone::Named));
-                match zone {
-                    Some(zone) => Some(When::Wall(wall, zone)),
-                    None => {
-                        self.warn(
-                            property.line,
-                            format!(
-                                "unknown time zone {tzid:?} in {}; read as the member's zone",
-                                property.name
-                            ),
-                        );
-                        Some(When::Wall(wall, Zone::Named(self.member_zone)))
-                    }
+            Some(tzid) => match self.zone_for(zones, tzid) {
+                Some(zone) => Some(When::Wall(wall, zone)),
+                None => {
+                    self.warn(
+                        property.line,
+                        format!(
+                            "unknown time zone {} in {}; read as the member's zone",
+                            quote(tzid),
+                            property.name
+                        ),
+                    );
+                    Some(When::Floating(wall))
                 }
-            }
-            None => Some(When::Wall(wall, Zone::Named(self.member_zone))),
+            },
+            None => Some(When::Floating(wall)),
         }
     }
 
@@ -559,7 +401,9 @@ impl Reader {
         components: &[Component<'_>],
         window: Window,
     ) -> Result<Vec<BusyEvent>, Error> {
-        let zones = self.zones(components);
+        let vtimezones: Vec<&Component<'_>> =
+            components.iter().filter(|c| c.kind == "VTIMEZONE").collect();
+        let zones = self.zones(&vtimezones);
         let mut out: Vec<BusyEvent> = Vec::new();
         // Overrides by UID, then masters.
         let mut overrides: BTreeMap<String, Vec<&Component<'_>>> = BTreeMap::new();
@@ -568,9 +412,7 @@ impl Reader {
             match component.kind.as_str() {
                 "VEVENT" => {
                     if component.get("RECURRENCE-ID").is_some() {
-                        let uid =
-                            component.get("UID").map(|p| p.value.to_string()).unwrap_or_default();
-                        overrides.entry(uid).or_default().push(component);
+                        overrides.entry(uid_of(component).to_string()).or_default().push(component);
                     } else {
                         masters.push(component);
                     }
@@ -579,12 +421,17 @@ impl Reader {
                 _ => {}
             }
         }
-        let mut seen_masters: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut seen_masters: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for master in masters {
-            let uid = master.get("UID").map(|p| p.value.to_string()).unwrap_or_default();
-            seen_masters.insert(uid.clone());
-            let list = overrides.get(&uid).map(Vec::as_slice).unwrap_or_default();
-            self.event(master, list, &zones, window, &mut out)?;
+            let uid = uid_of(master);
+            seen_masters.insert(uid);
+            let list = overrides.get(uid).map(Vec::as_slice).unwrap_or_default();
+            let mut sink = |raw: Raw<'_>| {
+                if raw.end > raw.start && raw.end > window.start() && raw.start < window.end() {
+                    out.push(BusyEvent { start: raw.start, end: raw.end, uid: uid.to_string() });
+                }
+            };
+            self.event(master, uid, list, &zones, window.end(), true, &mut sink)?;
             if out.len() > MAX_INSTANCES {
                 return Err(Error::Import {
                     line: master.line,
@@ -596,11 +443,16 @@ impl Reader {
         }
         // Overrides whose master is missing: each is an event of its own.
         for (uid, list) in &overrides {
-            if seen_masters.contains(uid) {
+            if seen_masters.contains(uid.as_str()) {
                 continue;
             }
             for component in list {
-                self.event(component, &[], &zones, window, &mut out)?;
+                let mut sink = |raw: Raw<'_>| {
+                    if raw.end > raw.start && raw.end > window.start() && raw.start < window.end() {
+                        out.push(BusyEvent { start: raw.start, end: raw.end, uid: uid.clone() });
+                    }
+                };
+                self.event(component, uid, &[], &zones, window.end(), true, &mut sink)?;
             }
         }
         Ok(out)
@@ -616,111 +468,113 @@ impl Reader {
         !transparent && !cancelled
     }
 
-    /// The instance's (start, end) for a start value and the component's length.
-    fn span(&self, start: When, length: &Length) -> (DateTime<Utc>, DateTime<Utc>) {
-        match (start, length) {
-            (When::Date(date), Length::Days(days)) => {
-                let end = date + Duration::days(*days);
-                (
-                    When::Date(date).instant(self.member_zone),
-                    When::Date(end).instant(self.member_zone),
-                )
-            }
-            (When::Date(date), Length::Seconds(seconds)) => {
-                let begin = When::Date(date).instant(self.member_zone);
-                (begin, begin + Duration::seconds(*seconds))
-            }
-            (other, Length::Days(days)) => {
-                let begin = other.instant(self.member_zone);
-                (begin, begin + Duration::days(*days))
-            }
-            (other, Length::Seconds(seconds)) => {
-                let begin = other.instant(self.member_zone);
-                (begin, begin + Duration::seconds(*seconds))
-            }
-        }
-    }
-
     fn length(
         &mut self,
         component: &Component<'_>,
         start: When,
         zones: &HashMap<String, Zone>,
-    ) -> Option<Length> {
+    ) -> Result<Extent, BadLength> {
         if let Some(end) = component.get("DTEND") {
-            let end_when = self.when(end, zones, &end.value)?;
-            return Some(match (start, end_when) {
-                (When::Date(a), When::Date(b)) => Length::Days((b - a).num_days().max(1)),
-                (a, b) => Length::Seconds(
-                    (b.instant(self.member_zone) - a.instant(self.member_zone))
-                        .num_seconds()
-                        .max(0),
-                ),
-            });
+            let end_when = self.when(end, zones, &end.value).ok_or(BadLength::Malformed)?;
+            return match (start, end_when) {
+                (When::Date(a), When::Date(b)) if b < a => Err(BadLength::EndBeforeStart),
+                (When::Date(a), When::Date(b)) => Ok(Extent::Days((b - a).num_days().max(1))),
+                (a, b) => {
+                    let seconds =
+                        (b.instant(self.member_zone) - a.instant(self.member_zone)).num_seconds();
+                    if seconds < 0 {
+                        return Err(BadLength::EndBeforeStart);
+                    }
+                    Ok(Extent::Seconds(seconds))
+                }
+            };
         }
         if let Some(duration) = component.get("DURATION") {
-            let seconds = parse_duration(&duration.value)?;
-            return Some(match start {
-                When::Date(_) if seconds % 86_400 == 0 => Length::Days((seconds / 86_400).max(1)),
-                _ => Length::Seconds(seconds.max(0)),
+            let (negative, days, seconds) =
+                parse_duration_parts(&duration.value).ok_or(BadLength::Malformed)?;
+            let exact = days.checked_mul(86_400).and_then(|d| d.checked_add(seconds));
+            let exact = exact.ok_or(BadLength::Malformed)?;
+            return Ok(match start {
+                When::Date(_) if !negative && seconds == 0 => Extent::Days(days.max(1)),
+                _ if negative => Extent::Seconds(0),
+                When::Date(_) => Extent::Seconds(exact),
+                // Days and weeks are nominal (RFC 5545 §3.3.6): a day over a DST change lasts
+                // 23 or 25 hours; hours, minutes and seconds are exact.
+                _ if days > 0 => Extent::Nominal { days, seconds },
+                _ => Extent::Seconds(seconds),
             });
         }
-        Some(match start {
-            When::Date(_) => Length::Days(1),
-            _ => Length::Seconds(0),
+        Ok(match start {
+            When::Date(_) => Extent::Days(1),
+            _ => Extent::Seconds(0),
         })
     }
 
+    /// Expands one event (a master with its overrides, or an orphan override on its own) and
+    /// hands each instance to `sink`: the master's in the order DTSTART, RRULE, RDATE (not
+    /// sorted), then each override's. Rules expand through `end` plus two days. With `busy_only`,
+    /// a transparent or cancelled component hands out nothing.
+    #[allow(clippy::too_many_arguments)]
     fn event(
         &mut self,
         master: &Component<'_>,
+        uid: &str,
         overrides: &[&Component<'_>],
         zones: &HashMap<String, Zone>,
-        window: Window,
-        out: &mut Vec<BusyEvent>,
+        end: DateTime<Utc>,
+        busy_only: bool,
+        sink: &mut dyn FnMut(Raw<'_>),
     ) -> Result<(), Error> {
-        let uid = master.get("UID").map(|p| p.value.to_string()).unwrap_or_default();
+        let member = self.member_zone;
         let label = if uid.is_empty() {
             format!("VEVENT (line {})", master.line)
         } else {
-            format!("VEVENT {uid:?} (line {})", master.line)
+            format!("VEVENT {} (line {})", quote(uid), master.line)
         };
         let Some(dtstart_property) = master.get("DTSTART") else {
             self.warn(master.line, format!("skipped {label}: it has no DTSTART"));
             return Ok(());
         };
-        let Some(dtstart) = self.when(dtstart_property, zones, &dtstart_property.value.clone())
-        else {
+        let Some(dtstart) = self.when(dtstart_property, zones, &dtstart_property.value) else {
             self.warn(
                 dtstart_property.line,
                 format!(
-                    "skipped {label}: DTSTART {:?} is not a date or date-time",
-                    dtstart_property.value
+                    "skipped {label}: DTSTART {} is not a date or date-time",
+                    quote(&dtstart_property.value)
                 ),
             );
             return Ok(());
         };
-        let Some(length) = self.length(master, dtstart, zones) else {
-            self.warn(master.line, format!("skipped {label}: its DTEND or DURATION is malformed"));
-            return Ok(());
+        let length = match self.length(master, dtstart, zones) {
+            Ok(length) => length,
+            Err(BadLength::Malformed) => {
+                self.warn(
+                    master.line,
+                    format!("skipped {label}: its DTEND or DURATION is malformed"),
+                );
+                return Ok(());
+            }
+            Err(BadLength::EndBeforeStart) => {
+                self.warn(master.line, format!("skipped {label}: its DTEND is before its DTSTART"));
+                return Ok(());
+            }
         };
         let busy_master = Self::busy_component(master);
-        // Instances as (start value, own length, own busy flag, override component).
         let mut instances: Vec<When> = vec![dtstart];
-        let rules: Vec<&Property<'_>> = master.all("RRULE").collect();
         let (zone, wall_start) = match dtstart {
-            When::Date(date) => (Zone::Named(self.member_zone), date.and_time(NaiveTime::MIN)),
+            When::Date(date) => (Zone::Named(member), date.and_time(NaiveTime::MIN)),
             When::Wall(wall, zone) => (zone, wall),
+            When::Floating(wall) => (Zone::Named(member), wall),
             When::Utc(utc) => (Zone::Fixed(0), utc),
         };
-        let horizon = zone.wall(window.end()) + Duration::days(2);
-        for rule_property in rules {
+        let horizon = zone.wall(end) + Duration::days(2);
+        for rule_property in master.all("RRULE") {
             let rule = match Rule::parse(&rule_property.value) {
                 Ok(rule) => rule,
                 Err(message) => {
                     self.warn(
                         rule_property.line,
-                        format!("skipped {label}: its RRULE is not valid: {message}"),
+                        format!("skipped {label}: its RRULE is not valid: {}", elide(&message)),
                     );
                     return Ok(());
                 }
@@ -750,9 +604,11 @@ impl Reader {
                     return Ok(());
                 }
             };
+            instances.reserve(starts.len());
             instances.extend(starts.into_iter().map(|wall| match dtstart {
                 When::Date(_) => When::Date(wall.date()),
                 When::Wall(_, zone) => When::Wall(wall, zone),
+                When::Floating(_) => When::Floating(wall),
                 When::Utc(_) => When::Utc(wall),
             }));
         }
@@ -764,7 +620,10 @@ impl Reader {
                     Some(when) => instances.push(when),
                     None => self.warn(
                         rdate.line,
-                        format!("ignored RDATE {value:?} in {label}: not a date or date-time"),
+                        format!(
+                            "ignored RDATE {} in {label}: not a date or date-time",
+                            quote(value)
+                        ),
                     ),
                 }
             }
@@ -775,29 +634,32 @@ impl Reader {
             for value in exdate.value.split(',') {
                 match self.when(exdate, zones, value) {
                     Some(When::Date(date)) => excluded_dates.push(date),
-                    Some(when) => excluded.push(when.instant(self.member_zone)),
+                    Some(when) => excluded.push(when.instant(member)),
                     None => self.warn(
                         exdate.line,
-                        format!("ignored EXDATE {value:?} in {label}: not a date or date-time"),
+                        format!(
+                            "ignored EXDATE {} in {label}: not a date or date-time",
+                            quote(value)
+                        ),
                     ),
                 }
             }
         }
         let date_of = |when: &When, member: Tz| match when {
             When::Date(date) => *date,
-            When::Wall(wall, _) => wall.date(),
+            When::Wall(wall, _) | When::Floating(wall) => wall.date(),
             When::Utc(utc) => Utc.from_utc_datetime(utc).with_timezone(&member).date_naive(),
         };
         // Overrides replace the instance with the same RECURRENCE-ID.
         let mut replaced: Vec<(DateTime<Utc>, Option<NaiveDate>)> = Vec::new();
         for component in overrides {
             let Some(recurrence) = component.get("RECURRENCE-ID") else { continue };
-            let Some(id) = self.when(recurrence, zones, &recurrence.value.clone()) else {
+            let Some(id) = self.when(recurrence, zones, &recurrence.value) else {
                 self.warn(
                     recurrence.line,
                     format!(
-                        "skipped an override of {label}: RECURRENCE-ID {:?} is malformed",
-                        recurrence.value
+                        "skipped an override of {label}: RECURRENCE-ID {} is malformed",
+                        quote(&recurrence.value)
                     ),
                 );
                 continue;
@@ -805,58 +667,64 @@ impl Reader {
             if recurrence.param("RANGE").is_some() {
                 self.warn(recurrence.line, format!("RANGE on an override of {label} is not supported; applied to that one instance"));
             }
-            let date = matches!(id, When::Date(_)).then(|| date_of(&id, self.member_zone));
-            replaced.push((id.instant(self.member_zone), date));
+            let date = matches!(id, When::Date(_)).then(|| date_of(&id, member));
+            replaced.push((id.instant(member), date));
         }
-        let mut seen = std::collections::BTreeSet::new();
-        if busy_master {
-            for when in instances {
-                let start_instant = when.instant(self.member_zone);
-                if !seen.insert(start_instant) {
-                    continue;
-                }
-                if excluded.contains(&start_instant)
-                    || excluded_dates.contains(&date_of(&when, self.member_zone))
+        if busy_master || !busy_only {
+            // Each start once, the first listed winning (a stable sort keeps list order among
+            // equal starts); the rule's starts are already ascending, so the sort is cheap.
+            let mut keyed: Vec<(DateTime<Utc>, When)> =
+                instances.into_iter().map(|when| (when.instant(member), when)).collect();
+            keyed.sort_by_key(|(instant, _)| *instant);
+            keyed.dedup_by_key(|(instant, _)| *instant);
+            for (start_instant, when) in keyed {
+                if (!excluded.is_empty() && excluded.contains(&start_instant))
+                    || (!excluded_dates.is_empty()
+                        && excluded_dates.contains(&date_of(&when, member)))
                 {
                     continue;
                 }
                 if replaced.iter().any(|(instant, date)| match date {
-                    Some(date) => *date == date_of(&when, self.member_zone),
+                    Some(date) => *date == date_of(&when, member),
                     None => *instant == start_instant,
                 }) {
                     continue;
                 }
-                let (start, end) = self.span(when, &length);
-                if end > start && end > window.start() && start < window.end() {
-                    out.push(BusyEvent { start, end, uid: uid.clone() });
-                }
+                let end = span_end(member, when, start_instant, &length);
+                sink(Raw { when, start: start_instant, end, extent: &length, busy: busy_master });
             }
         }
         for component in overrides {
-            if !Self::busy_component(component) {
+            let busy = Self::busy_component(component);
+            if busy_only && !busy {
                 continue;
             }
             let Some(start_property) = component.get("DTSTART") else { continue };
-            let Some(start_when) = self.when(start_property, zones, &start_property.value.clone())
-            else {
+            let Some(start_when) = self.when(start_property, zones, &start_property.value) else {
                 self.warn(
                     start_property.line,
                     format!("skipped an override of {label}: DTSTART is malformed"),
                 );
                 continue;
             };
+            let own_given = component.get("DTEND").is_some() || component.get("DURATION").is_some();
             let own = match self.length(component, start_when, zones) {
-                Some(own)
-                    if component.get("DTEND").is_some() || component.get("DURATION").is_some() =>
-                {
-                    own
+                Ok(own) if own_given => own,
+                Err(BadLength::EndBeforeStart) => {
+                    self.warn(
+                        component.line,
+                        format!(
+                            "skipped an override of {label} (line {}): its DTEND is before its DTSTART",
+                            component.line
+                        ),
+                    );
+                    continue;
                 }
                 _ => length.clone(),
             };
-            let (start, end) = self.span(start_when, &own);
-            if end > start && end > window.start() && start < window.end() {
-                out.push(BusyEvent { start, end, uid: uid.clone() });
-            }
+            let start = start_when.instant(member);
+            let end = span_end(member, start_when, start, &own);
+            sink(Raw { when: start_when, start, end, extent: &own, busy });
         }
         Ok(())
     }
@@ -893,7 +761,8 @@ impl Reader {
                     _ => self.warn(
                         property.line,
                         format!(
-                            "ignored FREEBUSY period {period:?}: not start/end or start/duration"
+                            "ignored FREEBUSY period {}: not start/end or start/duration",
+                            quote(period)
                         ),
                     ),
                 }
@@ -902,12 +771,79 @@ impl Reader {
     }
 }
 
+/// The UID of a component, empty without one.
+fn uid_of<'c>(component: &'c Component<'_>) -> &'c str {
+    component.get("UID").map_or("", |p| &p.value)
+}
+
+/// The end of an instance that starts at `when` (the instant `start`) and lasts `extent`.
+fn span_end(member: Tz, when: When, start: DateTime<Utc>, extent: &Extent) -> DateTime<Utc> {
+    match (when, extent) {
+        (When::Date(date), Extent::Days(days)) => {
+            When::Date(date + Duration::days(*days)).instant(member)
+        }
+        (_, Extent::Seconds(seconds)) => start + Duration::seconds(*seconds),
+        (_, Extent::Days(days)) => start + Duration::days(*days),
+        (When::Utc(_), Extent::Nominal { days, seconds }) => {
+            start + Duration::days(*days) + Duration::seconds(*seconds)
+        }
+        (When::Wall(wall, zone), Extent::Nominal { days, seconds }) => {
+            zone.instant(wall + Duration::days(*days)) + Duration::seconds(*seconds)
+        }
+        (When::Floating(wall), Extent::Nominal { days, seconds }) => {
+            When::Floating(wall + Duration::days(*days)).instant(member)
+                + Duration::seconds(*seconds)
+        }
+        (When::Date(date), Extent::Nominal { days, seconds }) => {
+            When::Date(date + Duration::days(*days)).instant(member) + Duration::seconds(*seconds)
+        }
+    }
+}
+
+/// The length of an instance.
 #[derive(Debug, Clone)]
-enum Length {
+pub(crate) enum Extent {
     /// All-day: whole local days.
     Days(i64),
     /// Exact seconds.
     Seconds(i64),
+    /// A DURATION with days or weeks: nominal days (the same wall time `days` later, whatever
+    /// DST does), then exact seconds.
+    Nominal { days: i64, seconds: i64 },
+}
+
+/// Shows a value from the input in a message: as is (quoted) when short, else its start and
+/// its length, so a message never repeats a multi-megabyte line.
+pub(crate) fn quote(text: &str) -> String {
+    const SHOWN: usize = 60;
+    if text.len() <= SHOWN + 20 {
+        return format!("{text:?}");
+    }
+    let head: String = text.chars().take(SHOWN).collect();
+    format!("{head:?}… ({} bytes)", text.len())
+}
+
+/// Shows a name from the input (a component kind) unquoted, cut like [`quote`].
+pub(crate) fn elide(text: &str) -> std::borrow::Cow<'_, str> {
+    const SHOWN: usize = 60;
+    if text.len() <= SHOWN + 20 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let head: String = text.chars().take(SHOWN).collect();
+    std::borrow::Cow::Owned(format!("{head}… ({} bytes)", text.len()))
+}
+
+/// The longest message a warning or error carries.
+const MAX_MESSAGE: usize = 400;
+
+/// Cuts a message that still quotes too much input (a safety net behind [`quote`]).
+fn clamp(message: String) -> String {
+    if message.len() <= MAX_MESSAGE {
+        return message;
+    }
+    let mut cut: String = message.chars().take(MAX_MESSAGE / 2).collect();
+    cut.push_str(&format!("… ({} bytes)", message.len()));
+    cut
 }
 
 fn parse_offset(text: &str) -> Option<i32> {
@@ -923,7 +859,13 @@ fn parse_offset(text: &str) -> Option<i32> {
     let minutes: i32 = digits.get(2..4)?.parse().ok()?;
     let seconds: i32 =
         digits.get(4..).filter(|s| !s.is_empty()).map_or(Some(0), |s| s.parse().ok())?;
-    Some(sign * (hours * 3600 + minutes * 60 + seconds))
+    // RFC 5545 §3.3.14: minutes and seconds are 00–59. Real offsets stay within ±18:00 (what
+    // ISO 8601 and java.time allow; tzdb's extremes are −12:00 and +14:00).
+    let total = hours * 3600 + minutes * 60 + seconds;
+    if minutes >= 60 || seconds >= 60 || total > 18 * 3600 {
+        return None;
+    }
+    Some(sign * total)
 }
 
 /// An IANA zone from a TZID as clients write it: the name itself, any case, Mozilla's

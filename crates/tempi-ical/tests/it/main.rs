@@ -8,6 +8,7 @@
 //! - `injection`: names and texts that try to break out of a value (line breaks, `BEGIN:VEVENT`,
 //!   `;` `,` `\` `"`, multi-byte characters across the fold) read back intact by the third-party
 //!   implementation, with no extra component or property.
+//! - `expand`: `import::instances`, every occurrence of every event (`tempi expand`).
 //! - `import`: client-shaped fixtures in `tests/data/ical/`, warnings, round trips.
 //! - `fuzz_regressions`: inputs the `ics_import` fuzz target (`fuzz/`) found slow or crashing.
 //! - `vtimezone`: every zone's VTIMEZONE, expanded by an evaluator of its own, gives chrono-tz's
@@ -16,6 +17,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod attendees;
+mod expand;
 mod fuzz_regressions;
 mod golden;
 mod identity;

@@ -1,0 +1,107 @@
+//! `tempi expand`: every occurrence of every event in a calendar, one line each (docs/expand.md).
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+use tempi::ical::import;
+
+use crate::Failure;
+
+/// Arguments of `tempi expand`.
+#[derive(Debug, Args)]
+pub(crate) struct ExpandArgs {
+    /// The calendar (.ics) to read; `-` reads standard input.
+    file: PathBuf,
+    /// First day of the window (YYYY-MM-DD), included.
+    #[arg(long)]
+    from: String,
+    /// The day after the window (YYYY-MM-DD), excluded: occurrences that start in [from, to).
+    #[arg(long)]
+    to: String,
+    /// Busy occurrences only: leave out transparent, cancelled and zero-length ones.
+    #[arg(long)]
+    busy: bool,
+}
+
+/// How much output is gathered before it is written.
+const CHUNK: usize = 64 * 1024;
+
+/// Runs `tempi expand`: `UID<TAB>start<TAB>length` per occurrence, as generated (events in file
+/// order, each event's occurrences by start); warnings on `err` at the end.
+pub(crate) fn run(
+    args: &ExpandArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let from = tempi::time::parse_date(&args.from)
+        .map_err(|e| Failure::Message(format!("--from: {e}")))?;
+    let to =
+        tempi::time::parse_date(&args.to).map_err(|e| Failure::Message(format!("--to: {e}")))?;
+    if to < from {
+        return Err(Failure::Message(format!(
+            "--to {to} is before --from {from}; give a window that runs forwards"
+        )));
+    }
+    let (shown, bytes) = read(&args.file)?;
+    let located = |error: tempi::ical::Error| match error {
+        tempi::ical::Error::Import { line, message } => {
+            Failure::Located(format!("{shown}:{line}: error: {message}"))
+        }
+        other => Failure::Message(format!("{shown}: {other}")),
+    };
+    let mut instances = import::instances(&bytes, from, to).map_err(located)?.busy_only(args.busy);
+    let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + 1024);
+    let mut failure = None;
+    for instance in instances.by_ref() {
+        match instance {
+            Ok(instance) => instance.write_line(&mut buffer),
+            Err(error) => {
+                failure = Some(located(error));
+                break;
+            }
+        }
+        if buffer.len() >= CHUNK {
+            out.write_all(&buffer)?;
+            buffer.clear();
+        }
+    }
+    out.write_all(&buffer)?;
+    for warning in instances.warnings() {
+        writeln!(err, "{shown}:{}: warning: {}", warning.line, warning.message)?;
+    }
+    failure.map_or(Ok(()), Err)
+}
+
+/// The calendar's bytes and the name to show in messages.
+fn read(path: &std::path::Path) -> Result<(String, Vec<u8>), Failure> {
+    let too_large = |shown: &str, size: u64| {
+        Failure::Located(format!(
+            "{shown}:1: error: the calendar is {size} bytes, more than the {}-byte limit; export a shorter date range",
+            import::MAX_INPUT_BYTES
+        ))
+    };
+    if path.as_os_str() == "-" {
+        let shown = "<stdin>".to_string();
+        let mut bytes = Vec::new();
+        let limit = import::MAX_INPUT_BYTES as u64 + 1;
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::Message(format!("{shown}: cannot read the calendar: {e}")))?;
+        if bytes.len() > import::MAX_INPUT_BYTES {
+            return Err(too_large(&shown, bytes.len() as u64));
+        }
+        return Ok((shown, bytes));
+    }
+    let shown = path.display().to_string();
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| Failure::Message(format!("{shown}: cannot read the calendar: {e}")))?;
+    if metadata.len() > import::MAX_INPUT_BYTES as u64 {
+        return Err(too_large(&shown, metadata.len()));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::Message(format!("{shown}: cannot read the calendar: {e}")))?;
+    Ok((shown, bytes))
+}
