@@ -25,6 +25,8 @@ pub use tempi_core::*;
 pub use tempi_ical as ical;
 pub use tempi_solve as solve;
 
+pub mod publish;
+
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
