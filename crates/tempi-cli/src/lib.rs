@@ -416,6 +416,13 @@ fn plan(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
+    if let (Some(dir), None) = (&args.out, &args.file) {
+        // Publishing the bundled sample to subscribers by accident is worse than an error.
+        return Err(Failure::Message(format!(
+            "--out publishes feeds for subscribers, so it needs the community FILE: `tempi plan FILE --out {}` (the bundled sample is examples/community.toml in tempi's repository)",
+            dir.display()
+        )));
+    }
     let loaded = load(args.file.as_deref(), input, err)?;
     let window = window_for(args, &loaded.community)?;
     // Rhythms with `at = "auto"` get their times from the solver before anything is expanded.

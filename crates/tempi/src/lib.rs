@@ -50,6 +50,8 @@ pub use tempi_solve as solve;
 #[cfg(feature = "view")]
 pub use tempi_view as view;
 
+pub mod publish;
+
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
