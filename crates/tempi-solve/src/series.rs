@@ -371,10 +371,22 @@ impl<'a> Engine<'a> {
             return Err(Error::WindowTooLong { days: span, max: MAX_SERIES_DAYS });
         }
         let before = first.pred_opt().unwrap_or(first);
-        let days = ZoneDays::new(zone, before, last.succ_opt().unwrap_or(last));
-        let from = days.to_utc(before, 0);
-        let to = days.to_utc(last, 1440) + 1440;
-        let prepared = Prepared::new(options, from, to);
+        let after = last.succ_opt().unwrap_or(last);
+        let midnight = |date: NaiveDate| {
+            crate::availability::epoch_minutes(
+                tempi_core::time::resolve_local(zone, date.and_time(NaiveTime::MIN))
+                    .with_timezone(&Utc),
+            )
+        };
+        let from = midnight(before);
+        let to = midnight(after) + 1440;
+        let (prepared, zones) = Prepared::with_zone_days(options, from, to);
+        // The members' calendars cover the grid with a day to spare, so the anchor's is
+        // usually among them.
+        let days = match zones.into_iter().find(|(z, _)| *z == zone) {
+            Some((_, days)) => days,
+            None => ZoneDays::new(zone, before, after),
+        };
         Ok(Engine { options, zone, sequences, days, prepared })
     }
 
@@ -395,13 +407,21 @@ impl<'a> Engine<'a> {
         let stop = stop as usize;
         let mut found = Vec::new();
         for (sequence, dates) in self.sequences.iter().enumerate() {
+            // Local midnight of each date once; only days with a transition map minute by minute.
+            let midnights: Vec<Option<i64>> =
+                dates.iter().map(|d| self.days.plain_midnight(*d)).collect();
             let mut minute = 0u32;
             while minute < 1440 {
+                let m = u16::try_from(minute).unwrap_or(0);
                 let slots: Vec<Option<usize>> = dates
                     .iter()
-                    .map(|d| {
-                        let m = u16::try_from(minute).unwrap_or(0);
-                        self.prepared.grid.exact(self.days.to_utc(*d, m))
+                    .zip(&midnights)
+                    .map(|(d, midnight)| {
+                        let utc = match midnight {
+                            Some(midnight) => midnight + i64::from(m),
+                            None => self.days.to_utc(*d, m),
+                        };
+                        self.prepared.grid.exact(utc)
                     })
                     .collect();
                 let mut misses = 0;
