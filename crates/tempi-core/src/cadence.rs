@@ -28,7 +28,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
 use crate::moon::{MoonPhase, phases_between};
@@ -81,7 +81,55 @@ impl Cadence {
     }
 }
 
-pub(crate) use crate::rule::ExpandError;
+pub use crate::rule::ExpandError;
+
+impl Cadence {
+    /// The local dates of a rhythm on this cadence that starts at `dtstart`, from `from` through
+    /// `last` (inclusive), exactly as the plan expands it: the cadence runs from `dtstart` (so
+    /// `INTERVAL` and `WKST` keep the rhythm's own phase however late `from` is), each wall-clock
+    /// start becomes an instant by the DST policy ([`crate::time::resolve_local`]), and its date
+    /// is read in `zone`. Ascending and unique. The solver takes its occurrence dates from here,
+    /// so it can never check other days than the plan uses.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use chrono_tz::Europe::Berlin;
+    /// use tempi_core::Cadence;
+    ///
+    /// // Every 2 weeks on Monday and Sunday: the Sunday ends the Monday's week (WKST=MO).
+    /// let cadence: Cadence = "every 2 weeks on mon, sun".parse()?;
+    /// let day = |d| NaiveDate::from_ymd_opt(2027, 3, d).unwrap();
+    /// let dates = cadence.local_dates(Berlin, day(1).and_hms_opt(0, 0, 0).unwrap(), day(1), day(31), 100)?;
+    /// assert_eq!(dates, [day(1), day(7), day(15), day(21), day(29)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ExpandError::Budget`] when more than `budget` starts are generated;
+    /// [`ExpandError::Rule`] when the rule cannot be expanded from `dtstart`.
+    pub fn local_dates(
+        &self,
+        zone: Tz,
+        dtstart: NaiveDateTime,
+        from: NaiveDate,
+        last: NaiveDate,
+        budget: usize,
+    ) -> Result<Vec<NaiveDate>, ExpandError> {
+        let Some(horizon) = last.and_hms_opt(23, 59, 59) else { return Ok(Vec::new()) };
+        let locals = self.local_starts(zone, dtstart, horizon, budget)?;
+        let mut instants: Vec<DateTime<Tz>> =
+            locals.into_iter().map(|local| crate::time::resolve_local(zone, local)).collect();
+        instants.sort_unstable();
+        instants.dedup();
+        let mut out: Vec<NaiveDate> = instants
+            .into_iter()
+            .map(|t| t.date_naive())
+            .filter(|d| *d >= from && *d <= last)
+            .collect();
+        out.dedup();
+        Ok(out)
+    }
+}
 
 fn moon_starts(
     phase: MoonPhase,

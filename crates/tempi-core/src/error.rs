@@ -33,7 +33,7 @@ pub enum Error {
     /// A rhythm or the whole plan would expand past a bound. Plan a shorter window, move the
     /// rhythm's `start` closer, or raise the bound with `ExpandOptions`.
     #[error(
-        "{} more than {limit} occurrences (counted from each rhythm's start to the end of the window); plan a shorter window, move the rhythm's `start` later, or raise the cap with {}",
+        "{} more than {limit} occurrences (counted in the window; before it, from the rhythm's start, four times that plus 100000); plan a shorter window, move the rhythm's `start` later, or raise the cap with {}",
         if *per_plan { format!("the plan reached rhythm `{rhythm}` with") } else { format!("rhythm `{rhythm}` has") },
         if *per_plan { "ExpandOptions::max_per_plan (CLI: --max-occurrences)" } else { "ExpandOptions::max_per_rhythm (CLI: --max-per-rhythm)" }
     )]

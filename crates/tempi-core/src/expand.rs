@@ -45,8 +45,10 @@ impl Default for ExpandOptions {
 }
 
 impl ExpandOptions {
-    /// The default bounds: 50,000 occurrences per rhythm and 5,000,000 per plan, counted from each
-    /// rhythm's start to the end of the window.
+    /// The default bounds: 50,000 occurrences per rhythm and 5,000,000 per plan, counted inside
+    /// the window. Expansion before the window (cycles and rotation count from each rhythm's
+    /// start) is bounded too: per rhythm at four times its cap plus 100,000, per plan at four
+    /// times its cap plus 100,000; past those the same error names the same cap.
     pub const fn new() -> ExpandOptions {
         ExpandOptions { max_per_rhythm: 50_000, max_per_plan: 5_000_000 }
     }
@@ -166,7 +168,10 @@ struct Engine<'a> {
     options: ExpandOptions,
     horizon_margin: Duration,
     done: Vec<Option<Expanded>>,
+    /// Occurrences inside the window so far (the plan's cap counts these).
     total: usize,
+    /// Occurrences generated so far, before the window too.
+    generated: usize,
     conflicts: Vec<Conflict>,
     warnings: Vec<String>,
     shares: Vec<Vec<usize>>,
@@ -226,6 +231,7 @@ pub(crate) fn plan(
         horizon_margin,
         done: (0..n).map(|_| None).collect(),
         total: 0,
+        generated: 0,
         conflicts: Vec::new(),
         warnings: Vec::new(),
         shares,
@@ -357,12 +363,23 @@ impl Engine<'_> {
         if let Some(end) = rhythm.end {
             locals.retain(|l| l.date() <= end);
         }
-        if locals.partition_point(|l| *l < window_end_local) > budget {
+        // The caps count what the window holds. What lies before it (expanded so cycles and
+        // rotation count from the rhythm's start) is bounded apart: per rhythm by the generation
+        // cap above, per plan at four times the plan's cap plus 100,000.
+        let window_start_local = self.window.start().with_timezone(&zone).naive_local();
+        let in_window = locals
+            .partition_point(|l| *l < window_end_local)
+            .saturating_sub(locals.partition_point(|l| *l < window_start_local));
+        if in_window > budget {
             return Err(self.budget_error(rhythm, budget, false));
         }
-        self.total = self.total.saturating_add(locals.len());
-        if self.total > self.options.max_per_plan {
-            return Err(self.budget_error(rhythm, self.options.max_per_plan, true));
+        self.total = self.total.saturating_add(in_window);
+        self.generated = self.generated.saturating_add(locals.len());
+        let plan_cap = self.options.max_per_plan;
+        if self.total > plan_cap
+            || self.generated > plan_cap.saturating_mul(4).saturating_add(100_000)
+        {
+            return Err(self.budget_error(rhythm, plan_cap, true));
         }
         let mut occs: Vec<Occ> = locals
             .into_iter()

@@ -39,6 +39,8 @@ pub struct Availability {
     preferred: Option<LocalHours>,
     avoid: Vec<Weekday>,
     busy: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// `busy` in epoch minutes, the end rounded up to a whole minute (what the bitsets use).
+    busy_minutes: Vec<(i64, i64)>,
     longest_busy: i64,
 }
 
@@ -54,6 +56,7 @@ impl Availability {
             preferred: None,
             avoid: Vec::new(),
             busy: Vec::new(),
+            busy_minutes: Vec::new(),
             longest_busy: 0,
         }
     }
@@ -109,6 +112,16 @@ impl Availability {
         self.busy.extend(intervals.into_iter().filter(|(a, b)| a < b));
         // Sorted by start, so explaining a miss is a binary search, not a scan.
         self.busy.sort_unstable();
+        self.busy_minutes = self
+            .busy
+            .iter()
+            .map(|(from, to)| {
+                (
+                    epoch_minutes(*from),
+                    epoch_minutes(*to) + i64::from(to.timestamp().rem_euclid(60) > 0),
+                )
+            })
+            .collect();
         self.longest_busy = self
             .busy
             .iter()
@@ -271,11 +284,15 @@ impl Grid {
 #[derive(Debug, Clone)]
 pub(crate) struct ZoneDays {
     zone: Tz,
-    first: NaiveDate,
-    /// Per date from `first`: the UTC offset at local midnight in minutes, and whether the day
-    /// is plain (same offset at both midnights, midnight not in a gap).
-    days: Vec<(i64, bool)>,
+    /// `first`'s day number from the common era (chrono's `num_days_from_ce`).
+    first: i64,
+    /// Per date from `first`: the epoch minute of local midnight when the day is plain (same
+    /// offset at both midnights, midnight not in a gap), else `None`.
+    days: Vec<Option<i64>>,
 }
+
+/// 1970-01-01 counted from the common era, as `NaiveDate::num_days_from_ce` counts.
+const UNIX_EPOCH_DAY_CE: i64 = 719_163;
 
 impl ZoneDays {
     pub(crate) fn new(zone: Tz, first: NaiveDate, last: NaiveDate) -> ZoneDays {
@@ -291,21 +308,30 @@ impl ZoneDays {
                 None => break,
             }
         }
+        let first = i64::from(first.num_days_from_ce());
         let days = offsets
             .iter()
             .zip(offsets.iter().skip(1))
-            .map(|((a, ok_a), (b, ok_b))| (*a, a == b && *ok_a && *ok_b))
+            .zip(first..)
+            .map(|(((a, ok_a), (b, ok_b)), day)| {
+                (a == b && *ok_a && *ok_b).then(|| (day - UNIX_EPOCH_DAY_CE) * 1440 - a)
+            })
             .collect();
         ZoneDays { zone, first, days }
     }
 
+    /// The epoch minute of local midnight on `date` when the day is plain (any local minute of
+    /// it is then this plus the minute), else `None`.
+    pub(crate) fn plain_midnight(&self, date: NaiveDate) -> Option<i64> {
+        let index = usize::try_from(i64::from(date.num_days_from_ce()) - self.first).ok()?;
+        self.days.get(index).copied().flatten()
+    }
+
     /// Epoch minutes of local `minute` (0..=1440) on `date`, per the DST policy.
     pub(crate) fn to_utc(&self, date: NaiveDate, minute: u16) -> i64 {
-        let base = date.and_time(NaiveTime::MIN).and_utc().timestamp().div_euclid(60);
-        let index = usize::try_from((date - self.first).num_days()).ok();
-        match index.and_then(|i| self.days.get(i)) {
-            Some((offset, true)) => base + i64::from(minute) - offset,
-            _ => {
+        match self.plain_midnight(date) {
+            Some(midnight) => midnight + i64::from(minute),
+            None => {
                 let local = date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minute));
                 epoch_minutes(resolve_local(self.zone, local).with_timezone(&Utc))
             }
@@ -362,10 +388,9 @@ pub(crate) fn free_bits(
             None => break,
         }
     }
-    for (from, to) in &member.busy {
-        let from = epoch_minutes(*from) - shape.buffer_before;
-        let to =
-            epoch_minutes(*to) + (to.timestamp().rem_euclid(60) > 0) as i64 + shape.buffer_after;
+    for (from, to) in &member.busy_minutes {
+        let from = from - shape.buffer_before;
+        let to = to + shape.buffer_after;
         let (a, b) = grid.touching(from, to);
         bits.fill(a, b, false);
     }

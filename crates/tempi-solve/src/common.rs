@@ -134,6 +134,17 @@ impl Prepared {
     /// Builds every member's bitset over `[from, to)` (epoch minutes): `O(M · (D·w + B + S/64))`
     /// for M members, D days, w windows a day, B busy intervals and S slots.
     pub(crate) fn new(options: &Options, from: i64, to: i64) -> Prepared {
+        Prepared::with_zone_days(options, from, to).0
+    }
+
+    /// As [`Prepared::new`], also handing back each member zone's calendar (a pure cache: a
+    /// date maps to the same minute whatever range it was built over), so the anchor zone's
+    /// need not be built twice.
+    pub(crate) fn with_zone_days(
+        options: &Options,
+        from: i64,
+        to: i64,
+    ) -> (Prepared, Vec<(Tz, ZoneDays)>) {
         let step = options.resolution();
         let grid = Grid::new(from, to, step);
         let shape = options.shape();
@@ -154,7 +165,7 @@ impl Prepared {
                 None => Bits::zeros(grid.len),
             });
         }
-        Prepared::assemble(options, grid, shape, free.iter())
+        (Prepared::assemble(options, grid, shape, free.iter()), zones)
     }
 
     /// The query's starts from members' free bitsets (one per member, in order).

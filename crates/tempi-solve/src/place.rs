@@ -217,12 +217,15 @@ pub fn place(
         let window_first = window.start().with_timezone(&zone).date_naive();
         let window_last =
             (window.end() - chrono::Duration::seconds(1)).with_timezone(&zone).date_naive();
-        let start = rhythm_start(community, rhythm).max(window_first);
+        // The cadence runs from the rhythm's own start, as in the plan (an `INTERVAL` or `WKST`
+        // keeps its phase); only the dates inside the window are checked.
+        let start = rhythm_start(community, rhythm);
+        let from = start.max(window_first);
         let last = rhythm_end(rhythm).map_or(window_last, |e| e.min(window_last));
-        let sequences: Vec<Vec<NaiveDate>> = if start > last {
+        let sequences: Vec<Vec<NaiveDate>> = if from > last {
             Vec::new()
         } else {
-            day_sequences(cadence, zone, start, SeriesEnd::Until(last))?
+            day_sequences(cadence, zone, start, from, SeriesEnd::Until(last))?
                 .into_iter()
                 .filter(|s| !s.is_empty())
                 .collect()

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 use tempi_core::rule::Frequency;
-use tempi_core::{Cadence, Category, Community, Group, Length, Rhythm, Scale, Window};
+use tempi_core::{Cadence, Length};
 
 use crate::availability::{Availability, ZoneDays, from_epoch_minutes};
 use crate::common::{Options, Prepared, missing, score, time_of};
@@ -219,7 +219,7 @@ impl SeriesQuery {
         {
             return Err(Error::SeriesCount { count: n as usize });
         }
-        let mut out = day_sequences(&self.cadence, self.zone, self.from, self.end)?;
+        let mut out = day_sequences(&self.cadence, self.zone, self.from, self.from, self.end)?;
         if let Some(days) = &self.weekdays {
             out.retain(|seq| seq.first().is_some_and(|d| days.contains(&d.weekday())));
         }
@@ -251,24 +251,28 @@ fn day_free(cadence: &Cadence) -> bool {
     }
 }
 
-/// The local dates of `cadence` from `from`, for each first day the solver may choose.
+/// The local dates of `cadence` for a series that starts on `start` and is kept from `from`,
+/// for each first day the solver may choose (the seven days from `from` for a cadence without a
+/// day of its own; otherwise only `start`, so `INTERVAL` and `WKST` keep the rhythm's phase).
+///
+/// The dates come from tempi-core's own expansion ([`Cadence::local_dates`]), the one `plan`
+/// uses: the solver never checks other days than the plan will hold.
 pub(crate) fn day_sequences(
     cadence: &Cadence,
     zone: Tz,
+    start: NaiveDate,
     from: NaiveDate,
     end: SeriesEnd,
 ) -> Result<Vec<Vec<NaiveDate>>, Error> {
     let starts: Vec<NaiveDate> = if day_free(cadence) {
-        (0..7).filter_map(|k| from.checked_add_signed(Duration::days(k))).collect()
+        let first = start.max(from);
+        (0..7).filter_map(|k| first.checked_add_signed(Duration::days(k))).collect()
     } else {
-        vec![from]
+        vec![start]
     };
     let mut out: Vec<Vec<NaiveDate>> = Vec::new();
     for start in starts {
-        let dates = match weekly_dates(cadence, start, end) {
-            Some(dates) => dates,
-            None => engine_dates(cadence, zone, start, end)?,
-        };
+        let dates = cadence_dates(cadence, zone, start, from, end)?;
         if !out.contains(&dates) {
             out.push(dates);
         }
@@ -276,98 +280,61 @@ pub(crate) fn day_sequences(
     Ok(out)
 }
 
-/// The native path for plain weekly rules (`FREQ=WEEKLY;INTERVAL=n;BYDAY=…` with no other
-/// parts and no end of their own): `None` for anything else.
-fn weekly_dates(cadence: &Cadence, start: NaiveDate, end: SeriesEnd) -> Option<Vec<NaiveDate>> {
-    let rule = cadence.as_rule()?;
-    let text = rule.to_string();
-    let plain = rule.freq() == Frequency::Weekly
-        && rule.by_day().iter().all(|d| d.nth.is_none())
-        && rule.by_month().is_empty()
-        && rule.by_month_day().is_empty()
-        && rule.by_set_pos().is_empty()
-        && matches!(rule.end(), tempi_core::RuleEnd::Never)
-        && !["BYYEARDAY", "BYWEEKNO", "BYHOUR", "BYMINUTE", "BYSECOND", "WKST"]
-            .iter()
-            .any(|part| text.contains(part));
-    if !plain {
-        return None;
-    }
-    let days: Vec<Weekday> = if rule.by_day().is_empty() {
-        vec![start.weekday()]
-    } else {
-        rule.by_day().iter().map(|d| d.weekday).collect()
-    };
-    let interval = i64::from(rule.interval().max(1));
-    let week_of = |d: NaiveDate| d.num_days_from_ce().div_euclid(7);
-    let (first_week, count, until) = match end {
-        SeriesEnd::Count(n) => (week_of(start), n as usize, None),
-        SeriesEnd::Until(date) => (week_of(start), usize::MAX, Some(date)),
-    };
-    let mut out = Vec::new();
-    let mut date = start;
-    while out.len() < count && out.len() < 1000 {
-        if until.is_some_and(|u| date > u) || date.year() > tempi_core::time::LAST_PLANNABLE_YEAR {
-            break;
-        }
-        let week = i64::from(week_of(date) - first_week);
-        if week % interval == 0 && days.contains(&date.weekday()) {
-            out.push(date);
-        }
-        date = date.succ_opt()?;
-    }
-    Some(out)
-}
-
-/// Any other cadence: expand it through tempi-core's engine, as a one-rhythm community.
-fn engine_dates(
+/// The dates of one series: through the end date, or the first `n` from `from` (expanding a
+/// longer span while too few were found and the ten-year limit allows).
+fn cadence_dates(
     cadence: &Cadence,
     zone: Tz,
     start: NaiveDate,
+    from: NaiveDate,
     end: SeriesEnd,
 ) -> Result<Vec<NaiveDate>, Error> {
     let cadence_error = |message: String| Error::Cadence { message };
-    let last = match end {
-        SeriesEnd::Until(date) => date,
-        SeriesEnd::Count(n) => {
-            let period_days =
-                i64::try_from(cadence.nominal_period_seconds() / 86_400).unwrap_or(366);
-            let span = period_days.max(1).saturating_mul(i64::from(n) + 1) + 62;
-            start.checked_add_signed(Duration::days(span.min(MAX_SERIES_DAYS))).unwrap_or(start)
+    let cap = NaiveDate::from_ymd_opt(tempi_core::time::LAST_PLANNABLE_YEAR, 12, 31);
+    let limit_day = |days: i64| {
+        let last = from.checked_add_signed(Duration::days(days.min(MAX_SERIES_DAYS)));
+        match (last, cap) {
+            (Some(last), Some(cap)) => last.min(cap),
+            (Some(last), None) => last,
+            (None, _) => cap.unwrap_or(from),
         }
     };
-    let cap =
-        NaiveDate::from_ymd_opt(tempi_core::time::LAST_PLANNABLE_YEAR, 12, 31).unwrap_or(last);
-    let last = last.min(cap);
-    if last < start {
-        return Ok(Vec::new());
-    }
-    let mut builder = Community::builder("series", "series", zone, start);
-    builder.group(Group::new("g", "g", Scale::Range { min: 0, max: u32::MAX }));
-    builder.rhythm(
-        Rhythm::new(
-            "r",
-            "r",
-            "g",
-            Category::Relational,
-            cadence.clone(),
-            NaiveTime::MIN,
-            Length::MIN_LENGTH,
-        )
-        .roles(Vec::new())
-        .zone(zone)
-        .starting(start)
-        .ending(last),
-    );
-    let (community, _) = builder.build().map_err(|e| cadence_error(e.to_string()))?;
-    let window = Window::days(zone, start, last).map_err(|e| cadence_error(e.to_string()))?;
-    let plan = community.plan(window).map_err(|e| cadence_error(e.to_string()))?;
-    let limit = match end {
-        SeriesEnd::Count(n) => n as usize,
-        SeriesEnd::Until(_) => 1000,
+    let dtstart = start.and_time(NaiveTime::MIN);
+    let expand = |last: NaiveDate| {
+        if last < from.max(start) {
+            return Ok(Vec::new());
+        }
+        cadence
+            .local_dates(zone, dtstart, from, last, EXPANSION_BUDGET)
+            .map_err(|e| cadence_error(e.to_string()))
     };
-    Ok(plan.occurrences().iter().map(|o| o.start.date_naive()).take(limit).collect())
+    match end {
+        SeriesEnd::Until(date) => {
+            let mut dates = expand(date.min(limit_day(MAX_SERIES_DAYS)))?;
+            dates.truncate(1000);
+            Ok(dates)
+        }
+        SeriesEnd::Count(n) => {
+            let n = n as usize;
+            let period_days =
+                i64::try_from(cadence.nominal_period_seconds() / 86_400).unwrap_or(366);
+            let mut span =
+                period_days.max(1).saturating_mul(i64::try_from(n).unwrap_or(0) + 1) + 62;
+            loop {
+                let last = limit_day(span);
+                let mut dates = expand(last)?;
+                if dates.len() >= n || last >= limit_day(MAX_SERIES_DAYS) {
+                    dates.truncate(n);
+                    return Ok(dates);
+                }
+                span = span.saturating_mul(2);
+            }
+        }
+    }
 }
+
+/// The most wall-clock starts one series may generate (a sub-daily rule over ten years).
+const EXPANSION_BUDGET: usize = 200_000;
 
 /// One (dates, time) pattern found by the scan.
 #[derive(Debug, Clone)]
@@ -404,10 +371,22 @@ impl<'a> Engine<'a> {
             return Err(Error::WindowTooLong { days: span, max: MAX_SERIES_DAYS });
         }
         let before = first.pred_opt().unwrap_or(first);
-        let days = ZoneDays::new(zone, before, last.succ_opt().unwrap_or(last));
-        let from = days.to_utc(before, 0);
-        let to = days.to_utc(last, 1440) + 1440;
-        let prepared = Prepared::new(options, from, to);
+        let after = last.succ_opt().unwrap_or(last);
+        let midnight = |date: NaiveDate| {
+            crate::availability::epoch_minutes(
+                tempi_core::time::resolve_local(zone, date.and_time(NaiveTime::MIN))
+                    .with_timezone(&Utc),
+            )
+        };
+        let from = midnight(before);
+        let to = midnight(after) + 1440;
+        let (prepared, zones) = Prepared::with_zone_days(options, from, to);
+        // The members' calendars cover the grid with a day to spare, so the anchor's is
+        // usually among them.
+        let days = match zones.into_iter().find(|(z, _)| *z == zone) {
+            Some((_, days)) => days,
+            None => ZoneDays::new(zone, before, after),
+        };
         Ok(Engine { options, zone, sequences, days, prepared })
     }
 
@@ -428,13 +407,21 @@ impl<'a> Engine<'a> {
         let stop = stop as usize;
         let mut found = Vec::new();
         for (sequence, dates) in self.sequences.iter().enumerate() {
+            // Local midnight of each date once; only days with a transition map minute by minute.
+            let midnights: Vec<Option<i64>> =
+                dates.iter().map(|d| self.days.plain_midnight(*d)).collect();
             let mut minute = 0u32;
             while minute < 1440 {
+                let m = u16::try_from(minute).unwrap_or(0);
                 let slots: Vec<Option<usize>> = dates
                     .iter()
-                    .map(|d| {
-                        let m = u16::try_from(minute).unwrap_or(0);
-                        self.prepared.grid.exact(self.days.to_utc(*d, m))
+                    .zip(&midnights)
+                    .map(|(d, midnight)| {
+                        let utc = match midnight {
+                            Some(midnight) => midnight + i64::from(m),
+                            None => self.days.to_utc(*d, m),
+                        };
+                        self.prepared.grid.exact(utc)
                     })
                     .collect();
                 let mut misses = 0;

@@ -47,8 +47,10 @@ fn an_hourly_rule_over_a_long_window_hits_the_per_rhythm_bound() {
 }
 
 #[test]
-fn the_default_bound_counts_from_the_rhythm_start() {
-    // A minutely rule that started in 1990 has passed 50,000 occurrences long before 2027.
+fn expansion_before_the_window_is_bounded_too() {
+    // A minutely rule that started in 1990 has 1,440 occurrences on 1 January 2027, but counting
+    // its rotation from its start would mean 19 million before it: past the history bound of
+    // 4 × 50,000 + 100,000, so the plan fails with the per-rhythm cap's error.
     let community = community(
         date(1990, 1, 1),
         vec![rhythm("minutely", "pod", "FREQ=MINUTELY", at(0, 0), "1m")],
@@ -138,10 +140,28 @@ fn a_length_longer_than_the_cadence_is_a_build_error() {
 }
 
 #[test]
-fn the_per_rhythm_bound_counts_to_the_end_of_the_window() {
-    // `ExpandOptions` and the error both say the bound counts "from each rhythm's start to the end
-    // of the window": an hourly rhythm from 1 January has 240 occurrences to the end of
-    // 10 January, within a bound of 1,000.
+fn the_caps_count_what_the_window_holds() {
+    // A weekly rhythm that started in 1950 has about 2,960 occurrences before 2007, and 52 in 2007:
+    // a per-rhythm cap of 60 and a plan cap of 60 count the 52 (issue 13: a community that has
+    // met weekly for decades can plan its current year without raising a cap).
+    let community =
+        community(date(1950, 1, 2), vec![rhythm("weekly", "pod", "weekly on mon", at(9, 0), "1h")]);
+    let window = Window::year(Berlin, 2007).unwrap();
+    let options = ExpandOptions::new().max_per_rhythm(60).max_per_plan(60);
+    let plan = quickly(|| community.plan_with(window, options)).unwrap();
+    // 2007 began on a Monday: 53 Mondays.
+    assert_eq!(plan.occurrences().len(), 53);
+    let tight = ExpandOptions::new().max_per_rhythm(52);
+    assert!(matches!(
+        community.plan_with(window, tight),
+        Err(Error::TooManyOccurrences { limit: 52, per_plan: false, .. })
+    ));
+}
+
+#[test]
+fn the_per_rhythm_bound_counts_the_window() {
+    // An hourly rhythm from 1 January has 240 occurrences to the end of 10 January, within a
+    // bound of 1,000.
     let community =
         community(date(2027, 1, 1), vec![rhythm("hourly", "pod", "FREQ=HOURLY", at(0, 0), "30m")]);
     let window = Window::days(Berlin, date(2027, 1, 1), date(2027, 1, 10)).unwrap();

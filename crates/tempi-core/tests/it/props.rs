@@ -676,3 +676,41 @@ proptest! {
         prop_assert_eq!(again.occurrences(), year.occurrences());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("TEMPI_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct("proptest-regressions/it/props.txt"))),
+        ..ProptestConfig::default()
+    })]
+
+    /// A window far from the rhythms' starts (up to 2060) is planned exactly as the same window
+    /// inside one long plan from before every start: occurrence by occurrence, with statuses,
+    /// cycles, meeting numbers and role holders (issue 13: however the engine reaches a far
+    /// window, nothing in it may change).
+    #[test]
+    fn a_far_window_is_the_slice_of_a_long_plan(
+        spec in spec(),
+        year in 2027i32..=2060,
+        month in 1u32..=12,
+        days in 1i64..=45,
+    ) {
+        let community = build(&spec)?;
+        let zone = ZONES[spec.zone];
+        let from = date(year, month, 1);
+        let to = (from + Duration::days(days - 1)).min(date(2060, 12, 31));
+        let window = Window::days(zone, from, to).unwrap();
+        let far = plan(&community, window)?;
+        let long_window = Window::days(zone, date(2026, 9, 1), to).unwrap();
+        let long = community
+            .plan_with(long_window, tempi_core::ExpandOptions::new().max_per_rhythm(1_000_000))
+            .map_err(|e| TestCaseError::fail(format!("long plan failed: {e}")))?;
+        let slice: Vec<Occurrence> = long
+            .occurrences()
+            .iter()
+            .filter(|o| window.contains(o.start.with_timezone(&Utc)))
+            .cloned()
+            .collect();
+        prop_assert_eq!(far.occurrences(), slice.as_slice());
+    }
+}

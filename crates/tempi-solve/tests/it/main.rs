@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod bounds;
+mod cadence;
 mod dst;
 mod plan;
 mod reference;
