@@ -13,7 +13,6 @@ runs="${RUNS:-3}"
 file=target/bench-ical-20k.ics
 
 bash interop/peers/setup.sh
-[ -x interop/.venv/bin/python ] || bash scripts/ci-setup-interop.sh
 cargo build --release -p tempi-cli
 [ -f "$file" ] || cargo bench -p tempi-bench --bench ical -- --test
 
@@ -50,7 +49,7 @@ measure() {
 
 tempi_version="$(target/release/tempi --version 2>/dev/null | awk '{ print $NF }' || true)"
 libical_version="libical $(dpkg-query -W -f='${Version}' libical-dev)"
-icaljs_version="ical.js $(node -p 'require("./interop/peers/node_modules/ical.js/package.json").version'), node $(node --version)"
+icaljs_version="ical.js $(node -p 'require("./interop/node_modules/ical.js/package.json").version'), node $(node --version)"
 python_version="$(interop/.venv/bin/python -c 'import sys, icalendar, importlib.metadata as m; print("icalendar", icalendar.__version__, "+ recurring-ical-events", m.version("recurring-ical-events") + ", Python", sys.version.split()[0])')"
 instances='sed -n "s/^busy instances: \([0-9]*\).*/\1/p"'
 
