@@ -180,7 +180,7 @@ bad_files! {
     duplicate_rhythm_id_differing_in_case: "duplicate-rhythm-id-case.toml" at 39:6 on "\"Maple-Weekly\"",
         Some(1), ["rhythm id `Maple-Weekly` is used twice (ignoring case)", "rename one"];
     rrule_bysetpos_zero_names_the_part: "rrule-bysetpos-zero.toml" at 34:11 on "\"FREQ=MONTHLY;",
-        Some(1), ["BYSETPOS=0", "outside 1..=366 and -366..=-1"];
+        Some(1), ["BYSETPOS=0", "write 1 to 366, or -1 to -366"];
     rrule_count_with_until: "rrule-count-with-until.toml" at 34:11 on "\"FREQ=WEEKLY;",
         Some(1), ["COUNT and UNTIL must not both be given", "keep one"];
     rrule_ordinal_byday_in_weekly: "rrule-ordinal-byday-weekly.toml" at 34:11 on "\"FREQ=WEEKLY;BYDAY=1TU\"",
@@ -198,7 +198,7 @@ bad_files! {
     commitment_with_no_meetings: "commitment-zero-meetings.toml" at 37:14 on "{ meetings = 0",
         Some(1), ["a commitment needs 1 to 1000 meetings", "not 0"];
     time_25_00: "time-25-00.toml" at 35:6 on "\"25:00\"",
-        Some(1), ["`25:00` is not a time of day", "24-hour HH:MM"];
+        Some(1), ["`25:00` is not a time of day", "25 is not an hour; hours run from 00 to 23"];
     date_february_30: "date-february-30.toml" at 6:9 on "\"2027-02-30\"",
         Some(1), ["`2027-02-30` is not a date", "write YYYY-MM-DD"];
     id_with_a_slash: "id-with-slash.toml" at 24:6 on "\"pods/maple\"",
@@ -210,6 +210,13 @@ bad_files! {
     // In the same `<path>:line:col: error: …` form as every other diagnostic.
     invalid_utf8: "invalid-utf8-latin1.toml" at 15:17 on "\u{fffd}nez\"",
         None, ["not valid UTF-8", "save it as UTF-8"];
+    // Issue 11 (honest messages): say what is actually wrong, in plain words.
+    window_hour_25: "window-hour-25.toml" at 12:17 on "\"sat 25:00-26:00\"",
+        Some(1), ["`sat 25:00-26:00` is not an availability window: 25 is not an hour", "hours run from 00 to 23"];
+    length_enormous: "length-enormous.toml" at 36:10 on "\"99999999999h\"",
+        Some(1), ["`99999999999h` is longer than the 60-day maximum", "split it"];
+    byte_order_mark_mid_file: "bom-middle.toml" at 16:1 on "\u{feff}zone_note",
+        Some(1), ["byte-order mark (U+FEFF) is here, in the middle of the file", "delete it"];
     // Added for issue 5 (hardening): one problem each; their full messages are snapshotted.
     after_nth_enormous: "after-nth-enormous.toml" at 46:9 on "{ rhythm = \"ma",
         Some(1), ["`nth = 4000000000` must be between 1 and 1000 (1 ="];
@@ -252,9 +259,9 @@ bad_files! {
     rhythm_ends_before_start: "rhythm-ends-before-start.toml" at 38:7 on "\"2027-02-01\"",
         Some(1), ["rhythm `maple-weekly` ends on 2027-02-01, before i", "move `end` after `start` or remove it"];
     rrule_bymonthday_zero: "rrule-bymonthday-zero.toml" at 34:11 on "\"FREQ=MONTHLY;",
-        Some(1), ["BYMONTHDAY=0 is outside 1..=31 and -31..=-1 (use -"];
+        Some(1), ["BYMONTHDAY=0 is not a day of the month; write 1 to 31"];
     rrule_bysetpos_400: "rrule-bysetpos-400.toml" at 34:11 on "\"FREQ=MONTHLY;",
-        Some(1), ["BYSETPOS=400 is outside 1..=366 and -366..=-1"];
+        Some(1), ["BYSETPOS=400 is not a position; write 1 to 366"];
     rrule_count_enormous: "rrule-count-enormous.toml" at 34:11 on "\"FREQ=DAILY;CO",
         Some(1), ["COUNT=4294967295 is more than 100000 occurrences", "use UNTIL or a smaller COUNT"];
     rrule_count_overflow: "rrule-count-overflow.toml" at 34:11 on "\"FREQ=DAILY;CO",

@@ -248,6 +248,8 @@ struct Reader<'a> {
     path: &'a str,
     lines: Lines<'a>,
     errors: Vec<Diagnostic>,
+    /// Warnings found while reading (the builder's come later, located through `spans`).
+    warnings: Vec<Diagnostic>,
     spans: HashMap<(Item, &'static str, Option<usize>), Range<usize>>,
 }
 
@@ -269,6 +271,20 @@ impl Reader<'_> {
 
     fn zone(&mut self, value: &Spanned<String>) -> Tz {
         match parse_zone(value.get_ref()) {
+            Ok(zone) if zone.name() != value.get_ref() => {
+                // Spaces or another case were forgiven: say so, so the file can be corrected.
+                let d = self.diagnostic(
+                    &value.span(),
+                    Severity::Warning,
+                    format!(
+                        "`{}` is read as the time zone `{}`; write it exactly so",
+                        value.get_ref().escape_debug(),
+                        zone.name()
+                    ),
+                );
+                self.warnings.push(d);
+                zone
+            }
             Ok(zone) => zone,
             Err(e) => {
                 self.error(value.span(), e.to_string());
@@ -375,7 +391,8 @@ fn weekday_of(text: &str) -> Result<Weekday, String> {
 /// composition cycles (naming the rhythms), impossible commitments and quorums.
 pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
     let lines = Lines::new(text);
-    let mut reader = Reader { path, lines, errors: Vec::new(), spans: HashMap::new() };
+    let mut reader =
+        Reader { path, lines, errors: Vec::new(), warnings: Vec::new(), spans: HashMap::new() };
     if text.len() > MAX_FILE_BYTES {
         reader.error(0..0, format!(
             "the file is {} bytes, more than the {MAX_FILE_BYTES}-byte limit for community files; split it",
@@ -388,6 +405,13 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
         reader.error(
             0..0,
             "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM",
+        );
+        return Err(FileErrors { errors: reader.errors, warnings: Vec::new() });
+    }
+    if let Some(at) = text.find('\u{feff}') {
+        reader.error(
+            at..at,
+            "an invisible byte-order mark (U+FEFF) is here, in the middle of the file (often pasted in); delete it",
         );
         return Err(FileErrors { errors: reader.errors, warnings: Vec::new() });
     }
@@ -534,6 +558,7 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
         Ok((community, warnings)) if syntax_errors.is_empty() => {
             let mut warnings: Vec<Diagnostic> =
                 warnings.iter().map(|w| locate(&reader, w, Severity::Warning)).collect();
+            warnings.extend(reader.warnings.iter().cloned());
             sort(&mut warnings);
             let rhythm_places = community
                 .rhythms()
@@ -549,6 +574,7 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
         Ok((_, warnings)) => {
             let mut warnings: Vec<Diagnostic> =
                 warnings.iter().map(|w| locate(&reader, w, Severity::Warning)).collect();
+            warnings.extend(reader.warnings.iter().cloned());
             sort(&mut warnings);
             let mut errors = syntax_errors;
             sort(&mut errors);
@@ -566,6 +592,7 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
             sort(&mut errors);
             let mut warnings: Vec<Diagnostic> =
                 problems.warnings.iter().map(|w| locate(&reader, w, Severity::Warning)).collect();
+            warnings.extend(reader.warnings.iter().cloned());
             sort(&mut warnings);
             Err(FileErrors { errors, warnings })
         }

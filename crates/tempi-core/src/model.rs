@@ -228,12 +228,12 @@ impl WeeklyWindow {
             }
         }
         let (start, end) = hours.split_once('-').ok_or_else(bad)?;
-        let start = NaiveTime::parse_from_str(start, "%H:%M").map_err(|_| bad())?;
-        let end = if end == "24:00" {
-            None
-        } else {
-            Some(NaiveTime::parse_from_str(end, "%H:%M").map_err(|_| bad())?)
+        let why = |reason: String| format!("`{text}` is not an availability window: {reason}");
+        let start = match crate::time::clock_time(start, false).map_err(why)? {
+            Some(start) => start,
+            None => return Err(why("a window cannot start at 24:00; start it at 00:00".into())),
         };
+        let end = crate::time::clock_time(end, true).map_err(why)?;
         weekdays.into_iter().map(|day| WeeklyWindow::new(day, start, end)).collect()
     }
 }
@@ -272,11 +272,12 @@ impl LocalHours {
     pub fn parse(text: &str) -> Result<LocalHours, String> {
         let bad = || format!("`{text}` is not a span of hours; write e.g. \"10:00-17:00\"");
         let (start, end) = text.trim().split_once('-').ok_or_else(bad)?;
-        let start = NaiveTime::parse_from_str(start.trim(), "%H:%M").map_err(|_| bad())?;
-        let end = match end.trim() {
-            "24:00" => None,
-            end => Some(NaiveTime::parse_from_str(end, "%H:%M").map_err(|_| bad())?),
+        let why = |reason: String| format!("`{text}` is not a span of hours: {reason}");
+        let start = match crate::time::clock_time(start, false).map_err(why)? {
+            Some(start) => start,
+            None => return Err(why("a span cannot start at 24:00; start it at 00:00".into())),
         };
+        let end = crate::time::clock_time(end, true).map_err(why)?;
         LocalHours::new(start, end)
     }
 }

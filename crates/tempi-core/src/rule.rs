@@ -232,14 +232,14 @@ impl RecurrenceRule {
         if let Some(bad) = self.by_month.iter().find(|m| !(1..=12).contains(*m)) {
             return Err(RuleError::new(
                 format!("BYMONTH={bad}"),
-                format!("BYMONTH={bad} is outside 1..=12"),
+                format!("BYMONTH={bad} is not a month; months are 1 to 12"),
             ));
         }
         if let Some(bad) = self.by_month_day.iter().find(|d| **d == 0 || !(-31..=31).contains(*d)) {
             return Err(RuleError::new(
                 format!("BYMONTHDAY={bad}"),
                 format!(
-                    "BYMONTHDAY={bad} is outside 1..=31 and -31..=-1 (use -1 for the last day of the month)"
+                    "BYMONTHDAY={bad} is not a day of the month; write 1 to 31, or -1 to -31 counting from the end (-1 is the last day)"
                 ),
             ));
         }
@@ -247,37 +247,45 @@ impl RecurrenceRule {
         {
             return Err(RuleError::new(
                 format!("BYYEARDAY={bad}"),
-                format!("BYYEARDAY={bad} is outside 1..=366 and -366..=-1"),
+                format!(
+                    "BYYEARDAY={bad} is not a day of the year; write 1 to 366, or -1 to -366 counting from the end"
+                ),
             ));
         }
         if let Some(bad) = self.by_week_no.iter().find(|d| **d == 0 || !(-53..=53).contains(*d)) {
             return Err(RuleError::new(
                 format!("BYWEEKNO={bad}"),
-                format!("BYWEEKNO={bad} is outside 1..=53 and -53..=-1"),
+                format!(
+                    "BYWEEKNO={bad} is not a week of the year; write 1 to 53, or -1 to -53 counting from the end"
+                ),
             ));
         }
         if let Some(bad) = self.by_hour.iter().find(|h| **h > 23) {
             return Err(RuleError::new(
                 format!("BYHOUR={bad}"),
-                format!("BYHOUR={bad} is outside 0..=23"),
+                format!("BYHOUR={bad} is not an hour; hours are 0 to 23"),
             ));
         }
         if let Some(bad) = self.by_minute.iter().find(|h| **h > 59) {
             return Err(RuleError::new(
                 format!("BYMINUTE={bad}"),
-                format!("BYMINUTE={bad} is outside 0..=59"),
+                format!("BYMINUTE={bad} is not a minute; minutes are 0 to 59"),
             ));
         }
         if let Some(bad) = self.by_second.iter().find(|h| **h > 59) {
             return Err(RuleError::new(
                 format!("BYSECOND={bad}"),
-                format!("BYSECOND={bad} is outside 0..=59 (leap seconds are not supported)"),
+                format!(
+                    "BYSECOND={bad} is not a second; seconds are 0 to 59 (leap seconds are not supported)"
+                ),
             ));
         }
         if let Some(bad) = self.by_set_pos.iter().find(|p| **p == 0 || !(-366..=366).contains(*p)) {
             return Err(RuleError::new(
                 format!("BYSETPOS={bad}"),
-                format!("BYSETPOS={bad} is outside 1..=366 and -366..=-1"),
+                format!(
+                    "BYSETPOS={bad} is not a position; write 1 to 366, or -1 to -366 counting from the end"
+                ),
             ));
         }
         if !self.by_week_no.is_empty() && self.freq != Yearly {
@@ -310,7 +318,7 @@ impl RecurrenceRule {
                         return Err(RuleError::new(
                             part.clone(),
                             format!(
-                                "{part}: in a MONTHLY rule the ordinal must be 1..=5 or -5..=-1"
+                                "{part}: in a MONTHLY rule the ordinal must be 1 to 5, or -1 to -5 counting from the end"
                             ),
                         ));
                     }
@@ -330,7 +338,7 @@ impl RecurrenceRule {
                         return Err(RuleError::new(
                             part.clone(),
                             format!(
-                                "{part}: in a YEARLY rule the ordinal must be 1..=53 or -53..=-1"
+                                "{part}: in a YEARLY rule the ordinal must be 1 to 53, or -1 to -53 counting from the end"
                             ),
                         ));
                     }

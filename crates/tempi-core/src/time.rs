@@ -124,17 +124,24 @@ impl FromStr for Length {
             if ch == ' ' {
                 continue;
             }
-            if number.is_empty() || number.len() > 9 {
-                return Err(bad());
-            }
-            let value: u64 = number.parse().map_err(|_| bad())?;
-            number.clear();
             let factor = match ch {
                 'd' | 'D' => 24 * 60,
                 'h' | 'H' => 60,
                 'm' | 'M' => 1,
                 _ => return Err(bad()),
             };
+            if number.is_empty() {
+                return Err(bad());
+            }
+            if number.len() > 9 {
+                // A well-formed length, only far too long: say so, not "not a length".
+                return Err(LengthError(format!(
+                    "`{}` is longer than the 60-day maximum for one occurrence; split it into several rhythms",
+                    text_trim
+                )));
+            }
+            let value: u64 = number.parse().map_err(|_| bad())?;
+            number.clear();
             total = total.saturating_add(value.saturating_mul(factor));
         }
         if !number.is_empty() {
@@ -168,8 +175,47 @@ impl fmt::Display for Length {
 /// # Errors
 /// When the text is not a valid `HH:MM` time.
 pub fn parse_time_of_day(text: &str) -> Result<NaiveTime, String> {
-    NaiveTime::parse_from_str(text.trim(), "%H:%M")
-        .map_err(|_| format!("`{text}` is not a time of day; write 24-hour HH:MM, e.g. \"19:00\""))
+    match clock_time(text, false) {
+        Ok(Some(time)) => Ok(time),
+        Ok(None) => Err(format!("`{text}` is not a time of day: 24:00 is the end of a day")),
+        Err(why) => Err(format!("`{text}` is not a time of day: {why}")),
+    }
+}
+
+/// Reads a 24-hour `HH:MM`, saying which part is wrong ("25 is not an hour"). `24:00` (midnight at
+/// the end of the day) is `Ok(None)` when `end_of_day` allows it, else an error.
+pub(crate) fn clock_time(text: &str, end_of_day: bool) -> Result<Option<NaiveTime>, String> {
+    const FORM: &str = "write 24-hour HH:MM, e.g. \"19:00\"";
+    let text = text.trim();
+    let Some((hour, minute)) = text.split_once(':') else {
+        return Err(FORM.to_string());
+    };
+    let digits = |part: &str| {
+        (!part.is_empty() && part.len() <= 2 && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    let (Some(h), Some(m)) = (digits(hour), digits(minute)) else {
+        return Err(FORM.to_string());
+    };
+    if minute.len() != 2 {
+        return Err(FORM.to_string());
+    }
+    if m > 59 {
+        return Err(format!("{m} is not a minute; minutes run from 00 to 59"));
+    }
+    if h == 24 && m == 0 {
+        return if end_of_day {
+            Ok(None)
+        } else {
+            Err("24:00 is the end of a day; something at midnight starts at 00:00".to_string())
+        };
+    }
+    if h > 23 {
+        let after = if end_of_day { "; 24:00 means midnight at the end of the day" } else { "" };
+        return Err(format!("{h} is not an hour; hours run from 00 to 23{after}"));
+    }
+    NaiveTime::from_hms_opt(h, m, 0).map(Some).ok_or_else(|| FORM.to_string())
 }
 
 /// Parses a calendar date `YYYY-MM-DD`.

@@ -271,6 +271,19 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
                 format!("rhythm `{}` ends on {end}, before it starts on {rhythm_start}; move `end` after `start` or remove it", rhythm.id),
             );
         }
+        if let Timing::Cadence(Cadence::Rule(rule)) = &rhythm.timing
+            && let Some(until) =
+                until_before_start(rule, rhythm_start, rhythm.at, rhythm.zone.unwrap_or(zone))
+        {
+            report.warn(
+                place(item, "cadence"),
+                format!(
+                    "the cadence ends (UNTIL {until}) before rhythm `{}` first meets on {rhythm_start} at {}, so it never meets; move UNTIL later or remove it",
+                    rhythm.id,
+                    rhythm.at.format("%H:%M")
+                ),
+            );
+        }
         let list: Vec<usize> = match group_index.get(&rhythm.group) {
             Some(g) => {
                 if let Some(slot) = rhythm_group.get_mut(i) {
@@ -645,6 +658,30 @@ fn topological_order(depends_on: &[Vec<usize>]) -> Result<Vec<usize>, Vec<usize>
         }
     }
     Ok(order)
+}
+
+/// The rule's `UNTIL`, written as it reads, when it falls before the rhythm's first possible
+/// instance (`start` at `at` in `zone`): such a rule plans nothing.
+fn until_before_start(
+    rule: &crate::RecurrenceRule,
+    start: chrono::NaiveDate,
+    at: chrono::NaiveTime,
+    zone: chrono_tz::Tz,
+) -> Option<String> {
+    use crate::rule::Until;
+    let first = start.and_time(at);
+    match rule.end() {
+        RuleEnd::Until(Until::Date(date)) => (date < start).then(|| date.to_string()),
+        RuleEnd::Until(Until::Local(local)) => {
+            (local < first).then(|| local.format("%Y-%m-%d %H:%M").to_string())
+        }
+        RuleEnd::Until(Until::Utc(utc)) => {
+            // The earliest instant the first local time can name (a gap moves it later).
+            let earliest = crate::time::resolve_local(zone, first).naive_utc();
+            (utc < earliest).then(|| format!("{} UTC", utc.format("%Y-%m-%d %H:%M")))
+        }
+        RuleEnd::Never | RuleEnd::Count(_) => None,
+    }
 }
 
 #[cfg(test)]

@@ -523,8 +523,13 @@ fn parse_zone_finds_names_and_suggests_close_ones() {
 fn parse_time_of_day_and_date() {
     assert_eq!(parse_time_of_day("19:00"), Ok(NaiveTime::from_hms_opt(19, 0, 0).unwrap()));
     assert_eq!(parse_time_of_day(" 02:30 "), Ok(NaiveTime::from_hms_opt(2, 30, 0).unwrap()));
-    for bad in ["24:00", "7pm", "19", "19:60", ""] {
+    for bad in ["7pm", "19", "19:5", ""] {
         assert!(parse_time_of_day(bad).unwrap_err().contains("HH:MM"), "{bad:?}");
+    }
+    // Well-formed but out of range: the message names the part (issue 11).
+    for (bad, says) in [("24:00", "24:00 is the end of a day"), ("19:60", "60 is not a minute")] {
+        let e = parse_time_of_day(bad).unwrap_err();
+        assert!(e.contains("is not a time of day") && e.contains(says), "{bad:?}: {e}");
     }
     assert_eq!(parse_date("2028-02-29"), Ok(date(2028, 2, 29)));
     for bad in ["2027-02-29", "2027/01/04", "04.01.2027", ""] {

@@ -16,6 +16,9 @@ mod determinism;
 mod dst;
 /// Lunar cadences, on local dates.
 mod lunar;
+/// Honest messages: silent acceptances become located warnings; errors say what is wrong.
+#[cfg(feature = "serde")]
+mod messages;
 /// Precedence between rhythms sharing members: priority, tempo, conflicts.
 mod precedence;
 /// Property tests over random small communities.
