@@ -190,10 +190,103 @@ impl RecurrenceRule {
         &self.by_set_pos
     }
 
-    /// The nominal length of the rule's period in seconds (`FREQ` × `INTERVAL`), used to rank
-    /// tempos: a yearly rhythm is slower than a quarterly one, which is slower than a weekly one.
+    /// The nominal time between instances in seconds, used to rank tempos (a slower tempo wins a
+    /// clash): the period `FREQ` × `INTERVAL`, divided by how many instances the BY-lists make in
+    /// one period. So `FREQ=YEARLY;BYMONTH=1,4,7,10` is quarterly (a year / 4): faster than
+    /// yearly, slower than monthly; `FREQ=WEEKLY;BYDAY=MO,TH` is every 3.5 days.
+    ///
+    /// BY-lists that expand (RFC 5545 §3.3.10's table) multiply the instances per period; those
+    /// that only limit keep their share of it (`FREQ=DAILY;BYDAY=MO,TU` keeps 2 of 7 days); a
+    /// plain weekday in a month stands for 4.35 instances, in a year 52.18; `BYSETPOS` keeps at
+    /// most as many instances as it lists.
+    ///
+    /// ```
+    /// use tempi_core::RecurrenceRule;
+    /// let period = |rule: &str| rule.parse::<RecurrenceRule>().unwrap().nominal_period_seconds();
+    /// let day = 86_400;
+    /// assert_eq!(period("FREQ=WEEKLY;BYDAY=MO,TH"), 7 * day / 2);
+    /// assert!(period("FREQ=MONTHLY") < period("FREQ=YEARLY;BYMONTH=1,4,7,10"));
+    /// assert!(period("FREQ=YEARLY;BYMONTH=1,4,7,10") < period("FREQ=YEARLY"));
+    /// ```
     pub fn nominal_period_seconds(&self) -> u64 {
+        let period = self.freq.nominal_seconds() as f64 * f64::from(self.interval);
+        let seconds = (period / self.instances_per_period()).round();
+        // At least a second; finite because instances_per_period is at least a tiny positive.
+        if seconds.is_finite() && seconds >= 1.0 { seconds as u64 } else { 1 }
+    }
+
+    /// `FREQ` × `INTERVAL` in nominal seconds: the longest an instance can wait for the next
+    /// period (the BY-lists only add instances within it).
+    pub(crate) fn frequency_period_seconds(&self) -> u64 {
         self.freq.nominal_seconds().saturating_mul(u64::from(self.interval))
+    }
+
+    /// How many instances the BY-lists make in one `FREQ` period, on average (see
+    /// [`nominal_period_seconds`](Self::nominal_period_seconds)).
+    fn instances_per_period(&self) -> f64 {
+        use Frequency::*;
+        const WEEKDAYS_PER_MONTH: f64 = 365.2425 / 12.0 / 7.0;
+        const WEEKDAYS_PER_YEAR: f64 = 365.2425 / 7.0;
+        // An expanding list: one instance per entry; absent, the one DTSTART gives.
+        let each = |len: usize| len.max(1) as f64;
+        // A limiting list: the share of `of` it keeps; absent, everything.
+        let share = |len: usize, of: f64| if len == 0 { 1.0 } else { (len as f64 / of).min(1.0) };
+        let ordinal = self.by_day.iter().filter(|d| d.nth.is_some()).count() as f64;
+        let plain = self.by_day.iter().filter(|d| d.nth.is_none()).count();
+        // Days a month: BYMONTHDAY expands (a plain BYDAY then limits it), else BYDAY expands.
+        let month_days = if !self.by_month_day.is_empty() {
+            self.by_month_day.len() as f64 * share(plain, 7.0)
+        } else if !self.by_day.is_empty() {
+            ordinal + plain as f64 * WEEKDAYS_PER_MONTH
+        } else {
+            1.0
+        };
+        let days = match self.freq {
+            Yearly if !self.by_year_day.is_empty() => {
+                self.by_year_day.len() as f64 * share(self.by_month.len(), 12.0)
+            }
+            Yearly if !self.by_week_no.is_empty() => {
+                self.by_week_no.len() as f64 * each(self.by_day.len())
+            }
+            Yearly if !self.by_month.is_empty() => self.by_month.len() as f64 * month_days,
+            Yearly if !self.by_month_day.is_empty() => month_days,
+            Yearly if !self.by_day.is_empty() => ordinal + plain as f64 * WEEKDAYS_PER_YEAR,
+            Yearly => 1.0,
+            Monthly => month_days * share(self.by_month.len(), 12.0),
+            Weekly => each(self.by_day.len()) * share(self.by_month.len(), 12.0),
+            Daily | Hourly | Minutely | Secondly => {
+                share(self.by_day.len(), 7.0)
+                    * share(self.by_month.len(), 12.0)
+                    * share(self.by_month_day.len(), 365.2425 / 12.0)
+                    * share(self.by_year_day.len(), 365.2425)
+            }
+        };
+        // Times of day: BYHOUR/BYMINUTE/BYSECOND expand coarser frequencies and limit finer ones.
+        let times = match self.freq {
+            Yearly | Monthly | Weekly | Daily => {
+                each(self.by_hour.len()) * each(self.by_minute.len()) * each(self.by_second.len())
+            }
+            Hourly => {
+                share(self.by_hour.len(), 24.0)
+                    * each(self.by_minute.len())
+                    * each(self.by_second.len())
+            }
+            Minutely => {
+                share(self.by_hour.len(), 24.0)
+                    * share(self.by_minute.len(), 60.0)
+                    * each(self.by_second.len())
+            }
+            Secondly => {
+                share(self.by_hour.len(), 24.0)
+                    * share(self.by_minute.len(), 60.0)
+                    * share(self.by_second.len(), 60.0)
+            }
+        };
+        let mut count = days * times;
+        if !self.by_set_pos.is_empty() {
+            count = count.min(self.by_set_pos.len() as f64);
+        }
+        count.max(1e-9)
     }
 
     pub(crate) fn with_interval(mut self, interval: u16) -> RecurrenceRule {

@@ -366,7 +366,7 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
                 // Only a lower bound on the gap between occurrences is known for rules with several
                 // BY-values, so compare with the smallest gap the frequency allows.
                 let min_gap = match cadence {
-                    Cadence::Rule(rule) => min_gap_seconds(rule, period),
+                    Cadence::Rule(rule) => min_gap_seconds(rule, rule.frequency_period_seconds()),
                     Cadence::Moon(_) => period,
                 };
                 if length > min_gap {

@@ -158,6 +158,35 @@ fn tempo_ranks_slower_cadences_higher() {
     assert!(period("quarterly") < period("yearly"));
 }
 
+/// Issue 11: tempo is the nominal time between instances of the rule as written, so the BY-lists
+/// count. Each expected value is the calendar's own arithmetic (a year of 365.2425 days, a week of
+/// 7), not the code's output.
+#[test]
+fn tempo_counts_the_by_lists() {
+    let period = |text: &str| cadence(text).nominal_period_seconds();
+    let day = 86_400u64;
+    let near = |a: u64, b: u64, slack: u64| a.abs_diff(b) <= slack;
+    // Four months a year is quarterly: faster than yearly, slower than monthly.
+    let quarterly = period("FREQ=YEARLY;BYMONTH=1,4,7,10");
+    assert!(period("monthly") < quarterly && quarterly < period("yearly"));
+    assert!(near(quarterly, period("FREQ=MONTHLY;INTERVAL=3"), 2 * day), "{quarterly}");
+    // Three weekdays a week: every 7/3 days.
+    assert_eq!(period("FREQ=WEEKLY;BYDAY=MO,WE,FR"), 7 * day / 3);
+    // Weekdays only, daily: 5 of 7 days, so every 1.4 days.
+    assert_eq!(period("FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR"), 7 * day / 5);
+    // The first and third Monday: about a fortnight.
+    assert!(near(period("FREQ=MONTHLY;BYDAY=1MO,3MO"), 14 * day, 2 * day));
+    // Every Monday of every month is weekly.
+    assert!(near(period("FREQ=MONTHLY;BYDAY=MO"), 7 * day, day / 4));
+    // BYSETPOS keeps one of the five weekdays: monthly again.
+    assert_eq!(period("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"), period("FREQ=MONTHLY"));
+    // An ordinal weekday in one month is yearly; twice a day is every 12 hours.
+    assert_eq!(period("FREQ=YEARLY;BYMONTH=6;BYDAY=-1FR"), period("FREQ=YEARLY"));
+    assert_eq!(period("FREQ=DAILY;BYHOUR=9,21"), day / 2);
+    // INTERVAL still counts: fortnightly on two days is every 7 days.
+    assert_eq!(period("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH"), 7 * day);
+}
+
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
