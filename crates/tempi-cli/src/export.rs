@@ -36,10 +36,10 @@ fn generated_at(plan: &Plan) -> Result<DateTime<Utc>, Failure> {
 
 /// Today's feeds, rendered in memory by `export::feeds`, offered one at a time.
 // TODO(issue 9 §5): when `tempi_ical::export::Publication` lands, this adapter goes: implement
-// `FeedSource` for `Publication` (scopes → `Publication::scopes`, write → `Publication::write`)
-// and pass `&Publication::new(community, plan, &options)` to `publish::publish` below.
-struct Rendered<'a> {
-    community: &'a str,
+// `FeedSource` for `Publication` in `tempi::publish` (its `scopes` and `write` have the same
+// signatures) and replace the four lines from `export::feeds` to `let source = Rendered` below
+// with `let source = export::Publication::new(community, plan, &options);`.
+struct Rendered {
     feeds: Vec<Feed>,
     /// (kind, id) → index in `feeds`.
     index: BTreeMap<(u8, String), usize>,
@@ -53,10 +53,7 @@ fn key(scope: &Scope) -> (u8, String) {
     }
 }
 
-impl FeedSource for Rendered<'_> {
-    fn community(&self) -> &str {
-        self.community
-    }
+impl FeedSource for Rendered {
     fn scopes(&self) -> Vec<Scope> {
         self.feeds.iter().map(|feed| feed.scope.clone()).collect()
     }
@@ -80,15 +77,15 @@ pub(crate) fn write_feeds(
     let feeds = export::feeds(community, plan, &options)
         .map_err(|e| Failure::Message(format!("cannot export feeds: {e}")))?;
     let index = feeds.iter().enumerate().map(|(n, feed)| (key(&feed.scope), n)).collect();
-    let source = Rendered { community: community.id(), feeds, index };
-    let published = match publish::publish(dir, &source, WhenBusy::Fail) {
+    let source = Rendered { feeds, index };
+    let published = match publish::publish(dir, community.id(), &source, WhenBusy::Fail) {
         Err(PublishError::Busy { .. }) => {
             writeln!(
                 err,
                 "waiting for another tempi run that is publishing to {}…",
                 dir.display()
             )?;
-            publish::publish(dir, &source, WhenBusy::Wait)
+            publish::publish(dir, community.id(), &source, WhenBusy::Wait)
         }
         other => other,
     }

@@ -697,10 +697,9 @@ fn exchange_unsupported(e: &io::Error) -> bool {
             && matches!(e.raw_os_error(), Some(22 | 45 | 78)))
 }
 
-/// A source of feeds the publisher can stream: the scopes, then each one written on demand.
+/// A source of feeds the publisher can stream: the scopes, then each one written on demand (the
+/// shape of `tempi_ical::export::Publication`).
 pub trait FeedSource {
-    /// The community's id (the community feed's file name).
-    fn community(&self) -> &str;
     /// Every feed to publish, in order.
     fn scopes(&self) -> Vec<Scope>;
     /// Writes one feed.
@@ -711,21 +710,21 @@ pub trait FeedSource {
 }
 
 /// Publishes every feed of `source` into `dir` as one set: [`Publisher::begin`], one
-/// [`Publisher::add`] per scope, [`Publisher::commit`].
+/// [`Publisher::add`] per scope (at [`feed_path`], `community` naming the community's feed),
+/// [`Publisher::commit`].
 ///
 /// # Errors
 /// See [`Publisher::begin`], [`Publisher::add`] and [`Publisher::commit`]; on any error the live
 /// set is the earlier one, whole.
 pub fn publish(
     dir: &Path,
+    community: &str,
     source: &dyn FeedSource,
     when_busy: WhenBusy,
 ) -> Result<Published, PublishError> {
     let scopes = source.scopes();
-    let paths = scopes
-        .iter()
-        .map(|scope| feed_path(source.community(), scope))
-        .collect::<Result<Vec<_>, _>>()?;
+    let paths =
+        scopes.iter().map(|scope| feed_path(community, scope)).collect::<Result<Vec<_>, _>>()?;
     let mut set = Publisher::begin(dir, when_busy)?;
     for (scope, path) in scopes.iter().zip(&paths) {
         set.add(path, &mut |out: &mut dyn Write| source.write(scope, out))?;
