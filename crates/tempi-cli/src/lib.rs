@@ -45,6 +45,9 @@ pub const SAMPLE_NAME: &str = "<bundled sample: examples/community.toml>";
     after_help = EXIT_CODES
 )]
 struct Cli {
+    /// Print no warnings or notes on stderr; errors are still printed.
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -140,14 +143,17 @@ pub fn run_with_input(
             return code;
         }
     };
+    // Commands write only warnings and notes to `notes`; errors come back as a `Failure`.
+    let mut sink = std::io::sink();
+    let notes: &mut dyn Write = if cli.quiet { &mut sink } else { &mut *err };
     let result = match cli.command {
-        Command::Check { file, json: false } => check(file.as_deref(), input, out, err),
+        Command::Check { file, json: false } => check(file.as_deref(), input, out, notes),
         Command::Check { file, json: true } => check_json(file.as_deref(), input, out),
-        Command::Plan(args) => plan(&args, input, out, err),
-        Command::Busy(args) => busy::run(&args, input, out, err),
-        Command::Expand(args) => expand::run(&args, out, err),
-        Command::Slots(args) => slots::run(&args, input, out, err),
-        Command::Pods(args) => pods::run(&args, input, out, err),
+        Command::Plan(args) => plan(&args, input, out, notes),
+        Command::Busy(args) => busy::run(&args, input, out, notes),
+        Command::Expand(args) => expand::run(&args, out, notes),
+        Command::Slots(args) => slots::run(&args, input, out, notes),
+        Command::Pods(args) => pods::run(&args, input, out, notes),
         Command::Completions { shell } => {
             // Generated into memory first: clap_complete panics when its writer fails.
             let mut script = Vec::new();
@@ -304,11 +310,14 @@ pub(crate) fn load(
             Ok(loaded)
         }
         Err(errors) => {
-            write_diagnostics(err, &errors.errors)?;
-            write_diagnostics(err, &errors.warnings)?;
+            // An error, not a note: returned, so that --quiet still prints it.
+            let mut text = String::new();
+            for d in errors.errors.iter().chain(&errors.warnings) {
+                text.push_str(&format!("{d}\n"));
+            }
             let n = errors.errors.len();
-            writeln!(err, "{n} error{} in {shown}", if n == 1 { "" } else { "s" })?;
-            Err(Failure::Reported)
+            text.push_str(&format!("{n} error{} in {shown}", if n == 1 { "" } else { "s" }));
+            Err(Failure::Located(text))
         }
     }
 }

@@ -134,3 +134,30 @@ fn completions_are_generated_for_each_shell() {
     let (code, _, err) = tempi(&["completions", "nosh"]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn quiet_drops_warnings_and_notes_but_not_errors() {
+    // A file with an error and a warning: with --quiet the error, its warning and the count are
+    // still printed, byte for byte as without it.
+    let bad =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/data/bad/unknown-member-in-group.toml");
+    let (code, _, loud) = tempi(&["check", bad]);
+    let (quiet_code, _, quiet) = tempi(&["check", "--quiet", bad]);
+    assert_eq!((code, quiet_code), (1, 1));
+    assert_eq!(quiet, loud);
+    assert!(quiet.contains("error: unknown member `chiarra`"), "{quiet}");
+    assert!(quiet.ends_with(&format!("1 error in {bad}\n")), "{quiet}");
+    // The sample with its 19:00 rhythms on `auto`: the solver cannot place every one, and says
+    // so on stderr; --quiet drops those warnings and leaves the agenda as it was.
+    let auto = super::SAMPLE_COMMUNITY.replace("at = \"19:00\"", "at = \"auto\"");
+    let args = ["plan", "-", "--from", "2027-01-04", "--to", "2027-02-28"];
+    let (code, out, err) = tempi_with(&args, &auto);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("could not be placed"), "{err}");
+    let mut quiet_args = vec!["-q"];
+    quiet_args.extend(args);
+    let (quiet_code, quiet_out, quiet_err) = tempi_with(&quiet_args, &auto);
+    assert_eq!(quiet_code, 0);
+    assert_eq!(quiet_out, out);
+    assert_eq!(quiet_err, "", "--quiet printed: {quiet_err}");
+}

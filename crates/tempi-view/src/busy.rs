@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use tempi_ical::import::Busy;
 
-use crate::slots::write_value;
+use crate::write_value;
 
 fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()

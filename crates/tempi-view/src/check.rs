@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 use tempi_core::file::{Diagnostic, FileErrors, Loaded, Severity};
 
-use crate::slots::write_value;
+use crate::write_value;
 
 fn diagnostic(d: &Diagnostic) -> Value {
     json!({

@@ -21,6 +21,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::io::{self, Write};
+
 use tempi_core::Community;
 
 pub mod agenda;
@@ -37,4 +39,10 @@ pub use json::write_plan_json;
 /// A rhythm's name, or its id when the community does not know it.
 pub(crate) fn rhythm_name<'a>(community: &'a Community, id: &'a str) -> &'a str {
     community.rhythm(id).map_or(id, |r| r.name())
+}
+
+/// Writes `value` as pretty JSON and a newline; an IO error comes back as it was.
+pub(crate) fn write_value(out: &mut dyn Write, value: &serde_json::Value) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
+    writeln!(out)
 }

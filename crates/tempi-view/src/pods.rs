@@ -5,7 +5,8 @@ use std::io::{self, Write};
 use serde_json::json;
 use tempi_solve::{PodBound, PodPlan};
 
-use crate::slots::{write_local, write_value};
+use crate::slots::write_local;
+use crate::write_value;
 
 /// The bound's kind as the JSON names it, and its value.
 fn bound(plan: &PodPlan) -> (&'static str, usize) {

@@ -11,6 +11,8 @@ use serde_json::{Value, json};
 use tempi_core::{Cadence, Length};
 use tempi_solve::{Candidate, Pattern, Patterns, Slots, WhatIf};
 
+use crate::write_value;
+
 /// What was searched for: shown in the heading and in the JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -61,12 +63,6 @@ impl Search {
 /// One attendee's line: their id, then the time in their own zone.
 pub(crate) fn write_local(out: &mut dyn Write, id: &str, local: &DateTime<Tz>) -> io::Result<()> {
     writeln!(out, "   {id:<12} {}  {}", local.format("%a %H:%M"), local.timezone().name())
-}
-
-/// Writes `value` as pretty JSON and a newline; an IO error comes back as it was.
-pub(crate) fn write_value(out: &mut dyn Write, value: &Value) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
-    writeln!(out)
 }
 
 /// Writes a one-off search's answer as JSON (`"kind": "one-off"`), with a newline.

@@ -354,6 +354,7 @@ pub fn plan(
 #[cfg(all(test, feature = "serde"))]
 mod tests {
     use super::*;
+    use tempi_core::chrono;
 
     fn sample() -> Community {
         let text = include_str!("../../../examples/community.toml");
@@ -441,5 +442,82 @@ busy = ["no-such-calendar.ics"]
             other => panic!("expected ReadBusy, got {other:?}"),
         }
         assert!(std::error::Error::source(&e).is_some());
+    }
+
+    /// Two members free on Monday and Tuesday evenings (UTC), a weekly one-hour rhythm with
+    /// `at = "auto"`, and a calendar that makes Ana busy every Monday evening (then every Tuesday
+    /// evening): the only time both can come is the other day, so every occurrence falls on it.
+    #[test]
+    fn place_auto_keeps_clear_of_a_busy_calendar() {
+        use chrono::Weekday::{Mon, Tue};
+        for (busy_from, expected) in [("20270104", Tue), ("20270105", Mon)] {
+            assert_eq!(placed_weekdays(busy_from), vec![expected; 12], "busy from {busy_from}");
+        }
+    }
+
+    /// The weekdays of the check-in's occurrences over 12 weeks, Ana busy weekly from
+    /// `busy_from` (a date) 17:00 to 22:00 UTC.
+    fn placed_weekdays(busy_from: &str) -> Vec<chrono::Weekday> {
+        let dir =
+            std::env::temp_dir().join(format!("tempi-pipeline-{}-{busy_from}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let calendar = format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n\
+UID:busy\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:{busy_from}T170000Z\r\n\
+DTEND:{busy_from}T220000Z\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+        std::fs::write(dir.join("ana.ics"), calendar).unwrap_or_else(|e| panic!("{e}"));
+        let text = r#"
+[community]
+id = "c"
+name = "C"
+zone = "UTC"
+start = "2027-01-04"
+
+[[members]]
+id = "ana"
+name = "Ana"
+zone = "UTC"
+availability = ["mon-tue 18:00-21:00"]
+busy = ["ana.ics"]
+
+[[members]]
+id = "bo"
+name = "Bo"
+zone = "UTC"
+availability = ["mon-tue 18:00-21:00"]
+
+[[groups]]
+id = "pair"
+name = "Pair"
+scale = "2..2"
+members = ["ana", "bo"]
+
+[[rhythms]]
+id = "check-in"
+name = "Check-in"
+group = "pair"
+category = "relational"
+cadence = "weekly"
+at = "auto"
+length = "1h"
+"#;
+        let community = match tempi_core::file::parse(text, "c.toml") {
+            Ok(loaded) => loaded.community,
+            Err(e) => panic!("{e:?}"),
+        };
+        let window = Window::days(
+            community.zone(),
+            chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap_or_default(),
+            chrono::NaiveDate::from_ymd_opt(2027, 3, 28).unwrap_or_default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let busy = BusyFiles::relative_to(&dir);
+        let planned =
+            plan(community, window, ExpandOptions::new(), &busy).unwrap_or_else(|e| panic!("{e}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(planned.unplaced.is_empty(), "{:?}", planned.unplaced);
+        assert!(planned.warnings.is_empty(), "{:?}", planned.warnings);
+        planned.plan.occurrences().iter().map(|o| chrono::Datelike::weekday(&o.start)).collect()
     }
 }
