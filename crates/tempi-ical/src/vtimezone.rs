@@ -22,6 +22,8 @@
 //!   changes) is an `RDATE` of an observance shared by all transitions with the same offsets,
 //!   name and kind.
 //!
+//! The component opens with an observance for the offset on January 1 of its first year, so
+//! clients that disagree on what applies before the first onset still agree from there on.
 //! Each onset is the local time *before* the transition, in `TZOFFSETFROM` (RFC 5545 §3.6.5), not
 //! Python icalendar's after-the-jump convention (notes/calendar-clients.md, class 7). A
 //! transition is `DAYLIGHT` when the time after it is daylight-saving time; for zones whose tz data
@@ -121,12 +123,17 @@ pub(crate) fn transitions(zone: Tz, from: NaiveDateTime, to: NaiveDateTime) -> V
                 }
             }
             let after = at(high);
+            let (before_seconds, after_seconds) = (seconds(&previous), seconds(&after));
+            // A move across the date line (Apia, 2011) is STANDARD even into DST: Python's
+            // dateutil takes DST's size from the jump and fails on a day or more.
+            let date_line = (after_seconds - before_seconds).abs() >= 86_400;
             out.push(Transition {
                 at: high,
-                from: seconds(&previous),
-                to: seconds(&after),
+                from: before_seconds,
+                to: after_seconds,
                 name: name(&after),
-                daylight: dst(&after) > 0 || (dst(&after) == 0 && dst(&previous) < 0),
+                daylight: !date_line
+                    && (dst(&after) > 0 || (dst(&after) == 0 && dst(&previous) < 0)),
             });
             // A second change between `high` and `probe` is found by probing again from `high`.
             previous = after;
@@ -236,7 +243,10 @@ fn rule_text(run: &[&Transition], open_ended: bool) -> Option<String> {
     let until = if open_ended && last.onset().year() >= LAST_DATA_YEAR {
         String::new()
     } else {
-        format!(";UNTIL={}Z", last.at.format("%Y%m%dT%H%M%S"))
+        // The transition instant, or its local time read as UTC when that is later (east of
+        // UTC): Python's dateutil ignores the `Z` and compares UNTIL with local onsets, and would
+        // drop the last one. Either way no later onset is included: the next is a year away.
+        format!(";UNTIL={}Z", last.at.max(last.onset()).format("%Y%m%dT%H%M%S"))
     };
     Some(format!("FREQ=YEARLY;BYMONTH={};{by_day}{until}", onset.month()))
 }
@@ -249,18 +259,24 @@ fn observances(zone: Tz, first_year: i32) -> Vec<Observance> {
         return Vec::new();
     };
     let list = transitions(zone, from, to);
+    // The offset at the start, as an observance of its own: clients differ on what applies
+    // before the first onset (ical.js and this module's tests: its TZOFFSETFROM; dateutil: the
+    // first STANDARD observance), so nothing from the start on is left to that choice. Left out
+    // when a transition comes before its onset (within hours of January 1, UTC).
+    let now = zone.offset_from_utc_datetime(&from);
+    let offset = seconds(&now);
+    let initial = Observance {
+        daylight: dst(&now) > 0,
+        start: from,
+        rule: None,
+        dates: Vec::new(),
+        from: offset,
+        to: offset,
+        name: name(&now),
+    };
+    let initial_at = from - Duration::seconds(i64::from(offset));
     if list.is_empty() {
-        let now = zone.offset_from_utc_datetime(&from);
-        let offset = seconds(&now);
-        return vec![Observance {
-            daylight: dst(&now) > 0,
-            start: from,
-            rule: None,
-            dates: Vec::new(),
-            from: offset,
-            to: offset,
-            name: name(&now),
-        }];
+        return vec![initial];
     }
     // Runs of one yearly pattern, in order of their first transition.
     // Built from the end backwards, so the rules still in force are as long as they can be.
@@ -324,6 +340,9 @@ fn observances(zone: Tz, first_year: i32) -> Vec<Observance> {
         }
     }
     out.extend(groups);
+    if list.first().is_some_and(|first| first.at > initial_at) {
+        out.push(initial);
+    }
     out.sort_by_key(|o| (o.start, o.from, o.to));
     out
 }

@@ -106,13 +106,56 @@ fn chrono_tz_data_ends_in_the_last_data_year() {
     assert!(after.is_empty(), "{after:?}");
 }
 
+/// `ZONES=Europe/Dublin,… cargo test -p tempi-ical --lib dump -- --ignored --nocapture` prints
+/// components; with `DUMP_DIR=dir` every zone's goes to `dir/<n>.ics` instead (for checks with
+/// other implementations).
 #[test]
 #[ignore]
 fn dump() {
+    if let Ok(dir) = std::env::var("DUMP_DIR") {
+        for (i, zone) in chrono_tz::TZ_VARIANTS.iter().enumerate() {
+            let text = component(*zone, utc(2027, 1, 1));
+            std::fs::write(format!("{dir}/{i}.ics"), text).unwrap();
+        }
+        return;
+    }
     let zones = std::env::var("ZONES").unwrap_or_default();
     for name in zones.split(',') {
         let zone: Tz = name.parse().unwrap();
         let text = component(zone, utc(2027, 1, 1));
         eprintln!("{name}: {} bytes\n{text}", text.len());
     }
+}
+
+#[test]
+#[ignore]
+fn sizes() {
+    let mut all: Vec<(usize, &str)> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|z| (component(*z, utc(2027, 1, 1)).len(), z.name()))
+        .collect();
+    all.sort();
+    let total: usize = all.iter().map(|a| a.0).sum();
+    eprintln!(
+        "zones {} total {} median {} largest {:?}",
+        all.len(),
+        total,
+        all[all.len() / 2].0,
+        &all[all.len() - 8..]
+    );
+    for name in std::env::var("ZONES").unwrap_or_default().split(',') {
+        let zone: Tz = name.parse().unwrap();
+        eprintln!("{name} {}", component(zone, utc(2027, 1, 1)).len());
+    }
+}
+
+#[test]
+fn apia_crosses_the_date_line_as_standard() {
+    // Samoa skipped 30 December 2011, going from UTC-10 (its summer time) to UTC+14. A jump of a
+    // whole day is written STANDARD: dateutil derives DST's size from it and fails on 24 hours.
+    let text = block(chrono_tz::Pacific::Apia, utc(2027, 1, 1));
+    assert!(
+        text.contains("BEGIN:STANDARD\r\nDTSTART:20111230T000000\r\nTZOFFSETFROM:-1000\r\nTZOFFSETTO:+1400\r\n"),
+        "{text}"
+    );
 }
