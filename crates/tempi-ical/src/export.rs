@@ -27,6 +27,7 @@
 //! [`Publication`] renders each rhythm's VEVENTs and each zone's VTIMEZONE once and streams any
 //! feed from them, so publishing every member's feed costs little more than the plan.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io;
@@ -190,11 +191,11 @@ fn part_uid(community: &str, rhythm: &str, key: DateTime<Utc>) -> String {
 pub struct Publication<'a> {
     community: &'a Community,
     /// Per rhythm (community order): its VEVENTs.
-    blocks: Vec<String>,
+    blocks: Vec<Box<str>>,
     /// Per rhythm: the zones (indices into `zones`) its VEVENTs name.
     rhythm_zones: Vec<Vec<usize>>,
     /// Every zone named in the plan's feeds, in name order: its VTIMEZONE.
-    zones: Vec<String>,
+    zones: Vec<Box<str>>,
     /// Per group (community order): the rhythms its feed carries.
     group_rhythms: Vec<Vec<usize>>,
     /// Per member (community order): the rhythms the member attends.
@@ -233,7 +234,8 @@ impl<'a> Publication<'a> {
             .map(|(zone, start, end)| {
                 let mut writer = Writer::new();
                 write_vtimezone(&mut writer, *zone, *start, *end);
-                writer.finish()
+                // Held for the whole publication: no spare capacity.
+                writer.finish().into_boxed_str()
             })
             .collect();
         let rhythm_zones = named
@@ -248,7 +250,8 @@ impl<'a> Publication<'a> {
                 for series in list {
                     layout.write_series(&mut writer, series);
                 }
-                writer.finish()
+                // Held for the whole publication: no spare capacity.
+                writer.finish().into_boxed_str()
             })
             .collect();
         let member_index: BTreeMap<&str, usize> =
@@ -367,11 +370,12 @@ impl<'a> Publication<'a> {
         header.raw("X-PUBLISHED-TTL", REFRESH);
         let zones: BTreeSet<usize> =
             rhythms.iter().filter_map(|r| self.rhythm_zones.get(*r)).flatten().copied().collect();
-        let mut text: Vec<std::borrow::Cow<'_, str>> =
-            Vec::with_capacity(zones.len() + rhythms.len() + 2);
+        let mut text: Vec<Cow<'_, str>> = Vec::with_capacity(zones.len() + rhythms.len() + 2);
         text.push(header.finish().into());
-        text.extend(zones.iter().filter_map(|z| self.zones.get(*z)).map(|z| z.as_str().into()));
-        text.extend(rhythms.iter().filter_map(|r| self.blocks.get(*r)).map(|b| b.as_str().into()));
+        text.extend(zones.iter().filter_map(|z| self.zones.get(*z)).map(|z| Cow::Borrowed(&**z)));
+        text.extend(
+            rhythms.iter().filter_map(|r| self.blocks.get(*r)).map(|b| Cow::Borrowed(&**b)),
+        );
         text.push("END:VCALENDAR\r\n".into());
         Ok(Pieces { id, name, text })
     }
@@ -381,7 +385,7 @@ impl<'a> Publication<'a> {
 struct Pieces<'p> {
     id: String,
     name: String,
-    text: Vec<std::borrow::Cow<'p, str>>,
+    text: Vec<Cow<'p, str>>,
 }
 
 /// Per group: its own rhythms, plus those of the groups it is part of (`part_of`, transitively)
@@ -667,8 +671,10 @@ impl<'a> Layout<'a> {
         for (index, o) in occurrences.iter().enumerate() {
             by_rhythm.entry(&o.rhythm).or_default().push(index);
         }
+        // Identities are for `occurrence_identities`; a publication does not need them.
         let mut identities: Vec<Identity> = occurrences
             .iter()
+            .filter(|_| !with_series)
             .map(|o| Identity {
                 uid: base_uid(community.id(), &o.rhythm),
                 recurrence_id: utc(slot(o)),
