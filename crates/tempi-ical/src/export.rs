@@ -871,10 +871,9 @@ impl<'a> Layout<'a> {
             return Some(rule_series);
         }
         // RDATE form: DTSTART at the master's slot, an RDATE at every other slot.
-        let master_content = self.content(master_occurrence);
         for index in active.iter().skip(1) {
             let o = occurrences.get(*index)?;
-            if self.differs(&series, master_occurrence, &master_content, o) {
+            if self.differs(&series, master_occurrence, o) {
                 series.overrides.push(*index);
             }
         }
@@ -891,22 +890,26 @@ impl<'a> Layout<'a> {
     }
 
     /// Whether an occurrence needs an override against the series' master.
-    fn differs(
-        &self,
-        series: &Series,
-        master: &Occurrence,
-        master_content: &Content,
-        o: &Occurrence,
-    ) -> bool {
+    ///
+    /// Decided from what the content is made of (roles, cycle, group, attendees as listed), not
+    /// by rendering it: the plan's occurrences number in the hundreds of thousands.
+    fn differs(&self, series: &Series, master: &Occurrence, o: &Occurrence) -> bool {
+        let limit = self.options.attendee_limit;
+        let listed = |x: &Occurrence| x.attendees.len() <= limit;
+        let attendees_differ = if listed(o) || listed(master) {
+            o.attendees != master.attendees
+        } else {
+            // Only the count is written.
+            o.attendees.len() != master.attendees.len()
+        };
         matches!(o.status, Status::Shifted { .. })
             || (o.end - o.start) != (master.end - master.start)
             || crosses(o)
             || needs_utc(series.zone, o)
-            || ((o.roles != master.roles
-                || o.cycle != master.cycle
-                || o.group != master.group
-                || o.attendees != master.attendees)
-                && self.content(o) != *master_content)
+            || o.roles != master.roles
+            || o.cycle != master.cycle
+            || o.group != master.group
+            || attendees_differ
     }
 
     /// The RRULE form of a part, or `None` when the rhythm's timing is not a portable rule or
@@ -944,7 +947,6 @@ impl<'a> Layout<'a> {
                 by_instant.insert(s, *index);
             }
         }
-        let master_content = self.content(master);
         let mut series = template.clone();
         let mut matched = 0;
         let mut expected: Vec<NaiveDateTime> = Vec::new();
@@ -962,8 +964,7 @@ impl<'a> Layout<'a> {
                         continue;
                     }
                     expected.push(*wall);
-                    if index != template.master && self.differs(&series, master, &master_content, o)
-                    {
+                    if index != template.master && self.differs(&series, master, o) {
                         series.overrides.push(index);
                     }
                 }
