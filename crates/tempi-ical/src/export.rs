@@ -27,6 +27,7 @@
 //! [`Publication`] renders each rhythm's VEVENTs and each zone's VTIMEZONE once and streams any
 //! feed from them, so publishing every member's feed costs little more than the plan.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io;
@@ -190,11 +191,11 @@ fn part_uid(community: &str, rhythm: &str, key: DateTime<Utc>) -> String {
 pub struct Publication<'a> {
     community: &'a Community,
     /// Per rhythm (community order): its VEVENTs.
-    blocks: Vec<String>,
+    blocks: Vec<Box<str>>,
     /// Per rhythm: the zones (indices into `zones`) its VEVENTs name.
     rhythm_zones: Vec<Vec<usize>>,
     /// Every zone named in the plan's feeds, in name order: its VTIMEZONE.
-    zones: Vec<String>,
+    zones: Vec<Box<str>>,
     /// Per group (community order): the rhythms its feed carries.
     group_rhythms: Vec<Vec<usize>>,
     /// Per member (community order): the rhythms the member attends.
@@ -233,7 +234,8 @@ impl<'a> Publication<'a> {
             .map(|(zone, start, end)| {
                 let mut writer = Writer::new();
                 write_vtimezone(&mut writer, *zone, *start, *end);
-                writer.finish()
+                // Held for the whole publication: no spare capacity.
+                writer.finish().into_boxed_str()
             })
             .collect();
         let rhythm_zones = named
@@ -248,7 +250,8 @@ impl<'a> Publication<'a> {
                 for series in list {
                     layout.write_series(&mut writer, series);
                 }
-                writer.finish()
+                // Held for the whole publication: no spare capacity.
+                writer.finish().into_boxed_str()
             })
             .collect();
         let member_index: BTreeMap<&str, usize> =
@@ -367,11 +370,12 @@ impl<'a> Publication<'a> {
         header.raw("X-PUBLISHED-TTL", REFRESH);
         let zones: BTreeSet<usize> =
             rhythms.iter().filter_map(|r| self.rhythm_zones.get(*r)).flatten().copied().collect();
-        let mut text: Vec<std::borrow::Cow<'_, str>> =
-            Vec::with_capacity(zones.len() + rhythms.len() + 2);
+        let mut text: Vec<Cow<'_, str>> = Vec::with_capacity(zones.len() + rhythms.len() + 2);
         text.push(header.finish().into());
-        text.extend(zones.iter().filter_map(|z| self.zones.get(*z)).map(|z| z.as_str().into()));
-        text.extend(rhythms.iter().filter_map(|r| self.blocks.get(*r)).map(|b| b.as_str().into()));
+        text.extend(zones.iter().filter_map(|z| self.zones.get(*z)).map(|z| Cow::Borrowed(&**z)));
+        text.extend(
+            rhythms.iter().filter_map(|r| self.blocks.get(*r)).map(|b| Cow::Borrowed(&**b)),
+        );
         text.push("END:VCALENDAR\r\n".into());
         Ok(Pieces { id, name, text })
     }
@@ -381,7 +385,7 @@ impl<'a> Publication<'a> {
 struct Pieces<'p> {
     id: String,
     name: String,
-    text: Vec<std::borrow::Cow<'p, str>>,
+    text: Vec<Cow<'p, str>>,
 }
 
 /// Per group: its own rhythms, plus those of the groups it is part of (`part_of`, transitively)
@@ -667,8 +671,10 @@ impl<'a> Layout<'a> {
         for (index, o) in occurrences.iter().enumerate() {
             by_rhythm.entry(&o.rhythm).or_default().push(index);
         }
+        // Identities are for `occurrence_identities`; a publication does not need them.
         let mut identities: Vec<Identity> = occurrences
             .iter()
+            .filter(|_| !with_series)
             .map(|o| Identity {
                 uid: base_uid(community.id(), &o.rhythm),
                 recurrence_id: utc(slot(o)),
@@ -865,10 +871,9 @@ impl<'a> Layout<'a> {
             return Some(rule_series);
         }
         // RDATE form: DTSTART at the master's slot, an RDATE at every other slot.
-        let master_content = self.content(master_occurrence);
         for index in active.iter().skip(1) {
             let o = occurrences.get(*index)?;
-            if self.differs(&series, master_occurrence, &master_content, o) {
+            if self.differs(&series, master_occurrence, o) {
                 series.overrides.push(*index);
             }
         }
@@ -885,22 +890,26 @@ impl<'a> Layout<'a> {
     }
 
     /// Whether an occurrence needs an override against the series' master.
-    fn differs(
-        &self,
-        series: &Series,
-        master: &Occurrence,
-        master_content: &Content,
-        o: &Occurrence,
-    ) -> bool {
+    ///
+    /// Decided from what the content is made of (roles, cycle, group, attendees as listed), not
+    /// by rendering it: the plan's occurrences number in the hundreds of thousands.
+    fn differs(&self, series: &Series, master: &Occurrence, o: &Occurrence) -> bool {
+        let limit = self.options.attendee_limit;
+        let listed = |x: &Occurrence| x.attendees.len() <= limit;
+        let attendees_differ = if listed(o) || listed(master) {
+            o.attendees != master.attendees
+        } else {
+            // Only the count is written.
+            o.attendees.len() != master.attendees.len()
+        };
         matches!(o.status, Status::Shifted { .. })
             || (o.end - o.start) != (master.end - master.start)
             || crosses(o)
             || needs_utc(series.zone, o)
-            || ((o.roles != master.roles
-                || o.cycle != master.cycle
-                || o.group != master.group
-                || o.attendees != master.attendees)
-                && self.content(o) != *master_content)
+            || o.roles != master.roles
+            || o.cycle != master.cycle
+            || o.group != master.group
+            || attendees_differ
     }
 
     /// The RRULE form of a part, or `None` when the rhythm's timing is not a portable rule or
@@ -938,7 +947,6 @@ impl<'a> Layout<'a> {
                 by_instant.insert(s, *index);
             }
         }
-        let master_content = self.content(master);
         let mut series = template.clone();
         let mut matched = 0;
         let mut expected: Vec<NaiveDateTime> = Vec::new();
@@ -956,8 +964,7 @@ impl<'a> Layout<'a> {
                         continue;
                     }
                     expected.push(*wall);
-                    if index != template.master && self.differs(&series, master, &master_content, o)
-                    {
+                    if index != template.master && self.differs(&series, master, o) {
                         series.overrides.push(index);
                     }
                 }

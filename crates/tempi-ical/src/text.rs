@@ -52,12 +52,16 @@ impl Writer {
         }
         logical.push(':');
         // A value that reached here unescaped must still not break the line.
-        for ch in value.chars() {
-            if ch.is_control() && ch != '\t' {
-                logical.push(' ');
-            } else {
-                logical.push(ch);
+        if may_hold_control(value) {
+            for ch in value.chars() {
+                if ch.is_control() && ch != '\t' {
+                    logical.push(' ');
+                } else {
+                    logical.push(ch);
+                }
             }
+        } else {
+            logical.push_str(value);
         }
         fold_into(&mut self.out, &logical);
     }
@@ -67,6 +71,9 @@ impl Writer {
 /// (CRLF, LF or a bare CR) as `\n`. Other control characters, which TEXT does not allow, are
 /// dropped.
 pub(crate) fn escape_text(text: &str) -> String {
+    if !may_hold_control(text) && !text.contains(['\\', ';', ',']) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     let mut chars = text.chars().peekable();
     while let Some(ch) = chars.next() {
@@ -115,19 +122,32 @@ fn push_param_value(out: &mut String, value: &str) {
     }
 }
 
+/// Whether `text` may hold a control character (C0, DEL or C1): a quick byte test, so that
+/// most values skip the character-by-character paths. C1 controls are U+0080–U+009F, encoded
+/// with a leading 0xC2, which some printable characters share (they take the slow path).
+fn may_hold_control(text: &str) -> bool {
+    text.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2)
+}
+
 /// Folds one logical line into physical lines of at most 75 octets, never inside a UTF-8
 /// character, each ending in CRLF; continuation lines start with one space (counted).
 fn fold_into(out: &mut String, logical: &str) {
-    let mut used = 0;
-    for ch in logical.chars() {
-        let width = ch.len_utf8();
-        if used + width > MAX_LINE_OCTETS {
-            out.push_str("\r\n ");
-            used = 1;
+    let mut rest = logical;
+    let mut room = MAX_LINE_OCTETS;
+    while rest.len() > room {
+        // The longest prefix that fits and ends on a character boundary (a UTF-8 character is
+        // at most 4 octets, so one exists for any room of 4 or more).
+        let mut cut = room;
+        while cut > 0 && !rest.is_char_boundary(cut) {
+            cut -= 1;
         }
-        out.push(ch);
-        used += width;
+        let (line, tail) = rest.split_at(cut);
+        out.push_str(line);
+        out.push_str("\r\n ");
+        rest = tail;
+        room = MAX_LINE_OCTETS - 1;
     }
+    out.push_str(rest);
     out.push_str("\r\n");
 }
 
