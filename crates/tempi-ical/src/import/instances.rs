@@ -199,7 +199,11 @@ pub fn instances(input: &[u8], from: NaiveDate, to: NaiveDate) -> Result<Instanc
         });
     }
     // Floating and all-day times are compared as wall times: read them in UTC.
-    let mut reader = Reader::new(UTC);
+    let midnight = |date: NaiveDate| Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN));
+    let mut reader = Reader::new(UTC).with_range(
+        midnight(from) - chrono::Duration::days(2),
+        midnight(to) + chrono::Duration::days(3),
+    );
     // First pass: every problem with the file's structure, its time zones and overrides.
     let mut first = Parser::new(input)?;
     let mut vtimezones = Vec::new();
@@ -214,7 +218,6 @@ pub fn instances(input: &[u8], from: NaiveDate, to: NaiveDate) -> Result<Instanc
         }
     }
     let zones = reader.zones(&vtimezones.iter().collect::<Vec<_>>());
-    let midnight = |date: NaiveDate| Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN));
     Ok(Instances {
         parser: Parser::new(input)?,
         reader,
