@@ -4,29 +4,29 @@
 //! times in a gap or an overlap (and outside the range) go to `resolve_local`, so the DST
 //! policy is exactly tempi-core's.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use tempi_core::time::resolve_local;
 use tempi_core::{chrono, chrono_tz};
 
-/// One zone's spans over `[start, end)` (wall times).
+/// One zone's spans over `[start, end)`. Wall times are seconds since 1970-01-01T00:00 read as
+/// if in UTC.
 struct Table {
-    start: NaiveDateTime,
-    end: NaiveDateTime,
+    zone: Tz,
+    start: i64,
+    end: i64,
     /// The offset before the first transition.
     first: i32,
     /// Per transition: the wall time where the gap or overlap begins, where it ends, and the
     /// offset after it.
-    spans: Vec<(NaiveDateTime, NaiveDateTime, i32)>,
+    spans: Vec<(i64, i64, i32)>,
 }
 
-/// Tables by zone, built on first use over one range.
+/// Tables by zone (a file uses a handful), built on first use over one range.
 pub(super) struct Offsets {
     start: NaiveDateTime,
     end: NaiveDateTime,
-    tables: HashMap<Tz, Table>,
+    tables: Vec<Table>,
 }
 
 impl Offsets {
@@ -35,28 +35,39 @@ impl Offsets {
         Offsets {
             start: start - Duration::days(1),
             end: end + Duration::days(1),
-            tables: HashMap::new(),
+            tables: Vec::new(),
         }
     }
 
     /// The instant `wall` in `zone` stands for: [`resolve_local`]'s answer.
     pub(super) fn instant(&mut self, zone: Tz, wall: NaiveDateTime) -> DateTime<Utc> {
-        let (start, end) = (self.start, self.end);
-        let table = self.tables.entry(zone).or_insert_with(|| build(zone, start, end));
-        if wall < table.start || wall >= table.end {
+        let position = match self.tables.iter().position(|t| t.zone == zone) {
+            Some(position) => position,
+            None => {
+                self.tables.push(build(zone, self.start, self.end));
+                self.tables.len() - 1
+            }
+        };
+        let Some(table) = self.tables.get(position) else {
+            return resolve_local(zone, wall).with_timezone(&Utc);
+        };
+        let seconds = wall.and_utc().timestamp();
+        if seconds < table.start || seconds >= table.end {
             return resolve_local(zone, wall).with_timezone(&Utc);
         }
         // The first transition whose critical window starts after `wall`.
-        let next = table.spans.partition_point(|(begin, _, _)| *begin <= wall);
+        let next = table.spans.partition_point(|(begin, _, _)| *begin <= seconds);
         let offset = match next.checked_sub(1).and_then(|i| table.spans.get(i)) {
             // In the gap or overlap of the previous transition: the DST policy decides.
-            Some((_, critical_end, _)) if wall < *critical_end => {
+            Some((_, critical_end, _)) if seconds < *critical_end => {
                 return resolve_local(zone, wall).with_timezone(&Utc);
             }
             Some((_, _, after)) => *after,
             None => table.first,
         };
-        Utc.from_utc_datetime(&(wall - Duration::seconds(i64::from(offset))))
+        let instant = seconds - i64::from(offset);
+        DateTime::from_timestamp(instant, wall.and_utc().timestamp_subsec_nanos())
+            .unwrap_or_else(|| resolve_local(zone, wall).with_timezone(&Utc))
     }
 }
 
@@ -71,10 +82,11 @@ fn build(zone: Tz, start: NaiveDateTime, end: NaiveDateTime) -> Table {
         .map(|t| {
             let before = t.at + Duration::seconds(i64::from(t.from));
             let after = t.at + Duration::seconds(i64::from(t.to));
-            (before.min(after), before.max(after), t.to)
+            let (begin, end) = (before.min(after), before.max(after));
+            (begin.and_utc().timestamp(), end.and_utc().timestamp(), t.to)
         })
         .collect();
-    Table { start, end, first, spans }
+    Table { zone, start: start.and_utc().timestamp(), end: end.and_utc().timestamp(), first, spans }
 }
 
 #[cfg(test)]
