@@ -53,13 +53,11 @@ impl Instance {
         out.push(b'\t');
         match self.start {
             Start::Utc(at) => {
-                push_stamp(out, at.timestamp(), true);
+                push_date_time(out, at.naive_utc());
                 out.push(b'Z');
             }
-            Start::Floating(wall) => push_stamp(out, wall.and_utc().timestamp(), true),
-            Start::Date(date) => {
-                push_stamp(out, date.and_time(NaiveTime::MIN).and_utc().timestamp(), false);
-            }
+            Start::Floating(wall) => push_date_time(out, wall),
+            Start::Date(date) => push_date(out, date),
         }
         out.push(b'\t');
         match self.length {
@@ -108,40 +106,27 @@ fn push2(out: &mut Vec<u8>, value: u32) {
     out.extend_from_slice(&[b'0' + (value / 10 % 10) as u8, b'0' + (value % 10) as u8]);
 }
 
-/// (year, month, day) of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, u32::try_from(month).unwrap_or(1), u32::try_from(day).unwrap_or(1))
-}
-
-/// `YYYYMMDD` of the day `seconds` (since 1970-01-01T00:00, wall or UTC) falls in; then, with
-/// `time`, `THHMMSS`.
-fn push_stamp(out: &mut Vec<u8>, seconds: i64, time: bool) {
-    let (year, month, day) = civil(seconds.div_euclid(86_400));
+fn push_date(out: &mut Vec<u8>, date: NaiveDate) {
+    use chrono::Datelike;
+    let year = date.year();
     if (0..=9999).contains(&year) {
-        let year = u32::try_from(year).unwrap_or(0);
+        let year = year.unsigned_abs();
         push2(out, year / 100);
         push2(out, year % 100);
     } else {
-        push_int(out, year);
+        push_int(out, i64::from(year));
     }
-    push2(out, month);
-    push2(out, day);
-    if time {
-        let of_day = u32::try_from(seconds.rem_euclid(86_400)).unwrap_or(0);
-        out.push(b'T');
-        push2(out, of_day / 3600);
-        push2(out, of_day / 60 % 60);
-        push2(out, of_day % 60);
-    }
+    push2(out, date.month());
+    push2(out, date.day());
+}
+
+fn push_date_time(out: &mut Vec<u8>, at: NaiveDateTime) {
+    use chrono::Timelike;
+    push_date(out, at.date());
+    out.push(b'T');
+    push2(out, at.hour());
+    push2(out, at.minute());
+    push2(out, at.second());
 }
 
 /// Every occurrence of every event in a calendar whose start is in `[from, to)`, one event
@@ -368,29 +353,5 @@ impl Iterator for Instances<'_> {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use chrono::{Datelike, Duration, NaiveDate};
-
-    use super::*;
-
-    /// The day arithmetic agrees with chrono on every day from 1600 to 2400.
-    #[test]
-    fn civil_equals_chrono() {
-        let mut date = NaiveDate::from_ymd_opt(1600, 1, 1).unwrap();
-        let end = NaiveDate::from_ymd_opt(2400, 1, 1).unwrap();
-        while date < end {
-            let days = date.and_time(NaiveTime::MIN).and_utc().timestamp() / 86_400;
-            assert_eq!(civil(days), (i64::from(date.year()), date.month(), date.day()));
-            date += Duration::days(1);
-        }
-        let mut line = Vec::new();
-        push_stamp(&mut line, -1, true);
-        assert_eq!(line, b"19691231T235959");
     }
 }
