@@ -29,6 +29,7 @@ pub use instances::{Instance, Instances, Length, Start, instances};
 use parse::{Component, Parser, Property};
 
 mod instances;
+mod offsets;
 mod parse;
 
 /// The largest input [`busy`] reads: 256 MiB.
@@ -98,7 +99,8 @@ pub fn busy(input: &[u8], member_zone: Tz, window: Window) -> Result<Busy, Error
             ),
         });
     }
-    let mut reader = Reader::new(member_zone);
+    let mut reader = Reader::new(member_zone)
+        .with_range(window.start() - Duration::days(2), window.end() + Duration::days(3));
     let mut parser = Parser::new(input)?;
     let mut parsed = Vec::new();
     while let Some(component) = parser.next_component(&mut reader.warnings)? {
@@ -129,6 +131,8 @@ pub(crate) struct Reader {
     expanded: usize,
     /// TZIDs without a VTIMEZONE already looked up.
     known: HashMap<String, Option<Zone>>,
+    /// Each named zone's offsets over the window, computed once per transition.
+    offsets: Option<offsets::Offsets>,
 }
 
 /// A zone a time is read in.
@@ -276,7 +280,31 @@ enum BadLength {
 
 impl Reader {
     pub(crate) fn new(member_zone: Tz) -> Reader {
-        Reader { warnings: Vec::new(), member_zone, expanded: 0, known: HashMap::new() }
+        Reader {
+            warnings: Vec::new(),
+            member_zone,
+            expanded: 0,
+            known: HashMap::new(),
+            offsets: None,
+        }
+    }
+
+    /// Reads wall times in `[start, end)` (UTC) through per-zone offset tables.
+    /// Longer ranges read every wall time with `resolve_local` (a table's scan would cost more).
+    fn with_range(mut self, start: DateTime<Utc>, end: DateTime<Utc>) -> Reader {
+        if end - start <= Duration::days(366 * 40) {
+            self.offsets = Some(offsets::Offsets::new(start.naive_utc(), end.naive_utc()));
+        }
+        self
+    }
+
+    /// `when.instant(member)`, through the offset tables when there are some.
+    fn instant(&mut self, when: When) -> DateTime<Utc> {
+        match (&mut self.offsets, when) {
+            (Some(offsets), When::Wall(wall, Zone::Named(tz))) => offsets.instant(tz, wall),
+            (Some(offsets), When::Floating(wall)) => offsets.instant(self.member_zone, wall),
+            _ => when.instant(self.member_zone),
+        }
     }
 
     pub(crate) fn warn(&mut self, line: usize, message: impl Into<String>) {
@@ -674,7 +702,7 @@ impl Reader {
             // Each start once, the first listed winning (a stable sort keeps list order among
             // equal starts); the rule's starts are already ascending, so the sort is cheap.
             let mut keyed: Vec<(DateTime<Utc>, When)> =
-                instances.into_iter().map(|when| (when.instant(member), when)).collect();
+                instances.into_iter().map(|when| (self.instant(when), when)).collect();
             keyed.sort_by_key(|(instant, _)| *instant);
             keyed.dedup_by_key(|(instant, _)| *instant);
             for (start_instant, when) in keyed {

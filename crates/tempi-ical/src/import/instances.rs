@@ -101,32 +101,32 @@ fn push_int(out: &mut Vec<u8>, value: i64) {
     out.extend_from_slice(digits.get(at..).unwrap_or_default());
 }
 
-/// Appends `value` as exactly `width` digits (zero-padded; `value` is in range by construction).
-fn push_fixed(out: &mut Vec<u8>, value: u32, width: u32) {
-    for place in (0..width).rev() {
-        out.push(b'0' + ((value / 10u32.pow(place)) % 10) as u8);
-    }
+/// Appends `value` (0–99) as two digits.
+fn push2(out: &mut Vec<u8>, value: u32) {
+    out.extend_from_slice(&[b'0' + (value / 10 % 10) as u8, b'0' + (value % 10) as u8]);
 }
 
 fn push_date(out: &mut Vec<u8>, date: NaiveDate) {
     use chrono::Datelike;
     let year = date.year();
     if (0..=9999).contains(&year) {
-        push_fixed(out, year.unsigned_abs(), 4);
+        let year = year.unsigned_abs();
+        push2(out, year / 100);
+        push2(out, year % 100);
     } else {
         push_int(out, i64::from(year));
     }
-    push_fixed(out, date.month(), 2);
-    push_fixed(out, date.day(), 2);
+    push2(out, date.month());
+    push2(out, date.day());
 }
 
 fn push_date_time(out: &mut Vec<u8>, at: NaiveDateTime) {
     use chrono::Timelike;
     push_date(out, at.date());
     out.push(b'T');
-    push_fixed(out, at.hour(), 2);
-    push_fixed(out, at.minute(), 2);
-    push_fixed(out, at.second(), 2);
+    push2(out, at.hour());
+    push2(out, at.minute());
+    push2(out, at.second());
 }
 
 /// Every occurrence of every event in a calendar whose start is in `[from, to)`, one event
@@ -199,7 +199,11 @@ pub fn instances(input: &[u8], from: NaiveDate, to: NaiveDate) -> Result<Instanc
         });
     }
     // Floating and all-day times are compared as wall times: read them in UTC.
-    let mut reader = Reader::new(UTC);
+    let midnight = |date: NaiveDate| Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN));
+    let mut reader = Reader::new(UTC).with_range(
+        midnight(from) - chrono::Duration::days(2),
+        midnight(to) + chrono::Duration::days(3),
+    );
     // First pass: every problem with the file's structure, its time zones and overrides.
     let mut first = Parser::new(input)?;
     let mut vtimezones = Vec::new();
@@ -214,7 +218,6 @@ pub fn instances(input: &[u8], from: NaiveDate, to: NaiveDate) -> Result<Instanc
         }
     }
     let zones = reader.zones(&vtimezones.iter().collect::<Vec<_>>());
-    let midnight = |date: NaiveDate| Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN));
     Ok(Instances {
         parser: Parser::new(input)?,
         reader,
