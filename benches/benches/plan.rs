@@ -6,6 +6,7 @@
 //! cargo bench -p tempi-bench              # the full run, under a minute
 //! cargo bench -p tempi-bench -- --test    # the CI smoke run: each bench once
 //! cargo bench -p tempi-bench -- org20k    # only the 20,000-member benches
+//! cargo bench -p tempi-bench --bench plan -- org2k_far   # 2027, 2035 and 2060 planned
 //! ```
 //!
 //! Results, the machine they came from, and how to compare two commits: `BENCHMARKS.md`.
@@ -167,9 +168,29 @@ fn org(c: &mut Criterion) {
     group.finish();
 }
 
+/// Far-future plans (issue 13): the same year's work planned in the rhythms' first year
+/// (2027), 8 years on and 33 years on. Every rhythm counts its cycles and rotation from its
+/// start, so today a far year costs its history too; the goal is at most 1.5x 2027 for any year
+/// to 2099. A 2,000-member organisation keeps the run short (the 20,000-member one through the
+/// CLI: BENCHMARKS.md).
+fn far_future(c: &mut Criterion) {
+    let text = synth::generate(2_000, ORG_SEED);
+    let community = load(&text, "org2k.toml").community;
+    let mut group = c.benchmark_group("org2k_far");
+    group.sampling_mode(SamplingMode::Flat).sample_size(10);
+    for year in [2027, 2035, 2060] {
+        let occurrences = plan_year(&community, year).occurrences().len();
+        group.throughput(Throughput::Elements(occurrences as u64));
+        group.bench_function(format!("plan_{year}"), |b| {
+            b.iter(|| plan_year(&community, black_box(year)));
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = sample, org
+    targets = sample, org, far_future
 }
 criterion_main!(benches);

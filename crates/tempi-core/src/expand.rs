@@ -148,6 +148,19 @@ fn iso_week(date: NaiveDate) -> (i32, u32) {
 struct Touches {
     days: HashMap<NaiveDate, i64>,
     weeks: HashMap<(i32, u32), i64>,
+    /// The longest of the spans, in seconds.
+    longest: i64,
+}
+
+/// Whether any span in `spans` (sorted by start, none longer than `longest` seconds) comes within
+/// nine days of `[start, end)`. Two instants on one local date are under two days apart, and on
+/// one ISO week under nine, so an occurrence with no span that near cannot share a day or a week
+/// with one: the day and week checks (two zone lookups and a hash each) are skipped.
+fn near(spans: &[(i64, i64)], longest: i64, start: i64, end: i64) -> bool {
+    const MARGIN: i64 = 9 * 86_400;
+    let lo = spans.partition_point(|(s, _)| *s <= start - MARGIN - longest);
+    let hi = spans.partition_point(|(s, _)| *s < end + MARGIN);
+    spans.get(lo..hi).unwrap_or_default().iter().any(|(_, e)| *e > start - MARGIN)
 }
 
 fn touches(zone: Tz, spans: &[(i64, i64)]) -> Touches {
@@ -159,7 +172,8 @@ fn touches(zone: Tz, spans: &[(i64, i64)]) -> Touches {
             weeks.entry(iso_week(day)).or_insert(*start);
         }
     }
-    Touches { days, weeks }
+    let longest = spans.iter().map(|(s, e)| e - s).max().unwrap_or(0);
+    Touches { days, weeks, longest }
 }
 
 struct Engine<'a> {
@@ -538,8 +552,10 @@ impl Engine<'_> {
         end: i64,
     ) -> Option<Why> {
         for (other, scope, touched) in excepts {
+            let far = || !near(self.spans(*other), touched.longest, start, end);
             let hit = match scope {
                 ClashScope::Span => overlaps_any(self.spans(*other), start, end).map(|(s, _)| s),
+                ClashScope::Day | ClashScope::Week if far() => None,
                 ClashScope::Day => local_dates(zone, start, end)
                     .into_iter()
                     .find_map(|d| touched.days.get(&d).copied()),

@@ -487,3 +487,59 @@ fn documented_differences_from_rfc_5545() {
     // DIFFERENCE: RFC 5545 allows BYSECOND=60 for a leap second; tempi does not model them.
     check_rejected("FREQ=MINUTELY;BYSECOND=60", "BYSECOND=60", &["leap"]);
 }
+
+/// A plain daily or weekly rule: INTERVAL, WKST, BYDAY without ordinals, COUNT or UNTIL.
+fn plain_rule() -> impl Strategy<Value = String> {
+    const DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+    let days = prop::collection::btree_set(0usize..7, 0..5)
+        .prop_map(|set| set.into_iter().map(|d| DAYS[d]).collect::<Vec<_>>().join(","));
+    let end = prop_oneof![
+        Just(String::new()),
+        (1u32..200).prop_map(|n| format!(";COUNT={n}")),
+        (0i64..3000, 0u32..24).prop_map(|(d, h)| {
+            let until = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Duration::days(d);
+            format!(";UNTIL={}T{h:02}0000", until.format("%Y%m%d"))
+        }),
+    ];
+    (any::<bool>(), 1u16..12, days, prop::option::of(0usize..7), end).prop_map(
+        |(weekly, interval, days, wkst, end)| {
+            let mut rule =
+                format!("FREQ={};INTERVAL={interval}", if weekly { "WEEKLY" } else { "DAILY" });
+            if !days.is_empty() {
+                rule.push_str(&format!(";BYDAY={days}"));
+            }
+            if let Some(w) = wkst {
+                rule.push_str(&format!(";WKST={}", DAYS[w]));
+            }
+            rule + &end
+        },
+    )
+}
+
+proptest! {
+    /// The arithmetic path for plain daily and weekly rules gives exactly rrule's starts: the
+    /// same instances, the same end at COUNT, UNTIL and the horizon, the same budget error.
+    #[test]
+    fn plain_rules_step_exactly_as_rrule_expands_them(
+        text in plain_rule(),
+        start in 0i64..2500,
+        minute in 0u32..1440,
+        span in 0i64..1500,
+        budget in prop::sample::select(vec![5usize, 50, 100_000]),
+    ) {
+        let rule = parse(&text);
+        let dtstart = (NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Duration::days(start))
+            .and_hms_opt(minute / 60, minute % 60, 0)
+            .unwrap();
+        let horizon = dtstart + chrono::Duration::days(span) + chrono::Duration::minutes(i64::from(minute));
+        let fast = rule.wall_clock_starts(None, dtstart, horizon, budget);
+        prop_assert!(rule.day_steps(dtstart, horizon, budget).is_some(), "{}", text);
+        // The same bounds as wall_clock_starts computes, then rrule's own expansion.
+        let until = match rule.end {
+            RuleEnd::Until(Until::Local(local)) if local < horizon => local,
+            _ => horizon,
+        };
+        let slow = if until < dtstart { Ok(Vec::new()) } else { rule.rrule_starts(dtstart, until, budget) };
+        prop_assert_eq!(fast, slow, "{} from {}", text, dtstart);
+    }
+}
