@@ -5,13 +5,12 @@
 //! `DTSTAMP` is `SOURCE_DATE_EPOCH` when set, else the start of the planned window: two runs on
 //! the same input give the same bytes.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use tempi::ical::export::{self, ExportOptions, Feed, Scope};
-use tempi::publish::{self, FeedSource, PublishError, WhenBusy};
+use tempi::ical::export::{self, ExportOptions};
+use tempi::publish::{self, PublishError, WhenBusy};
 use tempi::{Community, Plan};
 
 use crate::Failure;
@@ -34,38 +33,6 @@ fn generated_at(plan: &Plan) -> Result<DateTime<Utc>, Failure> {
     }
 }
 
-/// Today's feeds, rendered in memory by `export::feeds`, offered one at a time.
-// TODO(issue 9 §5): when `tempi_ical::export::Publication` lands, this adapter goes: implement
-// `FeedSource` for `Publication` in `tempi::publish` (its `scopes` and `write` have the same
-// signatures) and replace the four lines from `export::feeds` to `let source = Rendered` below
-// with `let source = export::Publication::new(community, plan, &options);`.
-struct Rendered {
-    feeds: Vec<Feed>,
-    /// (kind, id) → index in `feeds`.
-    index: BTreeMap<(u8, String), usize>,
-}
-
-fn key(scope: &Scope) -> (u8, String) {
-    match scope {
-        Scope::Community => (0, String::new()),
-        Scope::Group(id) => (1, id.clone()),
-        Scope::Member(id) => (2, id.clone()),
-    }
-}
-
-impl FeedSource for Rendered {
-    fn scopes(&self) -> Vec<Scope> {
-        self.feeds.iter().map(|feed| feed.scope.clone()).collect()
-    }
-    fn write(&self, scope: &Scope, out: &mut dyn Write) -> std::io::Result<()> {
-        let feed = self.index.get(&key(scope)).and_then(|n| self.feeds.get(*n));
-        match feed {
-            Some(feed) => out.write_all(feed.ics.as_bytes()),
-            None => Err(std::io::Error::other("no such feed")),
-        }
-    }
-}
-
 /// Publishes the community's, each group's and each member's feed as the set in `dir`.
 pub(crate) fn write_feeds(
     community: &Community,
@@ -74,10 +41,8 @@ pub(crate) fn write_feeds(
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     let options = ExportOptions::new(generated_at(plan)?);
-    let feeds = export::feeds(community, plan, &options)
-        .map_err(|e| Failure::Message(format!("cannot export feeds: {e}")))?;
-    let index = feeds.iter().enumerate().map(|(n, feed)| (key(&feed.scope), n)).collect();
-    let source = Rendered { feeds, index };
+    // Every rhythm's series and every zone is rendered once; each feed is streamed to its file.
+    let source = export::Publication::new(community, plan, &options);
     let published = match publish::publish(dir, community.id(), &source, WhenBusy::Fail) {
         Err(PublishError::Busy { .. }) => {
             writeln!(

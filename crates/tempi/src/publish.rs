@@ -709,6 +709,16 @@ pub trait FeedSource {
     fn write(&self, scope: &Scope, out: &mut dyn Write) -> io::Result<()>;
 }
 
+/// The feeds of one plan, each rendered from series and zones rendered once.
+impl FeedSource for tempi_ical::export::Publication<'_> {
+    fn scopes(&self) -> Vec<Scope> {
+        tempi_ical::export::Publication::scopes(self)
+    }
+    fn write(&self, scope: &Scope, out: &mut dyn Write) -> io::Result<()> {
+        tempi_ical::export::Publication::write(self, scope, out)
+    }
+}
+
 /// Publishes every feed of `source` into `dir` as one set: [`Publisher::begin`], one
 /// [`Publisher::add`] per scope (at [`feed_path`], `community` naming the community's feed),
 /// [`Publisher::commit`].
