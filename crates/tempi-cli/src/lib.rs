@@ -17,6 +17,7 @@ mod busy;
 mod expand;
 mod export;
 mod pods;
+mod progress;
 mod slots;
 mod year;
 
@@ -146,14 +147,15 @@ pub fn run_with_input(
     // Commands write only warnings and notes to `notes`; errors come back as a `Failure`.
     let mut sink = std::io::sink();
     let notes: &mut dyn Write = if cli.quiet { &mut sink } else { &mut *err };
+    let progress = progress::Progress { enabled: !cli.quiet };
     let result = match cli.command {
         Command::Check { file, json: false } => check(file.as_deref(), input, out, notes),
         Command::Check { file, json: true } => check_json(file.as_deref(), input, out),
-        Command::Plan(args) => plan(&args, input, out, notes),
+        Command::Plan(args) => plan(&args, progress, input, out, notes),
         Command::Busy(args) => busy::run(&args, input, out, notes),
         Command::Expand(args) => expand::run(&args, out, notes),
-        Command::Slots(args) => slots::run(&args, input, out, notes),
-        Command::Pods(args) => pods::run(&args, input, out, notes),
+        Command::Slots(args) => slots::run(&args, progress, input, out, notes),
+        Command::Pods(args) => pods::run(&args, progress, input, out, notes),
         Command::Completions { shell } => {
             // Generated into memory first: clap_complete panics when its writer fails.
             let mut script = Vec::new();
@@ -421,6 +423,7 @@ fn plan_failure(loaded: &Loaded, error: &tempi::Error, args: &PlanArgs) -> Failu
 
 fn plan(
     args: &PlanArgs,
+    progress: progress::Progress,
     input: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -436,7 +439,9 @@ fn plan(
     let window = window_for(args, &loaded.community)?;
     // Rhythms with `at = "auto"` get their times from the solver before anything is expanded.
     let busy = BusyFiles::beside(args.file.as_deref());
-    let placed = pipeline::place_auto(loaded.community, window, &busy)?;
+    let placed = progress.waiting("placing `auto` rhythms", || {
+        pipeline::place_auto(loaded.community, window, &busy)
+    })?;
     write_busy_warnings(err, &placed.warnings)?;
     for p in &placed.unplaced {
         writeln!(
@@ -449,8 +454,9 @@ fn plan(
     let community = &loaded.community;
     let options =
         ExpandOptions::new().max_per_rhythm(args.max_per_rhythm).max_per_plan(args.max_occurrences);
-    let plan: Plan =
-        community.plan_with(window, options).map_err(|e| plan_failure(&loaded, &e, args))?;
+    let plan: Plan = progress
+        .waiting("planning", || community.plan_with(window, options))
+        .map_err(|e| plan_failure(&loaded, &e, args))?;
     if let Some(dir) = &args.out {
         export::write_feeds(community, &plan, dir, err)?;
     }

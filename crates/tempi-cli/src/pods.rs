@@ -46,6 +46,7 @@ pub(crate) struct PodsArgs {
 /// Runs `tempi pods`.
 pub(crate) fn run(
     args: &PodsArgs,
+    progress: crate::progress::Progress,
     input: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -91,7 +92,7 @@ pub(crate) fn run(
     for id in &ids {
         query.member(member(community, id, "--members", &busy, window, err)?);
     }
-    let plan = query.solve().map_err(|e| bad(e.to_string()))?;
+    let plan = progress.waiting("splitting", || query.solve()).map_err(|e| bad(e.to_string()))?;
     if args.json {
         pods::write_pods_json(out, &plan)?;
     } else {

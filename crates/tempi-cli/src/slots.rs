@@ -161,6 +161,7 @@ macro_rules! apply {
 /// Runs `tempi slots`.
 pub(crate) fn run(
     args: &SlotsArgs,
+    progress: crate::progress::Progress,
     input: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -271,9 +272,13 @@ pub(crate) fn run(
             let mut query = SlotQuery::new(common.length, window);
             apply!(query, common);
             query.max_results(args.max);
-            let slots = query.solve().map_err(|e| message(e.to_string()))?;
+            let slots = progress
+                .waiting("searching", || query.solve())
+                .map_err(|e| message(e.to_string()))?;
             let what_ifs = if slots.candidates.first().is_none_or(|c| !c.missing.is_empty()) {
-                query.what_ifs().map_err(|e| message(e.to_string()))?
+                progress
+                    .waiting("trying what-ifs", || query.what_ifs())
+                    .map_err(|e| message(e.to_string()))?
             } else {
                 Vec::new()
             };
@@ -313,9 +318,13 @@ pub(crate) fn run(
             let mut query = SeriesQuery::new(common.length, cadence.clone(), zone, from, end);
             apply!(query, common);
             query.max_results(args.max).allowed_misses(args.misses);
-            let patterns = query.solve().map_err(|e| message(e.to_string()))?;
+            let patterns = progress
+                .waiting("searching", || query.solve())
+                .map_err(|e| message(e.to_string()))?;
             let what_ifs = if patterns.patterns.first().is_none_or(|p| p.score.attendance < 1000) {
-                query.what_ifs().map_err(|e| message(e.to_string()))?
+                progress
+                    .waiting("trying what-ifs", || query.what_ifs())
+                    .map_err(|e| message(e.to_string()))?
             } else {
                 Vec::new()
             };
