@@ -16,6 +16,18 @@
 //!
 //! Everything counts from each rhythm's start, not from the window, so cycles and rotation agree
 //! between any two windows.
+//!
+//! **Why a far window still expands its history.** An occurrence's time and status depend on the
+//! past only through its candidate number (the commitment cycle, whose retrospective length
+//! changes its span), and its role holders through the number of earlier occurrences that went
+//! ahead. The first is a count of cadence instances (arithmetic for plain rules); the second is
+//! not: it subtracts every earlier cancellation by `except` (a retreat week each year) or by
+//! precedence against stronger rhythms sharing a member, and those depend on the stronger
+//! rhythms' own histories and retrospectives. So every rhythm is still expanded from its start;
+//! what makes that cheap is per-occurrence cost (plain daily and weekly rules step by dates, and
+//! `except` day and week checks are skipped when nothing is within nine days). The caps count
+//! only the window. An exact jump would evaluate history only where a cancellation is possible
+//! (near an excepted rhythm's spans, or overlapping a stronger sharer's) and count the rest.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
