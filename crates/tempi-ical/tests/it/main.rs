@@ -8,12 +8,19 @@
 //! - `injection`: names and texts that try to break out of a value (line breaks, `BEGIN:VEVENT`,
 //!   `;` `,` `\` `"`, multi-byte characters across the fold) read back intact by the third-party
 //!   implementation, with no extra component or property.
+//! - `identity`: every occurrence keeps one (UID, RECURRENCE-ID) in plans of other windows and
+//!   after unrelated edits; a client loading one year's feed after another shows no duplicate.
+//! - `forms`: RDATE series carry an RRULE, no lone event spans a DST change, no X-WR-TIMEZONE.
+//! - `attendees`: the attendee limit, on both sides.
+//! - `publication`: `Publication::write` equals each feed built alone; group and member feeds
+//!   carry the documented rhythms; an unknown scope is `InvalidInput`.
 //! - `import`: client-shaped fixtures in `tests/data/ical/`, warnings, round trips.
 //! - `fuzz_regressions`: inputs the `ics_import` fuzz target (`fuzz/`) found slow or crashing.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod attendees;
+mod forms;
 mod fuzz_regressions;
 mod golden;
 mod identity;
