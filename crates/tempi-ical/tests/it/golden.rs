@@ -126,6 +126,10 @@ fn output_is_deterministic_and_uids_are_stable() {
     // The 02:30 New York rhythm meets the 2027-03-14 gap: its series is split there, and the
     // 03:30 occurrence stands alone with its own UID.
     assert!(uids.iter().any(|u| u == "night-owls+20270314T073000Z@hearth.tempi"), "{uids:?}");
+    // The run before it is the rhythm's first (base UID); the run after it is keyed by its first
+    // instance, 2027-03-15 02:30 EDT.
+    assert!(uids.iter().any(|u| u == "night-owls@hearth.tempi"), "{uids:?}");
+    assert!(uids.iter().any(|u| u == "night-owls+20270315T063000Z@hearth.tempi"), "{uids:?}");
 }
 
 #[test]

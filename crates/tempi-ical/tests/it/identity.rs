@@ -105,7 +105,7 @@ fn the_sample_keeps_every_identity_in_every_window() {
 /// Rhythms whose wall times fall in DST gaps and overlaps (so their series split), a lone event
 /// across a DST change, a UTC rhythm, moons, a commitment with retrospectives, starting in 2026
 /// so every window starts mid-cycle.
-fn dst_community(edited: bool) -> (Community, Tz) {
+pub(crate) fn dst_community(edited: bool) -> (Community, Tz) {
     let new_york: Tz = "America/New_York".parse().unwrap();
     let start = date(2026, 6, 3);
     let mut builder = Community::builder("dst", "DST", new_york, start);
@@ -218,7 +218,7 @@ type Key = (String, DateTime<Utc>);
 // ---- A client that loads one feed after another ------------------------------------------
 
 /// Unfolded content lines of every VEVENT, as (name with parameters, value) pairs.
-fn vevents(ics: &str) -> Vec<Vec<(String, String)>> {
+pub(crate) fn vevents(ics: &str) -> Vec<Vec<(String, String)>> {
     let unfolded = ics.replace("\r\n ", "");
     let mut out = Vec::new();
     let mut current: Option<Vec<(String, String)>> = None;

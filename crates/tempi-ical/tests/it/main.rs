@@ -9,6 +9,12 @@
 //!   `;` `,` `\` `"`, multi-byte characters across the fold) read back intact by the third-party
 //!   implementation, with no extra component or property.
 //! - `expand`: `import::instances`, every occurrence of every event (`tempi expand`).
+//! - `identity`: every occurrence keeps one (UID, RECURRENCE-ID) in plans of other windows and
+//!   after unrelated edits; a client loading one year's feed after another shows no duplicate.
+//! - `forms`: RDATE series carry an RRULE, no lone event spans a DST change, no X-WR-TIMEZONE.
+//! - `attendees`: the attendee limit, on both sides.
+//! - `publication`: `Publication::write` equals each feed built alone; group and member feeds
+//!   carry the documented rhythms; an unknown scope is `InvalidInput`.
 //! - `import`: client-shaped fixtures in `tests/data/ical/`, warnings, round trips.
 //! - `fuzz_regressions`: inputs the `ics_import` fuzz target (`fuzz/`) found slow or crashing.
 //! - `vtimezone`: every zone's VTIMEZONE, expanded by an evaluator of its own, gives chrono-tz's
@@ -18,11 +24,12 @@
 
 mod attendees;
 mod expand;
+mod forms;
 mod fuzz_regressions;
 mod golden;
 mod identity;
 mod import;
 mod injection;
 mod interop;
-mod vtimezone;
 mod publication;
+mod vtimezone;
