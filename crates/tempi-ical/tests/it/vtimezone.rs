@@ -451,3 +451,70 @@ proptest! {
         check(zone, instant(year, month, 1), end, covered, Duration::hours(12));
     }
 }
+
+/// Python's dateutil (what icalendar's `to_tz` uses for a TZID it does not know) reading every
+/// zone's component, under a renamed TZID so it cannot fall back on its own tz data, gives
+/// chrono-tz's offset every 5 days from 1970 to 2038 (instants within an hour of a transition
+/// are left out: dateutil resolves overlap hours its own way). Optional and slow (minutes): run
+/// `bash scripts/ci-setup-interop.sh`, then
+/// `cargo test -p tempi-ical --test it dateutil -- --ignored`.
+#[test]
+#[ignore]
+fn python_dateutil_reads_every_component_like_chrono_tz() {
+    const SCRIPT: &str = r#"
+import sys, datetime as dt
+import icalendar
+bad = 0
+for block in sys.stdin.read().split("\n==\n"):
+    if not block.strip():
+        continue
+    head, ics, samples = block.split("\n--\n")
+    comp = icalendar.Timezone.from_ical(ics.replace("\n", "\r\n").encode())
+    tz = comp.to_tz()
+    for line in samples.split():
+        ts, offset = (int(x) for x in line.split(","))
+        t = dt.datetime.fromtimestamp(ts, dt.timezone.utc)
+        got = int(t.astimezone(tz).utcoffset().total_seconds())
+        if got != offset:
+            bad += 1
+            if bad < 20:
+                print(head, t.isoformat(), got, offset)
+print("mismatches", bad)
+"#;
+    let python =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../interop/.venv/bin/python");
+    assert!(python.exists(), "run `bash scripts/ci-setup-interop.sh` first");
+    let mut input = String::new();
+    for zone in TZ_VARIANTS {
+        let text = component(zone, utc(instant(2027, 1, 1)));
+        let renamed = text.replace(&format!("TZID:{}", zone.name()), "TZID:X-tempi-renamed");
+        input.push_str(zone.name());
+        input.push_str("\n--\n");
+        input.push_str(&renamed.replace("\r\n", "\n"));
+        input.push_str("\n--\n");
+        let mut t = instant(1970, 1, 2);
+        while t < instant(2038, 1, 1) {
+            let hour = Duration::hours(1);
+            if chrono_offset(zone, t - hour) == chrono_offset(zone, t + hour) {
+                input.push_str(&format!(
+                    "{},{}\n",
+                    t.and_utc().timestamp(),
+                    chrono_offset(zone, t)
+                ));
+            }
+            t += Duration::hours(5 * 24 + 7);
+        }
+        input.push_str("\n==\n");
+    }
+    let mut child = std::process::Command::new(python)
+        .args(["-c", SCRIPT])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.trim_end().ends_with("mismatches 0"), "{stdout}");
+}
