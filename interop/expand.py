@@ -14,6 +14,7 @@ or expander complains about is printed as `FILE<TAB>!ERROR<TAB>message` and the 
 With --custom-tzids every TZID gets a `Tempi-` prefix, so it is no longer an IANA name and the
 library must use the feed's own VTIMEZONE: that checks tempi's generated VTIMEZONEs, which Python
 icalendar otherwise ignores in favour of its own tz database (notes/calendar-clients.md, class 6).
+Each FILE is read on its own: icalendar's cache of custom VTIMEZONEs is emptied between files.
 
 Runs against the versions pinned in interop/requirements.txt (scripts/ci-setup-interop.sh).
 """
@@ -49,6 +50,9 @@ def as_utc(value):
 
 
 def expand(path, start, end, custom):
+    # icalendar caches a custom VTIMEZONE by TZID for the whole process (the first definition
+    # wins); each feed is read on its own, as a client that subscribes to just it would.
+    icalendar.timezone.tzp.use_default()
     with open(path, "rb") as handle:
         data = handle.read()
     if custom:
