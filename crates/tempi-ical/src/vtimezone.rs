@@ -124,16 +124,17 @@ pub(crate) fn transitions(zone: Tz, from: NaiveDateTime, to: NaiveDateTime) -> V
             }
             let after = at(high);
             let (before_seconds, after_seconds) = (seconds(&previous), seconds(&after));
-            // A move across the date line (Apia, 2011) is STANDARD even into DST: Python's
-            // dateutil takes DST's size from the jump and fails on a day or more.
-            let date_line = (after_seconds - before_seconds).abs() >= 86_400;
+            // DAYLIGHT only moves clocks forward, by less than a day: Python's dateutil takes
+            // DST's size from the jump, fails on a day or more (Apia crossing the date line in
+            // 2011) and misplaces instants after a backward one (Novosibirsk's base offset
+            // change during summer time, 1993). Such transitions are STANDARD.
+            let forward = (1..86_400).contains(&(after_seconds - before_seconds));
             out.push(Transition {
                 at: high,
                 from: before_seconds,
                 to: after_seconds,
                 name: name(&after),
-                daylight: !date_line
-                    && (dst(&after) > 0 || (dst(&after) == 0 && dst(&previous) < 0)),
+                daylight: forward && (dst(&after) > 0 || (dst(&after) == 0 && dst(&previous) < 0)),
             });
             // A second change between `high` and `probe` is found by probing again from `high`.
             previous = after;
