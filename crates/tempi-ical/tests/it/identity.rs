@@ -319,13 +319,3 @@ fn a_client_loading_each_years_feed_shows_no_duplicate_dst() {
     let (community, zone) = dst_community(false);
     assert_no_duplicates_across_years(&community, zone);
 }
-
-#[test]
-#[ignore = "prints a feed for inspection"]
-fn print_dst_feed() {
-    let (community, zone) = dst_community(false);
-    let plan = community.plan(Window::year(zone, 2027).unwrap()).unwrap();
-    let options = ExportOptions::new(Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap());
-    let feed = export::feed(&community, &plan, Scope::Community, &options).unwrap();
-    std::fs::write("/tmp/dst-2027.ics", &feed.ics).unwrap();
-}
