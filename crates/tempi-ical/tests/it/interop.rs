@@ -277,13 +277,30 @@ fn check(cases: &[(Community, Plan)], tag: &str, clients: &[Client]) {
         windows().map(|w| w.end()).max().unwrap(),
     )
     .unwrap();
-    let files: Vec<PathBuf> = list.iter().map(|(_, _, p)| p.clone()).collect();
+    // Python reads a feed in ~80 ms (twice: own zones and the feed's VTIMEZONEs), ten times
+    // ical.js and libical, so it reads the community's and every group's feed but only the first
+    // two member feeds of each case: member feeds are the same rendered series (`Publication`
+    // renders each rhythm once; `publication.rs` checks every member feed against it), and ical.js
+    // and libical still read every feed.
+    let sampled = |client: Client, index: usize, feed: &Feed| {
+        !matches!(client, Client::Python | Client::PythonOwnZones)
+            || match &feed.scope {
+                Scope::Member(id) => {
+                    cases[index].0.members().iter().take(2).any(|m| m.id() == id.as_str())
+                }
+                _ => true,
+            }
+    };
     let runs: Vec<(Client, Said)> = std::thread::scope(|scope| {
         let handles: Vec<_> = clients
             .iter()
             .map(|client| {
-                let files = &files;
-                scope.spawn(move || (*client, run(*client, hull, files)))
+                let files: Vec<PathBuf> = list
+                    .iter()
+                    .filter(|(index, feed, _)| sampled(*client, *index, feed))
+                    .map(|(_, _, p)| p.clone())
+                    .collect();
+                scope.spawn(move || (*client, run(*client, hull, &files)))
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
@@ -296,6 +313,9 @@ fn check(cases: &[(Community, Plan)], tag: &str, clients: &[Client]) {
             problems.push(format!("{}: crashed: {failure}", client.name()));
         }
         for (index, feed, path) in &list {
+            if !sampled(*client, *index, feed) {
+                continue;
+            }
             let (community, plan) = &cases[*index];
             let name = format!(
                 "{} ({:?} feed of {})",
