@@ -81,22 +81,11 @@ impl State {
             .create(dir)
             .map_err(|e| located(dir, format!("cannot create the state directory: {e}")))?;
         let key_path = dir.join(KEY_FILE);
-        let key =
-            match fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&key_path) {
-                Ok(mut file) => {
-                    let mut key = [0u8; 32];
-                    getrandom::fill(&mut key).map_err(|e| {
-                        located(&key_path, format!("no randomness from the OS: {e}"))
-                    })?;
-                    file.write_all(format!("{}\n", hex(&key)).as_bytes())
-                        .and_then(|()| file.sync_all())
-                        .map_err(|e| located(&key_path, format!("cannot write the key: {e}")))?;
-                    sync_dir(dir).map_err(|e| located(dir, format!("cannot sync: {e}")))?;
-                    key
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => read_key(&key_path)?,
-                Err(e) => return Err(located(&key_path, format!("cannot create the key: {e}"))),
-            };
+        let key = match fs::symlink_metadata(&key_path) {
+            Ok(_) => read_key(&key_path)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => create_key(dir, &key_path)?,
+            Err(e) => return Err(located(&key_path, format!("cannot read: {e}"))),
+        };
         let rotations = read_rotations(&dir.join(ROTATIONS_FILE))?;
         Ok(State { dir: dir.to_path_buf(), key, rotations })
     }
@@ -167,6 +156,36 @@ pub(crate) fn base32(bytes: &[u8]) -> String {
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes a new key to a private temporary file and links it into place: a concurrent first run
+/// (`--print-links` while `serve` starts) sees no key or the whole key, never an empty file, and
+/// the one whose link loses reads the winner's.
+fn create_key(dir: &Path, path: &Path) -> Result<[u8; 32], Error> {
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key)
+        .map_err(|e| located(path, format!("no randomness from the OS: {e}")))?;
+    let temporary = dir.join(format!(".{KEY_FILE}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&temporary)?;
+        file.write_all(format!("{}\n", hex(&key)).as_bytes())?;
+        file.sync_all()?;
+        fs::hard_link(&temporary, path)
+    })();
+    let _ = fs::remove_file(&temporary);
+    match written {
+        Ok(()) => {
+            sync_dir(dir).map_err(|e| located(dir, format!("cannot sync: {e}")))?;
+            Ok(key)
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => read_key(path),
+        Err(e) => Err(located(path, format!("cannot create the key: {e}"))),
+    }
 }
 
 fn read_key(path: &Path) -> Result<[u8; 32], Error> {
@@ -276,5 +295,46 @@ mod tests {
         assert_ne!(a, token(&[8u8; 32], Kind::Member, "ana", 0));
         // The NUL separator: `ab`+`c` and `a`+`bc` cannot collide.
         assert_ne!(token(&key, Kind::Member, "a\0b", 0), token(&key, Kind::Member, "a", 0));
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("tempi-state-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn the_state_keeps_its_key_and_rotations_across_runs() {
+        let dir = scratch("keep");
+        let mut state = State::open(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let mode = |p: &Path| fs::metadata(p).map(|m| m.permissions().mode() & 0o777).ok();
+        assert_eq!(mode(&dir.join(KEY_FILE)), Some(0o600));
+        assert_eq!(mode(&dir), Some(0o700));
+        let (ana, bo) = (state.token(Kind::Member, "ana"), state.token(Kind::Member, "bo"));
+        let rotated = state.rotate(Kind::Member, "ana").unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(rotated, ana);
+        let again = State::open(&dir).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.token(Kind::Member, "ana"), rotated, "the rotation is kept");
+        assert_eq!(again.token(Kind::Member, "bo"), bo, "others are untouched");
+        assert_eq!(
+            fs::read_to_string(dir.join(ROTATIONS_FILE)).ok().as_deref(),
+            Some("member\tana\t1\n")
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_readable_or_damaged_key_is_refused() {
+        let dir = scratch("refuse");
+        State::open(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let key = dir.join(KEY_FILE);
+        let _ = fs::set_permissions(&key, fs::Permissions::from_mode(0o644));
+        let error = State::open(&dir).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("readable by others (mode 644)"), "{error}");
+        let _ = fs::set_permissions(&key, fs::Permissions::from_mode(0o600));
+        let _ = fs::write(&key, "not hex\n");
+        let error = State::open(&dir).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("not a tempi key"), "{error}");
+        let _ = fs::remove_dir_all(&dir);
     }
 }
