@@ -246,38 +246,54 @@ impl Server {
         };
         // Found or not, every path costs the same lookup (see `Site::lookup`).
         let response = match site.lookup(candidate) {
-            Some(entry) if feed => self.feed(request.headers(), entry),
+            Some(entry) if feed => self.feed(request.headers(), entry, head),
             Some(entry) => self.page(request.headers(), &site, entry),
             None => plain(StatusCode::NOT_FOUND, NOT_FOUND),
         };
         strip_for_head(response, head)
     }
 
-    fn feed(&self, headers: &HeaderMap, entry: &Entry) -> Response<Full<Bytes>> {
+    fn feed(&self, headers: &HeaderMap, entry: &Entry, head: bool) -> Response<Full<Bytes>> {
         let gzip = accepts_gzip(headers);
-        let body = if gzip { &entry.feed.gzip } else { &entry.feed.plain };
-        let last_modified = entry.feed.last_modified;
-        let fresh = not_modified(headers, &body.etag, last_modified)
-            // A client that cached the other encoding holds the same calendar.
-            || not_modified(headers, if gzip { &entry.feed.plain.etag } else { &entry.feed.gzip.etag }, last_modified)
-                && headers.contains_key(header::IF_NONE_MATCH);
+        let feed = &entry.feed;
+        let (etag, other) = if gzip {
+            (&feed.gzip.etag, &feed.plain_etag)
+        } else {
+            (&feed.plain_etag, &feed.gzip.etag)
+        };
+        let last_modified = feed.last_modified;
+        // A client that cached the other encoding holds the same calendar.
+        let fresh = not_modified(headers, etag, last_modified)
+            || (headers.contains_key(header::IF_NONE_MATCH)
+                && not_modified(headers, other, last_modified));
         let mut response = if fresh {
             let mut r = Response::new(Full::new(Bytes::new()));
             *r.status_mut() = StatusCode::NOT_MODIFIED;
             r
         } else {
-            let mut r = Response::new(Full::new(body.bytes.clone()));
+            let (bytes, length) = match (gzip, head) {
+                (true, _) => (feed.gzip.bytes.clone(), feed.gzip.bytes.len() as u64),
+                (false, true) => (Bytes::new(), feed.plain_len),
+                (false, false) => match feed.plain() {
+                    Ok(bytes) => (bytes, feed.plain_len),
+                    Err(_) => {
+                        return plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the feed\n");
+                    }
+                },
+            };
+            let mut r = Response::new(Full::new(bytes));
             r.headers_mut().insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/calendar; charset=utf-8"),
             );
+            r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
             if gzip {
                 r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
             }
             r
         };
         let h = response.headers_mut();
-        if let Ok(value) = HeaderValue::from_str(&body.etag) {
+        if let Ok(value) = HeaderValue::from_str(etag) {
             h.insert(header::ETAG, value);
         }
         if let Ok(value) = HeaderValue::from_str(&http_date(last_modified)) {
@@ -314,7 +330,9 @@ fn strip_for_head(response: Response<Full<Bytes>>, head: bool) -> Response<Full<
     let (mut parts, body) = response.into_parts();
     let length = http_body_util::BodyExt::boxed(body);
     let size = hyper::body::Body::size_hint(&length).exact().unwrap_or(0);
-    if parts.status != StatusCode::NOT_MODIFIED {
+    if parts.status != StatusCode::NOT_MODIFIED
+        && !parts.headers.contains_key(header::CONTENT_LENGTH)
+    {
         parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
     }
     Response::from_parts(parts, Full::new(Bytes::new()))
