@@ -121,15 +121,29 @@ fn main() {
                     .spawn_scoped(s, move || {
                         let mut latencies = Vec::with_capacity(share.len() * rounds);
                         let mut errors = 0;
-                        let Ok(mut c) = Connection::open(&host) else {
-                            return (latencies, share.len() * rounds);
+                        let mut c = match Connection::open(&host) {
+                            Ok(c) => c,
+                            Err(e) => {
+                                eprintln!("connect: {e}");
+                                return (latencies, share.len() * rounds);
+                            }
                         };
                         for _ in 0..rounds {
                             for (path, etag) in &share {
                                 let t = Instant::now();
                                 match c.get(path, Some(etag)) {
                                     Ok((304, _)) => latencies.push(t.elapsed()),
-                                    _ => errors += 1,
+                                    Ok((status, _)) => {
+                                        eprintln!("status {status}");
+                                        errors += 1;
+                                    }
+                                    Err(e) => {
+                                        eprintln!(
+                                            "request {} of the client: {e}",
+                                            errors + latencies.len() + 1
+                                        );
+                                        errors += 1;
+                                    }
                                 }
                             }
                         }

@@ -207,6 +207,20 @@ pub fn rotate(options: &Options, id: &str, out: &mut dyn Write) -> Result<(), Er
     writeln!(out, "{line}").map_err(|e| Error::Io(format!("cannot write: {e}")))
 }
 
+/// Binds with a backlog of 4096 (the kernel caps it at `net.core.somaxconn`): with tokio's
+/// default of 1024, a thousand subscribers connecting at once overflowed the accept queue and
+/// some connections were reset on their first request.
+fn listen(address: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if address.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(4096)
+}
+
 /// Plans, binds, writes `listening on http://ADDR` as the first line on `err`, and serves until
 /// SIGTERM or Ctrl-C; requests in flight then finish. The log goes to `err`.
 ///
@@ -222,8 +236,7 @@ pub fn serve(options: &Options, err: &mut dyn Write) -> Result<(), Error> {
         .build()
         .map_err(|e| Error::Io(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(options.listen)
-            .await
+        let listener = listen(options.listen)
             .map_err(|e| Error::Io(format!("cannot listen on {}: {e}", options.listen)))?;
         let bound = listener.local_addr().map_err(|e| Error::Io(e.to_string()))?;
         let write = |err: &mut dyn Write, line: &str| {
