@@ -29,6 +29,22 @@ pub(crate) struct Server {
     pub(crate) base: Option<String>,
     pub(crate) quiet: bool,
     pub(crate) log: Log,
+    /// Pages being rendered now (see [`MAX_PAGES`]).
+    pub(crate) pages: std::sync::atomic::AtomicUsize,
+}
+
+/// Pages rendered at once. A page draws the year from the whole plan (0.6 s for a member of the
+/// 20,000-member organisation, 8 s for its community): more at once would starve the feeds of
+/// CPU. Over it: `503` with `Retry-After`.
+const MAX_PAGES: usize = 2;
+
+/// Gives a page slot back when dropped.
+struct PageSlot<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for PageSlot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
 }
 
 /// Counts open connections per peer address; a guard gives its slot back when dropped.
@@ -102,8 +118,14 @@ pub(crate) async fn serve(listener: TcpListener, server: Arc<Server>) -> std::io
             async move {
                 let method = request.method().clone();
                 let shown = shown_path(request.uri().path());
+                let page = shown == "/<token>";
                 let response = match tokio::time::timeout(handler.limits.request_timeout, async {
-                    handler.respond(&request, peer)
+                    if page {
+                        // A page is CPU work: let this worker's other connections move elsewhere.
+                        tokio::task::block_in_place(|| handler.respond(&request, peer))
+                    } else {
+                        handler.respond(&request, peer)
+                    }
                 })
                 .await
                 {
@@ -305,6 +327,13 @@ impl Server {
     }
 
     fn page(&self, headers: &HeaderMap, site: &Site, entry: &Entry) -> Response<Full<Bytes>> {
+        use std::sync::atomic::Ordering;
+        let _slot = PageSlot(&self.pages);
+        if self.pages.fetch_add(1, Ordering::AcqRel) >= MAX_PAGES {
+            let mut busy = plain(StatusCode::SERVICE_UNAVAILABLE, "busy: try again in a moment\n");
+            busy.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            return busy;
+        }
         let base = self.base.clone().unwrap_or_else(|| {
             let host = headers
                 .get(header::HOST)
