@@ -18,6 +18,7 @@ mod expand;
 mod export;
 mod pods;
 mod progress;
+mod serve;
 mod slots;
 mod year;
 
@@ -74,6 +75,8 @@ enum Command {
     Slots(slots::SlotsArgs),
     /// Propose pods: split members into small groups with a shared recurring time.
     Pods(pods::PodsArgs),
+    /// Serve the feeds and a page per member at secret URLs, planned afresh as days pass.
+    Serve(serve::ServeArgs),
     /// Print a shell completion script, e.g. `tempi completions bash > /etc/bash_completion.d/tempi`.
     Completions {
         /// The shell: bash, elvish, fish, powershell or zsh.
@@ -156,6 +159,7 @@ pub fn run_with_input(
         Command::Expand(args) => expand::run(&args, out, notes),
         Command::Slots(args) => slots::run(&args, progress, input, out, notes),
         Command::Pods(args) => pods::run(&args, progress, input, out, notes),
+        Command::Serve(args) => serve::run(&args, cli.quiet, out, notes),
         Command::Completions { shell } => {
             // Generated into memory first: clap_complete panics when its writer fails.
             let mut script = Vec::new();

@@ -543,3 +543,5 @@ fn source_date_epoch_changes_dtstamp_only() {
     }
     let _ = std::fs::remove_dir_all(&work);
 }
+
+mod serve;

@@ -1,0 +1,395 @@
+//! The HTTP side: one hyper HTTP/1.1 connection per accepted socket, limits enforced around it,
+//! and a handler that looks the path's token up in the current site and never touches the disk.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tempi::chrono::{DateTime, Utc};
+use tokio::net::TcpListener;
+
+use crate::site::{Current, Entry, Site};
+use crate::{Limits, Log, page};
+
+/// The one 404 body: an unknown token and an unknown path are indistinguishable.
+const NOT_FOUND: &str = "not found\n";
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+pub(crate) struct Server {
+    pub(crate) current: Arc<Current>,
+    pub(crate) limits: Limits,
+    pub(crate) base: Option<String>,
+    pub(crate) quiet: bool,
+    pub(crate) log: Log,
+    /// Pages being rendered now (see [`MAX_PAGES`]).
+    pub(crate) pages: std::sync::atomic::AtomicUsize,
+}
+
+/// Pages rendered at once. A page draws the year from the whole plan (0.6 s for a member of the
+/// 20,000-member organisation, 8 s for its community): more at once would starve the feeds of
+/// CPU. Over it: `503` with `Retry-After`.
+const MAX_PAGES: usize = 2;
+
+/// Gives a page slot back when dropped.
+struct PageSlot<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for PageSlot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+/// Counts open connections per peer address; a guard gives its slot back when dropped.
+#[derive(Default)]
+struct Peers(Mutex<HashMap<IpAddr, usize>>);
+
+struct Slot {
+    peers: Arc<Peers>,
+    ip: IpAddr,
+}
+
+impl Peers {
+    fn take(self: &Arc<Peers>, ip: IpAddr, limit: usize) -> Option<Slot> {
+        let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let count = map.entry(ip).or_insert(0);
+        if *count >= limit {
+            return None;
+        }
+        *count += 1;
+        Some(Slot { peers: Arc::clone(self), ip })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut map = self.peers.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(count) = map.get_mut(&self.ip) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                map.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// Accepts connections until SIGTERM or Ctrl-C, then stops accepting, lets in-flight requests
+/// finish (up to `limits.shutdown_grace`) and returns.
+pub(crate) async fn serve(listener: TcpListener, server: Arc<Server>) -> std::io::Result<()> {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let peers = Arc::new(Peers::default());
+    let open = Arc::new(tokio::sync::Semaphore::new(server.limits.max_connections));
+    let limits = server.limits;
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    server.log.line(format!("accept failed: {e}"));
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = terminate.recv() => break,
+            _ = tokio::signal::ctrl_c() => break,
+        };
+        let Some(slot) = peers.take(peer.ip(), limits.max_per_peer) else {
+            drop(stream);
+            continue;
+        };
+        let Ok(permit) = Arc::clone(&open).try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let io = TokioIo::new(stream);
+        let handler = Arc::clone(&server);
+        let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+            let handler = Arc::clone(&handler);
+            async move {
+                let method = request.method().clone();
+                let shown = shown_path(request.uri().path());
+                let page = shown == "/<token>";
+                let response = match tokio::time::timeout(handler.limits.request_timeout, async {
+                    if page {
+                        // A page is CPU work: let this worker's other connections move elsewhere.
+                        tokio::task::block_in_place(|| handler.respond(&request, peer))
+                    } else {
+                        handler.respond(&request, peer)
+                    }
+                })
+                .await
+                {
+                    Ok(response) => response,
+                    Err(_) => plain(StatusCode::SERVICE_UNAVAILABLE, "timed out\n"),
+                };
+                if !handler.quiet {
+                    handler.log.line(format!("{method} {shown} {}", response.status().as_u16()));
+                }
+                Ok::<_, Infallible>(response)
+            }
+        });
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        builder
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_timeout)
+            .max_buf_size(limits.max_header_bytes.max(8192))
+            .max_headers(limits.max_headers)
+            .keep_alive(true);
+        let connection = graceful.watch(builder.serve_connection(io, service));
+        tokio::spawn(async move {
+            // A connection lives at most this long, however busy: a slow reader of a large feed
+            // or a client that trickles requests is cut off.
+            let _ = tokio::time::timeout(limits.connection_lifetime, connection).await;
+            drop(permit);
+            drop(slot);
+        });
+    }
+    drop(listener);
+    server.log.line("shutting down: finishing requests in flight".into());
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(limits.shutdown_grace) => {
+            server.log.line("shutdown grace over: closing the rest".into());
+        }
+    }
+    Ok(())
+}
+
+/// The path as logs show it: never a token.
+fn shown_path(path: &str) -> &'static str {
+    match path {
+        "/healthz" => "/healthz",
+        p if p.ends_with(".ics") => "/<token>.ics",
+        _ => "/<token>",
+    }
+}
+
+fn with_security_headers(mut response: Response<Full<Bytes>>) -> Response<Full<Bytes>> {
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
+    response
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    with_security_headers(response)
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT`.
+pub(crate) fn http_date(time: DateTime<Utc>) -> String {
+    time.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+fn parse_http_date(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc2822(text.trim()).ok().map(|t| t.with_timezone(&Utc))
+}
+
+/// Whether the client takes gzip: `gzip` listed with a non-zero quality.
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|value| {
+        value.split(',').any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let name = parts.next().unwrap_or_default();
+            let zero = parts.any(|p| {
+                p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()).is_some_and(|q| q <= 0.0)
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !zero
+        })
+    })
+}
+
+/// If-None-Match (weak comparison, RFC 9110 §13.1.2), else If-Modified-Since.
+fn not_modified(headers: &HeaderMap, etag: &str, last_modified: DateTime<Utc>) -> bool {
+    let mut tags = headers.get_all(header::IF_NONE_MATCH).iter().peekable();
+    if tags.peek().is_some() {
+        let bare = etag.trim_start_matches("W/");
+        return tags.filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|tag| {
+            let tag = tag.trim();
+            tag == "*" || tag.trim_start_matches("W/") == bare
+        });
+    }
+    headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_http_date)
+        .is_some_and(|since| last_modified <= since)
+}
+
+impl Server {
+    fn respond(&self, request: &Request<Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
+        let _ = peer;
+        let method = request.method();
+        if method != Method::GET && method != Method::HEAD {
+            let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+            return response;
+        }
+        // GET and HEAD carry no body; one that comes with a body larger than the limit is refused.
+        let length = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let chunked = request.headers().contains_key(header::TRANSFER_ENCODING);
+        if chunked || length.is_some_and(|n| n > self.limits.max_body_bytes) {
+            let mut response = plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n");
+            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        }
+        let head = method == Method::HEAD;
+        let path = request.uri().path();
+        if path == "/healthz" {
+            return strip_for_head(plain(StatusCode::OK, "ok\n"), head);
+        }
+        let site = self.current.get();
+        let trimmed = path.strip_prefix('/').unwrap_or(path);
+        let (candidate, feed) = match trimmed.strip_suffix(".ics") {
+            Some(token) => (token, true),
+            None => (trimmed, false),
+        };
+        // Found or not, every path costs the same lookup (see `Site::lookup`).
+        let response = match site.lookup(candidate) {
+            Some(entry) if feed => self.feed(request.headers(), entry, head),
+            Some(entry) => self.page(request.headers(), &site, entry),
+            None => plain(StatusCode::NOT_FOUND, NOT_FOUND),
+        };
+        strip_for_head(response, head)
+    }
+
+    fn feed(&self, headers: &HeaderMap, entry: &Entry, head: bool) -> Response<Full<Bytes>> {
+        let gzip = accepts_gzip(headers);
+        let feed = &entry.feed;
+        let (etag, other) = if gzip {
+            (&feed.gzip.etag, &feed.plain_etag)
+        } else {
+            (&feed.plain_etag, &feed.gzip.etag)
+        };
+        let last_modified = feed.last_modified;
+        // A client that cached the other encoding holds the same calendar.
+        let fresh = not_modified(headers, etag, last_modified)
+            || (headers.contains_key(header::IF_NONE_MATCH)
+                && not_modified(headers, other, last_modified));
+        let mut response = if fresh {
+            let mut r = Response::new(Full::new(Bytes::new()));
+            *r.status_mut() = StatusCode::NOT_MODIFIED;
+            r
+        } else {
+            let (bytes, length) = match (gzip, head) {
+                (true, _) => (feed.gzip.bytes.clone(), feed.gzip.bytes.len() as u64),
+                (false, true) => (Bytes::new(), feed.plain_len),
+                (false, false) => match feed.plain() {
+                    Ok(bytes) => (bytes, feed.plain_len),
+                    Err(_) => {
+                        return plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the feed\n");
+                    }
+                },
+            };
+            let mut r = Response::new(Full::new(bytes));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/calendar; charset=utf-8"),
+            );
+            r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+            if gzip {
+                r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            r
+        };
+        let h = response.headers_mut();
+        if let Ok(value) = HeaderValue::from_str(etag) {
+            h.insert(header::ETAG, value);
+        }
+        if let Ok(value) = HeaderValue::from_str(&http_date(last_modified)) {
+            h.insert(header::LAST_MODIFIED, value);
+        }
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=900"));
+        h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        with_security_headers(response)
+    }
+
+    fn page(&self, headers: &HeaderMap, site: &Site, entry: &Entry) -> Response<Full<Bytes>> {
+        use std::sync::atomic::Ordering;
+        let _slot = PageSlot(&self.pages);
+        if self.pages.fetch_add(1, Ordering::AcqRel) >= MAX_PAGES {
+            let mut busy = plain(StatusCode::SERVICE_UNAVAILABLE, "busy: try again in a moment\n");
+            busy.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            return busy;
+        }
+        let base = self.base.clone().unwrap_or_else(|| {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".:-[]".contains(&b)))
+                .unwrap_or("localhost");
+            format!("http://{host}")
+        });
+        let html = page::render(site, entry, &base, Utc::now());
+        let mut response = Response::new(Full::new(Bytes::from(html)));
+        let h = response.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+        with_security_headers(response)
+    }
+}
+
+/// HEAD: every header GET would send (Content-Length included), no body.
+fn strip_for_head(response: Response<Full<Bytes>>, head: bool) -> Response<Full<Bytes>> {
+    if !head {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let length = http_body_util::BodyExt::boxed(body);
+    let size = hyper::body::Body::size_hint(&length).exact().unwrap_or(0);
+    if parts.status != StatusCode::NOT_MODIFIED
+        && !parts.headers.contains_key(header::CONTENT_LENGTH)
+    {
+        parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    }
+    Response::from_parts(parts, Full::new(Bytes::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates_round_trip_in_the_imf_fixdate_form() {
+        // RFC 9110 §5.6.7's example.
+        let text = "Sun, 06 Nov 1994 08:49:37 GMT";
+        let parsed = parse_http_date(text);
+        assert_eq!(parsed.map(http_date).as_deref(), Some(text));
+    }
+
+    #[test]
+    fn gzip_is_accepted_unless_its_quality_is_zero() {
+        let with = |value: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(value));
+            accepts_gzip(&h)
+        };
+        assert!(with("gzip, deflate, br"));
+        assert!(with("br;q=1.0, gzip;q=0.5"));
+        assert!(!with("gzip;q=0"));
+        assert!(!with("identity"));
+        assert!(!accepts_gzip(&HeaderMap::new()));
+    }
+}

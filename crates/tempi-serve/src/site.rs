@@ -1,0 +1,187 @@
+//! What the server serves for one plan: every feed rendered once, gzipped once, hashed once,
+//! shared behind an `Arc` until the next plan replaces the whole site.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use tempi::chrono::{DateTime, Utc};
+use tempi::ical::export::{ExportOptions, Publication, Scope};
+use tempi::{Community, Plan};
+
+use crate::state::{Kind, State, hex};
+
+impl Feed {
+    /// The feed as text, inflated from the gzip bytes.
+    ///
+    /// # Errors
+    /// Not expected: the bytes were compressed by this process.
+    pub(crate) fn plain(&self) -> std::io::Result<Bytes> {
+        use std::io::Read;
+        let capacity = usize::try_from(self.plain_len).unwrap_or(0);
+        let mut text = Vec::with_capacity(capacity);
+        flate2::read::GzDecoder::new(&self.gzip.bytes[..]).read_to_end(&mut text)?;
+        Ok(Bytes::from(text))
+    }
+}
+
+/// One representation of a feed.
+#[derive(Debug, Clone)]
+pub(crate) struct Body {
+    /// The bytes as sent.
+    pub(crate) bytes: Bytes,
+    /// A strong validator: the SHA-256 of the bytes (first 16 bytes, hex), quoted.
+    pub(crate) etag: String,
+}
+
+/// A feed, held gzip-compressed only: calendars compress about twentyfold, and the 20,000-member
+/// organisation's feeds take about 1.4 GB as text. A client that does not take gzip (rare, and
+/// only on a `200`: pollers mostly get `304`) gets the text inflated for its request.
+#[derive(Debug, Clone)]
+pub(crate) struct Feed {
+    /// The gzip-compressed feed (`Content-Encoding: gzip`), with its own validator.
+    pub(crate) gzip: Body,
+    /// The validator of the feed as text.
+    pub(crate) plain_etag: String,
+    /// The length of the feed as text (for `HEAD`).
+    pub(crate) plain_len: u64,
+    /// When these bytes were first served (kept across plans that render the same bytes).
+    pub(crate) last_modified: DateTime<Utc>,
+}
+
+/// A community, group or member at its secret URL.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    /// Whose.
+    pub(crate) kind: Kind,
+    /// The id (empty never: the community's id for the community).
+    pub(crate) id: String,
+    /// The URL token.
+    pub(crate) token: String,
+    /// The feed.
+    pub(crate) feed: Feed,
+}
+
+/// Everything one plan serves.
+#[derive(Debug)]
+pub(crate) struct Site {
+    /// The community as planned (auto rhythms placed).
+    pub(crate) community: Community,
+    /// The plan.
+    pub(crate) plan: Plan,
+    /// Community, groups, members: `Publication::scopes` order.
+    pub(crate) entries: Vec<Entry>,
+    /// SHA-256 of a token → index in `entries`. Keyed by a hash so that the time a lookup takes
+    /// says nothing about how close a guess is to a real token.
+    index: BTreeMap<[u8; 32], usize>,
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+fn body(bytes: Vec<u8>, suffix: &str) -> Body {
+    let digest = sha256(&bytes);
+    let etag = format!("\"{}{suffix}\"", hex(digest.get(..16).unwrap_or_default()));
+    Body { bytes: Bytes::from(bytes), etag }
+}
+
+fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    // No file name and no time in the header: the same bytes give the same gzip.
+    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::default());
+    encoder.write_all(bytes)?;
+    encoder.finish()
+}
+
+impl Site {
+    /// Renders every feed of `plan` once. A feed whose bytes equal those of the same entry in
+    /// `previous` keeps its `Last-Modified`; a new one gets `now`.
+    ///
+    /// # Errors
+    /// A feed cannot be rendered or compressed (not expected: all in memory).
+    pub(crate) fn build(
+        community: Community,
+        plan: Plan,
+        state: &State,
+        options: &ExportOptions,
+        previous: Option<&Site>,
+        now: DateTime<Utc>,
+    ) -> std::io::Result<Site> {
+        let now = DateTime::<Utc>::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+        let mut entries = Vec::new();
+        {
+            let publication = Publication::new(&community, &plan, options);
+            for scope in publication.scopes() {
+                let (kind, id) = match &scope {
+                    Scope::Community => (Kind::Community, community.id().to_string()),
+                    Scope::Group(id) => (Kind::Group, id.clone()),
+                    Scope::Member(id) => (Kind::Member, id.clone()),
+                };
+                let mut bytes = Vec::new();
+                publication.write(&scope, &mut bytes)?;
+                let gzip = body(gzip(&bytes)?, "-gz");
+                let plain_len = bytes.len() as u64;
+                let plain_etag = body(bytes, "").etag;
+                let last_modified = previous
+                    .and_then(|site| site.find(kind, &id))
+                    .filter(|old| old.feed.plain_etag == plain_etag)
+                    .map_or(now, |old| old.feed.last_modified);
+                let token = state.token(kind, &id);
+                let feed = Feed { gzip, plain_etag, plain_len, last_modified };
+                entries.push(Entry { kind, id, token, feed });
+            }
+        }
+        let index =
+            entries.iter().enumerate().map(|(i, e)| (sha256(e.token.as_bytes()), i)).collect();
+        Ok(Site { community, plan, entries, index })
+    }
+
+    /// The entry of `kind` `id`.
+    pub(crate) fn find(&self, kind: Kind, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.kind == kind && e.id == id)
+    }
+
+    /// The entry whose token is `candidate`, compared in constant time. Every candidate costs one
+    /// hash, one map lookup and one comparison, found or not.
+    pub(crate) fn lookup(&self, candidate: &str) -> Option<&Entry> {
+        let entry =
+            self.index.get(&sha256(candidate.as_bytes())).and_then(|i| self.entries.get(*i));
+        let equal =
+            entry.is_some_and(|e| bool::from(e.token.as_bytes().ct_eq(candidate.as_bytes())));
+        if equal { entry } else { None }
+    }
+}
+
+/// The current site, swapped whole when a new plan is ready. Requests clone the `Arc` (a
+/// pointer copy under a lock held for nanoseconds) and never wait for planning.
+#[derive(Debug)]
+pub(crate) struct Current(std::sync::RwLock<Arc<Site>>);
+
+impl Current {
+    /// Starts with `site`.
+    pub(crate) fn new(site: Site) -> Current {
+        Current(std::sync::RwLock::new(Arc::new(site)))
+    }
+
+    /// The site to answer from.
+    pub(crate) fn get(&self) -> Arc<Site> {
+        match self.0.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Replaces the site; requests already answering keep the old one until they finish.
+    pub(crate) fn set(&self, site: Site) {
+        let site = Arc::new(site);
+        match self.0.write() {
+            Ok(mut guard) => *guard = site,
+            Err(poisoned) => *poisoned.into_inner() = site,
+        }
+    }
+}
