@@ -8,30 +8,11 @@
 use std::io::Write;
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
 use tempi::ical::export::{self, ExportOptions};
 use tempi::publish::{self, PublishError, WhenBusy};
 use tempi::{Community, Plan};
 
 use crate::Failure;
-
-/// The `DTSTAMP` of every component: `SOURCE_DATE_EPOCH` (seconds since 1970) when set, else the
-/// start of the planned window. Never the clock: feeds are reproducible by default.
-fn generated_at(plan: &Plan) -> Result<DateTime<Utc>, Failure> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) => text
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|seconds| DateTime::<Utc>::from_timestamp(seconds, 0))
-            .ok_or_else(|| {
-                Failure::Message(format!(
-                    "SOURCE_DATE_EPOCH is `{text}`; set it to whole seconds since 1970, e.g. 1798761600"
-                ))
-            }),
-        Err(_) => Ok(plan.window().start()),
-    }
-}
 
 /// Publishes the community's, each group's and each member's feed as the set in `dir`.
 pub(crate) fn write_feeds(
@@ -40,7 +21,10 @@ pub(crate) fn write_feeds(
     dir: &Path,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let options = ExportOptions::new(generated_at(plan)?);
+    let options = ExportOptions::new(
+        publish::generated_at(plan.window().start())
+            .map_err(|e| Failure::Message(e.to_string()))?,
+    );
     // Every rhythm's series and every zone is rendered once; each feed is streamed to its file.
     let source = export::Publication::new(community, plan, &options);
     let published = match publish::publish(dir, community.id(), &source, WhenBusy::Fail) {

@@ -13,20 +13,9 @@ use crate::state::Kind;
 /// How many upcoming meetings a page lists.
 const NEXT: usize = 12;
 
-/// `&`, `<`, `>`, `"` and `'` escaped.
+/// `&`, `<`, `>`, `"` and `'` escaped and XML-forbidden controls dropped: the view's one escaper.
 pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    tempi::view::escape_markup(text)
 }
 
 /// Percent-encodes everything but unreserved characters (RFC 3986), for a URL in a query.
@@ -151,10 +140,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escaping_covers_the_five_html_specials() {
+    fn escaping_covers_the_five_html_specials_and_drops_controls() {
+        // `&apos;` is an HTML5 named reference as well as XML's; ESC would clear a terminal that
+        // cats the page and is not allowed in XML 1.0 at all.
         assert_eq!(
-            escape(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+            escape("<a href=\"x\">'&'</a>\u{1b}[2J"),
+            "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;[2J"
         );
     }
 

@@ -86,28 +86,14 @@ pub(crate) fn build(
             unplaced.rhythm, unplaced.reason
         ));
     }
-    let options = ExportOptions::new(generated_at(window)?);
+    // SOURCE_DATE_EPOCH, else the window's start: a re-plan of an unchanged file on the same day
+    // gives the same bytes and the same ETag.
+    let options = ExportOptions::new(
+        tempi::publish::generated_at(window.start()).map_err(|e| Error::Plan(e.to_string()))?,
+    );
     let site = Site::build(planned.community, planned.plan, state, &options, previous, now)
         .map_err(|e| Error::Plan(format!("cannot render the feeds: {e}")))?;
     Ok((site, notes))
-}
-
-/// `DTSTAMP`: `SOURCE_DATE_EPOCH` when set, else the start of the window (never the clock, so a
-/// re-plan of an unchanged file on the same day gives the same bytes and the same `ETag`).
-fn generated_at(window: Window) -> Result<DateTime<Utc>, Error> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) => text
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|seconds| DateTime::<Utc>::from_timestamp(seconds, 0))
-            .ok_or_else(|| {
-                Error::Plan(format!(
-                    "SOURCE_DATE_EPOCH is `{text}`; set it to whole seconds since 1970"
-                ))
-            }),
-        Err(_) => Ok(window.start()),
-    }
 }
 
 /// Starts the background planner: every `poll`, if the file, the rotations or the day changed,

@@ -36,6 +36,17 @@ pub mod year;
 pub use agenda::write_agenda;
 pub use json::write_plan_json;
 
+/// Escapes text for HTML and XML (character data and quoted attribute values) and drops the
+/// control characters XML 1.0 does not allow, so any name from a community file is safe to embed
+/// in a page or a picture.
+///
+/// ```
+/// assert_eq!(tempi_view::escape_markup("Ana & \"Bo\" <3\u{1b}"), "Ana &amp; &quot;Bo&quot; &lt;3");
+/// ```
+pub fn escape_markup(text: &str) -> String {
+    year::escape(text)
+}
+
 /// A rhythm's name, or its id when the community does not know it.
 pub(crate) fn rhythm_name<'a>(community: &'a Community, id: &'a str) -> &'a str {
     community.rhythm(id).map_or(id, |r| r.name())

@@ -21,6 +21,7 @@ use tempi_core::{Community, Member, Plan};
 
 mod draw;
 mod text;
+pub(crate) use text::escape;
 
 #[cfg(test)]
 mod tests;

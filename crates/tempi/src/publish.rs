@@ -88,6 +88,12 @@ pub enum PublishError {
         /// What is wrong with it.
         reason: String,
     },
+    /// `SOURCE_DATE_EPOCH` is set but is not whole seconds since 1970.
+    #[error("SOURCE_DATE_EPOCH is `{value}`; set it to whole seconds since 1970, e.g. 1798761600")]
+    SourceDateEpoch {
+        /// The variable's value.
+        value: String,
+    },
     /// Another run holds the lock.
     #[error("another tempi run is publishing to {dir}; try again when it finishes")]
     Busy {
@@ -707,6 +713,28 @@ pub trait FeedSource {
     /// # Errors
     /// Whatever `out` returns.
     fn write(&self, scope: &Scope, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The `DTSTAMP` of a published set: `SOURCE_DATE_EPOCH` (seconds since 1970) when the
+/// environment sets it, else `otherwise` (callers pass the planned window's start). Never the
+/// clock, so the same input gives the same bytes, and the same `ETag` when served.
+///
+/// # Errors
+/// [`PublishError::SourceDateEpoch`] when the variable is set to something else.
+pub fn generated_at(
+    otherwise: tempi_core::chrono::DateTime<tempi_core::chrono::Utc>,
+) -> Result<tempi_core::chrono::DateTime<tempi_core::chrono::Utc>, PublishError> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|seconds| {
+                tempi_core::chrono::DateTime::<tempi_core::chrono::Utc>::from_timestamp(seconds, 0)
+            })
+            .ok_or(PublishError::SourceDateEpoch { value: text }),
+        Err(_) => Ok(otherwise),
+    }
 }
 
 /// The feeds of one plan, each rendered from series and zones rendered once.
