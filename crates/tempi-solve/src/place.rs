@@ -272,9 +272,20 @@ pub fn place(
         let Some((misses, score, found)) = best else {
             let fewest = found.iter().map(|f| f.misses).min().unwrap_or(n);
             placement.occurrences = n;
+            // Say which presence was asked for: "set a presence" is no advice when one is set.
+            let (who, remedy) = match rhythm.presence_needed() {
+                Some(Presence::Count(k)) => (
+                    format!("a presence of {k} of its {} attendees", attendees.len()),
+                    "lower the `presence`",
+                ),
+                Some(Presence::Percent(p)) => (
+                    format!("a presence of {p}% of its {} attendees", attendees.len()),
+                    "lower the `presence`",
+                ),
+                _ => (format!("all {} attendees", attendees.len()), "set a `presence`"),
+            };
             placement.unplaced = Some(format!(
-                "no weekday and time works for all {} attendees at {} of its {n} occurrences in the window (the best time misses {fewest}); widen windows, set a `presence`, or give it a time",
-                attendees.len(),
+                "no weekday and time works for {who} at {} of its {n} occurrences in the window (the best time misses {fewest}); widen windows, {remedy}, or give it a time",
                 if allowed == 0 {
                     "every one".to_string()
                 } else {

@@ -85,6 +85,38 @@ fn unplaceable_rhythm_is_reported() {
     assert!(plan.warnings()[0].contains("was not placed"));
 }
 
+/// Issue 11: with a presence set, the reason names it and does not advise setting one.
+#[test]
+fn an_unplaceable_rhythm_with_a_presence_names_it() {
+    let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+    let mut b = Community::builder("c", "C", Berlin, start);
+    b.member(Member::new("ana", "Ana", Berlin).window(windows("tue 08:00-09:00")[0]));
+    b.member(Member::new("bo", "Bo", Berlin).window(windows("tue 18:00-19:00")[0]));
+    b.group(Group::new("p", "P", Scale::Dyad).members(["ana", "bo"]));
+    b.rhythm(
+        Rhythm::new(
+            "r",
+            "r",
+            "p",
+            Category::Relational,
+            "weekly on tue".parse::<Cadence>().unwrap(),
+            NaiveTime::MIN,
+            "60m".parse().unwrap(),
+        )
+        .presence(tempi_core::Presence::Percent(100))
+        .auto(),
+    );
+    let (community, _) = b.build().unwrap();
+    let window = Window::year(Berlin, 2027).unwrap();
+    let report = place(&community, window, &PlaceOptions::new()).unwrap();
+    let reason = report.placements[0].unplaced.clone().unwrap();
+    assert!(reason.contains("a presence of 100% of its 2 attendees"), "{reason}");
+    assert!(
+        reason.contains("lower the `presence`") && !reason.contains("set a `presence`"),
+        "{reason}"
+    );
+}
+
 /// Two morning people and two evening people in pods of two: the exhaustive optimum.
 #[test]
 fn pods_group_compatible_people_and_report_the_bound() {
