@@ -31,6 +31,7 @@ mod dst;
 mod durability;
 mod feeds;
 mod picture;
+mod safe_text;
 mod sample;
 mod solver;
 

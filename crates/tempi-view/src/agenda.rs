@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use tempi_core::file::Diagnostic;
 use tempi_core::{Community, Occurrence, Plan, Status};
 
-use crate::rhythm_name;
+use crate::{Safe, rhythm_name};
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -42,7 +42,7 @@ pub fn write_agenda(
     writeln!(
         out,
         "{} — {} to {} (times in {})",
-        community.name(),
+        Safe(community.name()),
         window.start().with_timezone(&zone).format("%Y-%m-%d"),
         last_day.format("%Y-%m-%d"),
         zone.name()
@@ -62,16 +62,16 @@ pub fn write_agenda(
     if !plan.conflicts().is_empty() {
         writeln!(out, "\nConflicts")?;
         for conflict in plan.conflicts() {
-            writeln!(out, "  ! {}", conflict.message)?;
+            writeln!(out, "  ! {}", Safe(&conflict.message))?;
         }
     }
     if !warnings.is_empty() || !plan.warnings().is_empty() {
         writeln!(out, "\nWarnings")?;
         for w in warnings {
-            writeln!(out, "  {w}")?;
+            writeln!(out, "  {}", Safe(w))?;
         }
         for w in plan.warnings() {
-            writeln!(out, "  {w}")?;
+            writeln!(out, "  {}", Safe(w))?;
         }
     }
     writeln!(
@@ -134,9 +134,15 @@ fn agenda_line(
         let month = MONTHS.get(end.month0() as usize).and_then(|m| m.get(..3)).unwrap_or_default();
         write!(out, "{} {:02} {month} ", end.weekday(), end.day())?;
     }
-    write!(out, "{:02}:{:02}  {}", end.hour(), end.minute(), rhythm_name(community, &occ.rhythm))?;
+    write!(
+        out,
+        "{:02}:{:02}  {}",
+        end.hour(),
+        end.minute(),
+        Safe(rhythm_name(community, &occ.rhythm))
+    )?;
     if let Some(cycle) = occ.cycle {
-        write!(out, " ({cycle})")?;
+        write!(out, " ({})", Safe(cycle))?;
     }
     match &occ.status {
         Status::Scheduled => {}
@@ -144,17 +150,18 @@ fn agenda_line(
             let from = from.with_timezone(&zone);
             write!(
                 out,
-                "  shifted from {} {:02} {:02}:{:02}: {reason}",
+                "  shifted from {} {:02} {:02}:{:02}: {}",
                 from.weekday(),
                 from.day(),
                 from.hour(),
-                from.minute()
+                from.minute(),
+                Safe(reason)
             )?;
         }
-        Status::Cancelled { reason } => write!(out, "  CANCELLED: {reason}")?,
+        Status::Cancelled { reason } => write!(out, "  CANCELLED: {}", Safe(reason))?,
     }
     if let Some(f) = occ.facilitator() {
-        write!(out, "  · facilitator {f}")?;
+        write!(out, "  · facilitator {}", Safe(f))?;
     }
     writeln!(out)
 }

@@ -36,6 +36,40 @@ pub mod year;
 pub use agenda::write_agenda;
 pub use json::write_plan_json;
 
+/// Shows `T` with its control characters escaped (`\r`, `\n`, `\u{1b}`…). Names and texts from a
+/// community file can hold anything; in a terminal a raw line break would forge a line of the
+/// agenda and an ESC could rewrite the screen, so every text output wraps what it did not write.
+///
+/// ```
+/// use tempi_view::Safe;
+/// assert_eq!(Safe("Pod\r\nx Mon 01 \u{1b}[2J").to_string(), "Pod\\r\\nx Mon 01 \\u{1b}[2J");
+/// assert_eq!(Safe("Café Ōtautahi").to_string(), "Café Ōtautahi");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Safe<T>(pub T);
+
+impl<T: std::fmt::Display> std::fmt::Display for Safe<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Escaping<'a, 'b>(&'a mut std::fmt::Formatter<'b>);
+        impl std::fmt::Write for Escaping<'_, '_> {
+            fn write_str(&mut self, text: &str) -> std::fmt::Result {
+                let mut rest = text;
+                while let Some(at) = rest.find(char::is_control) {
+                    let (clean, tail) = rest.split_at(at);
+                    self.0.write_str(clean)?;
+                    let mut chars = tail.chars();
+                    if let Some(c) = chars.next() {
+                        write!(self.0, "{}", c.escape_default())?;
+                    }
+                    rest = chars.as_str();
+                }
+                self.0.write_str(rest)
+            }
+        }
+        std::fmt::write(&mut Escaping(f), format_args!("{}", self.0))
+    }
+}
+
 /// Escapes text for HTML and XML (character data and quoted attribute values) and drops the
 /// control characters XML 1.0 does not allow, so any name from a community file is safe to embed
 /// in a page or a picture.
