@@ -330,7 +330,8 @@ pub(crate) fn load(
 
 fn write_diagnostics(err: &mut dyn Write, list: &[Diagnostic]) -> std::io::Result<()> {
     for d in list {
-        writeln!(err, "{d}")?;
+        // Messages quote the file's text, which may hold control characters.
+        writeln!(err, "{}", tempi::view::Safe(d))?;
     }
     Ok(())
 }

@@ -24,7 +24,7 @@ pub fn write_busy(out: &mut dyn Write, busy: &Busy) -> io::Result<()> {
         writeln!(
             out,
             "{}\t{}\t{}",
-            event.uid,
+            crate::Safe(&event.uid),
             stamp(event.start),
             (event.end - event.start).num_seconds()
         )?;

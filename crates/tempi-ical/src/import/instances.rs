@@ -49,7 +49,20 @@ pub struct Instance {
 impl Instance {
     /// Appends the occurrence's line, `UID<TAB>start<TAB>length\n`, as `tempi expand` prints it.
     pub fn write_line(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(self.uid.as_bytes());
+        // A UID is free text: a tab or line break in it would break the line format, and an ESC
+        // could rewrite a terminal, so control characters are written escaped (`\t`, `\u{1b}`).
+        if self.uid.contains(char::is_control) {
+            for c in self.uid.chars() {
+                if c.is_control() {
+                    out.extend_from_slice(c.escape_default().to_string().as_bytes());
+                } else {
+                    let mut buffer = [0u8; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
+                }
+            }
+        } else {
+            out.extend_from_slice(self.uid.as_bytes());
+        }
         out.push(b'\t');
         match self.start {
             Start::Utc(at) => {

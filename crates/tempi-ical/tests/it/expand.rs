@@ -156,3 +156,15 @@ fn zoned_times_are_instants() {
     let window = Window::days(Berlin, day(2027, 3, 1), day(2027, 3, 31)).unwrap();
     assert_eq!(import::busy(&ics, Berlin, window).unwrap().events.len(), 2);
 }
+
+/// A UID is free text: a raw ESC or tab in it is written escaped, so each occurrence stays one
+/// line of three tab-separated fields and a terminal is never rewritten (issue 11, safe text).
+#[test]
+fn control_characters_in_a_uid_are_written_escaped() {
+    let ics = calendar(
+        "BEGIN:VEVENT\r\nUID:a\u{1b}[2J\tb@example.com\r\nDTSTAMP:20270101T000000Z\r\n\
+         DTSTART:20270104T080000Z\r\nDTEND:20270104T090000Z\r\nEND:VEVENT\r\n",
+    );
+    let all = expand(&ics, day(2027, 1, 1), day(2027, 2, 1), false);
+    assert_eq!(lines(&all), "a\\u{1b}[2J\\tb@example.com\t20270104T080000Z\t3600\n");
+}
