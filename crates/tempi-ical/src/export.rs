@@ -636,9 +636,19 @@ fn libical_gap_shift(rule: &Rule, zone: Tz, first: DateTime<Tz>, last: DateTime<
     }
     let time = first.naive_local().time();
     let margin = Duration::days(366);
-    ambiguous_walls(zone, utc(first) - margin, utc(last) + margin).iter().any(|(from, to)| {
-        let on_day = from.date().and_time(time);
-        !unambiguous(zone, on_day) && *from <= on_day && on_day < *to
+    let (from, to) = ((utc(first) - margin).naive_utc(), (utc(last) + margin).naive_utc());
+    // The zone's transitions (probed every 3 days, not every 6 hours): this runs for every
+    // MONTHLY and YEARLY part.
+    crate::vtimezone::transitions(zone, from, to).iter().any(|t| {
+        let (small, large) = (t.from.min(t.to), t.from.max(t.to));
+        let (low, high) = (
+            t.at + Duration::seconds(i64::from(small)),
+            t.at + Duration::seconds(i64::from(large)),
+        );
+        [low.date(), high.date()].iter().any(|day| {
+            let on_day = day.and_time(time);
+            low <= on_day && on_day < high
+        })
     })
 }
 
