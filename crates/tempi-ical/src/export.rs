@@ -625,6 +625,52 @@ fn portable(rule: &Rule, dtstart: NaiveDateTime) -> bool {
     true
 }
 
+/// Whether libical 3.0 would shift instances of a MONTHLY or YEARLY rule (class 29 in
+/// docs/feeds.md): its iterator walks the days of each month at DTSTART's time of day, and when
+/// that wall time falls in a gap (spring forward) on one of them, it carries the normalized,
+/// hour-later time on to later instances. The rule's time of day must then lie in no gap of the
+/// zone within a year either side of the series (the iterator may visit days past UNTIL).
+fn libical_gap_shift(rule: &Rule, zone: Tz, first: DateTime<Tz>, last: DateTime<Tz>) -> bool {
+    if !matches!(rule.part("FREQ"), Some("MONTHLY" | "YEARLY")) {
+        return false;
+    }
+    let time = first.naive_local().time();
+    let margin = Duration::days(366);
+    let (from, to) = ((utc(first) - margin).naive_utc(), (utc(last) + margin).naive_utc());
+    // The zone's transitions (probed every 3 days, not every 6 hours): this runs for every
+    // MONTHLY and YEARLY part.
+    crate::vtimezone::transitions(zone, from, to).iter().any(|t| {
+        let (small, large) = (t.from.min(t.to), t.from.max(t.to));
+        let (low, high) = (
+            t.at + Duration::seconds(i64::from(small)),
+            t.at + Duration::seconds(i64::from(large)),
+        );
+        [low.date(), high.date()].iter().any(|day| {
+            let on_day = day.and_time(time);
+            low <= on_day && on_day < high
+        })
+    })
+}
+
+/// Whether libical 3.0 reads another length for the plain instances of a series whose master is
+/// `master` (class 30 in docs/feeds.md). When the master's span crosses an offset change, the
+/// master is written with `DURATION` (see [`Layout::write_series`]); libical adds a DURATION to
+/// DTSTART in wall-clock time and gives every instance the exact length from DTSTART to that
+/// wall time, one offset change shorter or longer. Every instance is then an override.
+fn libical_misreads_length(base: Tz, master: &Occurrence) -> bool {
+    if base == UTC_ZONE {
+        return false;
+    }
+    let start = slot(master).with_timezone(&base);
+    let length = master.end - master.start;
+    let end = start + length;
+    if !crosses_span(base, utc(start), utc(end)) && unambiguous(base, end.naive_local()) {
+        return false;
+    }
+    let wall_end = tempi_core::time::resolve_local(base, start.naive_local() + length);
+    wall_end.with_timezone(&Utc) - utc(start) != length
+}
+
 /// Whether every instance of the rule starts at DTSTART's time of day (daily or coarser, no
 /// BYHOUR/BYMINUTE/BYSECOND).
 fn fixed_time_of_day(rule: &Rule) -> bool {
@@ -904,6 +950,7 @@ impl<'a> Layout<'a> {
         };
         matches!(o.status, Status::Shifted { .. })
             || (o.end - o.start) != (master.end - master.start)
+            || libical_misreads_length(series.base_zone, master)
             || crosses(o)
             || needs_utc(series.zone, o)
             || o.roles != master.roles
@@ -935,7 +982,10 @@ impl<'a> Layout<'a> {
         let master = occurrences.get(template.master)?;
         let first = slot(master);
         let last = slot(occurrences.get(*active.last()?)?);
-        if template.base_zone != zone || !portable(&rule, first.naive_local()) {
+        if template.base_zone != zone
+            || !portable(&rule, first.naive_local())
+            || libical_gap_shift(&rule, zone, first, last)
+        {
             return None;
         }
         let walls =

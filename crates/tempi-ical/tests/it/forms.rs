@@ -4,7 +4,7 @@
 //! RDATE; an event on its own never spans a DST change (it becomes a one-instance series with an
 //! override carrying DTEND); no feed says X-WR-TIMEZONE.
 
-use tempi_core::chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use tempi_core::chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use tempi_core::chrono_tz::Tz;
 use tempi_core::{Community, Window};
 use tempi_ical::export::{self, ExportOptions};
@@ -141,4 +141,132 @@ fn the_retreat_across_the_april_change_is_a_one_instance_series_with_its_end() {
     // Friday 2 April 10:00 AEDT plus 54 hours is Sunday 4 April 16:00 AEDT; clocks went back at
     // 03:00 that morning, so the wall clock says 15:00 (AEST).
     assert_eq!(get(single, "DTEND")[0].1, "20270404T150000");
+}
+
+/// A community of two in `zone` with one rhythm `r`, from `start`.
+pub(crate) fn one_rhythm(
+    zone: &str,
+    start: NaiveDate,
+    cadence: &str,
+    at: &str,
+    length: &str,
+) -> Community {
+    use tempi_core::{Cadence, Category, Group, Member, Rhythm, Scale};
+    let zone: Tz = zone.parse().unwrap();
+    let mut builder = Community::builder("c", "C", zone, start);
+    for id in ["ana", "bo"] {
+        builder.member(Member::new(id, id.to_uppercase(), zone));
+    }
+    builder
+        .group(Group::new("all", "All", Scale::Range { min: 1, max: 10 }).members(["ana", "bo"]));
+    builder.rhythm(Rhythm::new(
+        "r",
+        "R",
+        "all",
+        Category::Relational,
+        cadence.parse::<Cadence>().unwrap(),
+        NaiveTime::parse_from_str(at, "%H:%M").unwrap(),
+        length.parse().unwrap(),
+    ));
+    builder.build().unwrap().0
+}
+
+fn rhythm_events(community: &Community, window: Window) -> (usize, Vec<Event>) {
+    let plan = community.plan(window).unwrap();
+    let planned = plan.occurrences().iter().filter(|o| o.is_active()).count();
+    let options = ExportOptions::new(Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap());
+    let feed = export::feed(community, &plan, export::Scope::Community, &options).unwrap();
+    (planned, vevents(&feed.ics))
+}
+
+pub(crate) fn window(zone: &str, from: (i32, u32, u32), to: (i32, u32, u32)) -> Window {
+    let day = |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    Window::days(zone.parse().unwrap(), day(from), day(to)).unwrap()
+}
+
+/// docs/feeds.md, class 29: libical 3.0.16 expands `DTSTART;TZID=Europe/Berlin:20270129T023000`
+/// with `RRULE:FREQ=MONTHLY;BYDAY=-1FR` to 03:30 on 26 March and 30 April 2027 (its iterator
+/// visits 28 March, whose 02:30 is in the spring-forward gap, and keeps the shifted time), where
+/// the RFC, python and ical.js say 02:30. Such a rule is written as RDATEs; the same rule at
+/// 01:30, in no gap, keeps its RRULE.
+#[test]
+fn a_monthly_rule_at_a_wall_time_in_a_gap_of_its_zone_is_written_as_rdates() {
+    let start = NaiveDate::from_ymd_opt(2027, 1, 29).unwrap();
+    let whole_2027 = window("Europe/Berlin", (2027, 1, 1), (2027, 12, 31));
+    for (at, rule_form) in [("02:30", false), ("01:30", true)] {
+        let community = one_rhythm("Europe/Berlin", start, "last fri of every month", at, "3h");
+        let (planned, events) = rhythm_events(&community, whole_2027);
+        // January to December: the last Friday of each of 12 months.
+        assert_eq!(planned, 12);
+        let rules: Vec<&str> =
+            events.iter().flat_map(|e| get(e, "RRULE")).map(|(_, v)| v.as_str()).collect();
+        let monthly = rules.iter().filter(|r| r.starts_with("FREQ=MONTHLY")).count();
+        assert_eq!(monthly > 0, rule_form, "{at}: {rules:?}");
+        if !rule_form {
+            // The RDATE form: every rule is the one-instance rule beside RDATEs.
+            assert!(rules.iter().all(|r| *r == "FREQ=DAILY;COUNT=1"), "{rules:?}");
+        }
+    }
+}
+
+/// docs/feeds.md, class 30: a master whose own instance spans an offset change says `DURATION`,
+/// which libical adds in wall-clock time and then applies, as an exact length, to every plain
+/// instance. Lord Howe's clocks go from 02:00 to 02:30 on 4 October 2026, so a 5-hour event from
+/// 01:00 that day ends at 06:30 and libical gives every other instance 4 h 30 min. Every instance
+/// of such a series is an override carrying its own DTEND.
+#[test]
+fn a_series_whose_master_spans_a_change_gives_every_instance_its_own_end() {
+    let start = NaiveDate::from_ymd_opt(2026, 10, 4).unwrap();
+    let community = one_rhythm(
+        "Australia/Lord_Howe",
+        start,
+        "FREQ=YEARLY;BYMONTH=3,10,11;BYDAY=1SU,-1SU",
+        "01:00",
+        "5h",
+    );
+    let (planned, events) =
+        rhythm_events(&community, window("Australia/Lord_Howe", (2026, 10, 1), (2027, 3, 31)));
+    // 4 and 25 Oct, 1 and 29 Nov 2026; 7 and 28 Mar 2027.
+    assert_eq!(planned, 6);
+    let masters: Vec<&Event> = events.iter().filter(|e| !get(e, "DURATION").is_empty()).collect();
+    assert_eq!(masters.len(), 1, "{events:#?}");
+    let overrides = events.iter().filter(|e| !get(e, "RECURRENCE-ID").is_empty());
+    assert!(overrides.clone().all(|e| get(e, "DTEND").len() == 1));
+    assert_eq!(overrides.count(), planned, "{events:#?}");
+}
+
+/// The smallest communities that showed each libical quirk tempi's forms avoid (classes 29, 30),
+/// with their windows: expanded by all three clients in `interop::quirks_in_…`.
+pub(crate) fn libical_quirks() -> Vec<(Community, Window)> {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    vec![
+        // Class 29: a MONTHLY rule at 02:30, the hour Berlin skips on 28 March 2027.
+        (
+            one_rhythm("Europe/Berlin", day(2027, 1, 29), "last fri of every month", "02:30", "3h"),
+            window("Europe/Berlin", (2027, 1, 1), (2027, 12, 31)),
+        ),
+        // Class 29 again: Lisbon skips 01:00–02:00 on 28 March 2027, past the instances of the
+        // part that ends on 7 March, yet inside the month libical walks.
+        (
+            one_rhythm(
+                "Europe/Lisbon",
+                day(2026, 11, 1),
+                "FREQ=MONTHLY;BYDAY=1SU,-1SU",
+                "01:30",
+                "5h",
+            ),
+            window("Europe/Lisbon", (2026, 11, 1), (2027, 12, 31)),
+        ),
+        // Class 30: the master spans Lord Howe's half-hour change of 4 October 2026.
+        (
+            one_rhythm(
+                "Australia/Lord_Howe",
+                day(2026, 10, 4),
+                "FREQ=YEARLY;BYMONTH=3,10,11;BYDAY=1SU,-1SU",
+                "01:00",
+                "5h",
+            ),
+            window("Australia/Lord_Howe", (2026, 10, 1), (2027, 12, 31)),
+        ),
+    ]
 }

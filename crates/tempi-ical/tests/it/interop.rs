@@ -24,10 +24,8 @@
 //!
 //! Each (family, client) pair is its own test, `#[ignore]`d with the reason "needs the interop
 //! checkers", so a plain `cargo test` skips them; CI runs them with
-//! `cargo test -p tempi-ical --test it -- --ignored --skip pending_export_fix`, and a missing
-//! checker then fails the test with the command to run. Pairs that fail on today's exporter are
-//! named `pending_export_fix_…`, with the client quirks they hit in their ignore reason, until the
-//! export fixes land and they are renamed. A failure lists every disagreement (client, feed, UID,
+//! `cargo test -p tempi-ical --test it -- --ignored`, and a missing checker then fails the test
+//! with the command to run. A failure lists every disagreement (client, feed, UID,
 //! instant, what tempi planned and what the client shows) and keeps the feeds for inspection.
 
 use std::collections::BTreeMap;
@@ -911,7 +909,22 @@ fn rdates() -> &'static Cases {
     })
 }
 
-// The tests: one per (family, client). See the module comment for `#[ignore]` and `pending_…`.
+/// The minimal communities of the libical quirks tempi's forms avoid (docs/feeds.md, classes
+/// 29 and 30).
+fn quirks() -> &'static Cases {
+    static CASES: OnceLock<Cases> = OnceLock::new();
+    CASES.get_or_init(|| {
+        crate::forms::libical_quirks()
+            .into_iter()
+            .map(|(community, window)| {
+                let plan = community.plan(window).unwrap();
+                (community, plan)
+            })
+            .collect()
+    })
+}
+
+// The tests: one per (family, client). See the module comment for `#[ignore]`.
 
 #[test]
 #[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
@@ -920,8 +933,8 @@ fn sample_in_python() {
 }
 
 #[test]
-#[ignore = "fails until export fix: ical.js leaves DTSTART out of RDATE-only series (moon calls, offsets)"]
-fn pending_export_fix_sample_in_icaljs() {
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn sample_in_icaljs() {
     check(sample(), "sample-icaljs", ICALJS);
 }
 
@@ -938,32 +951,32 @@ fn generated_in_python() {
 }
 
 #[test]
-#[ignore = "fails until export fix: ical.js drops DTSTART of RDATE-only series, ends instances by wall clock (single events across DST, ends in a DST overlap), drops a DTSTART off the rule (shifted first occurrence)"]
-fn pending_export_fix_generated_in_icaljs() {
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn generated_in_icaljs() {
     check(general(), "generated-icaljs", ICALJS);
 }
 
 #[test]
-#[ignore = "fails until export fix: libical mis-times MONTHLY BYDAY instances near a DST gap at their wall time, drops a DTSTART off the rule (shifted first occurrence)"]
-fn pending_export_fix_generated_in_libical() {
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn generated_in_libical() {
     check(general(), "generated-libical", LIBICAL);
 }
 
 #[test]
-#[ignore = "fails until export fix: recurring-ical-events applies X-WR-TIMEZONE to TZID=UTC and Etc/UTC times, and a shifted first occurrence leaves its slot as an extra RRULE instance"]
-fn pending_export_fix_utc_zones_in_python() {
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn utc_zones_in_python() {
     check(utc(), "utc-python", PYTHON);
 }
 
 #[test]
-#[ignore = "fails until export fix: ical.js drops DTSTART of RDATE-only series and a DTSTART off the rule (shifted first occurrence)"]
-fn pending_export_fix_utc_zones_in_icaljs() {
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn utc_zones_in_icaljs() {
     check(utc(), "utc-icaljs", ICALJS);
 }
 
 #[test]
-#[ignore = "fails until export fix: libical drops a DTSTART off the rule (shifted first occurrence)"]
-fn pending_export_fix_utc_zones_in_libical() {
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn utc_zones_in_libical() {
     check(utc(), "utc-libical", LIBICAL);
 }
 
@@ -974,8 +987,8 @@ fn long_events_across_dst_in_python() {
 }
 
 #[test]
-#[ignore = "fails until export fix: ical.js getOccurrenceDetails ends an event spanning a DST change by wall clock"]
-fn pending_export_fix_long_events_across_dst_in_icaljs() {
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn long_events_across_dst_in_icaljs() {
     check(long(), "long-icaljs", ICALJS);
 }
 
@@ -992,8 +1005,8 @@ fn rdate_series_in_python() {
 }
 
 #[test]
-#[ignore = "fails until export fix: ical.js leaves DTSTART out of RDATE-only series"]
-fn pending_export_fix_rdate_series_in_icaljs() {
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn rdate_series_in_icaljs() {
     check(rdates(), "rdate-icaljs", ICALJS);
 }
 
@@ -1001,4 +1014,22 @@ fn pending_export_fix_rdate_series_in_icaljs() {
 #[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
 fn rdate_series_in_libical() {
     check(rdates(), "rdate-libical", LIBICAL);
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn libical_quirks_in_python() {
+    check(quirks(), "quirks-python", PYTHON);
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn libical_quirks_in_icaljs() {
+    check(quirks(), "quirks-icaljs", ICALJS);
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn libical_quirks_in_libical() {
+    check(quirks(), "quirks-libical", LIBICAL);
 }

@@ -5,7 +5,7 @@
 //!   injection.
 //! - `interop`: feeds expanded by three third-party implementations (Python icalendar +
 //!   recurring-ical-events, ical.js, libical; installed by `scripts/ci-setup-interop.sh`) equal
-//!   tempi's plan. `#[ignore]`d: run with `-- --ignored --skip pending_export_fix`.
+//!   tempi's plan. `#[ignore]`d: run with `-- --ignored`.
 //! - `injection`: names and texts that try to break out of a value (line breaks, `BEGIN:VEVENT`,
 //!   `;` `,` `\` `"`, multi-byte characters across the fold) read back intact by the third-party
 //!   implementation, with no extra component or property.
