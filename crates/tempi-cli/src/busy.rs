@@ -41,15 +41,7 @@ pub(crate) fn run(
             .map_err(|e| Failure::Message(format!("--member-zone: {e}")))?,
         None => tempi::chrono_tz::UTC,
     };
-    let from = tempi::time::parse_date(&args.from)
-        .map_err(|e| Failure::Message(format!("--from: {e}")))?;
-    let to =
-        tempi::time::parse_date(&args.to).map_err(|e| Failure::Message(format!("--to: {e}")))?;
-    if to < from {
-        return Err(Failure::Message(format!(
-            "--to {to} is before --from {from}; give a window that runs forwards"
-        )));
-    }
+    let (from, to) = crate::date_range(&args.from, &args.to)?;
     let window = Window::days(zone, from, to).map_err(|e| Failure::Message(e.to_string()))?;
     let cannot = |shown: &str, e: std::io::Error| {
         Failure::Message(format!("{shown}: cannot read the calendar: {e}"))

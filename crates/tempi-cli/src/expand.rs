@@ -34,15 +34,7 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let from = tempi::time::parse_date(&args.from)
-        .map_err(|e| Failure::Message(format!("--from: {e}")))?;
-    let to =
-        tempi::time::parse_date(&args.to).map_err(|e| Failure::Message(format!("--to: {e}")))?;
-    if to < from {
-        return Err(Failure::Message(format!(
-            "--to {to} is before --from {from}; give a window that runs forwards"
-        )));
-    }
+    let (from, to) = crate::date_range(&args.from, &args.to)?;
     let (shown, bytes) = read(&args.file)?;
     let located = |error: tempi::ical::Error| match error {
         tempi::ical::Error::Import { line, message } => {

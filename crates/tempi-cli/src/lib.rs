@@ -378,6 +378,17 @@ fn parse_day(text: &str, flag: &str) -> Result<NaiveDate, Failure> {
     tempi::time::parse_date(text).map_err(|e| Failure::Message(format!("{flag}: {e}")))
 }
 
+/// `--from` and `--to` as dates, refusing a range that runs backwards (`busy`, `expand`).
+pub(crate) fn date_range(from: &str, to: &str) -> Result<(NaiveDate, NaiveDate), Failure> {
+    let (from, to) = (parse_day(from, "--from")?, parse_day(to, "--to")?);
+    if to < from {
+        return Err(Failure::Message(format!(
+            "--to {to} is before --from {from}; give a window that runs forwards"
+        )));
+    }
+    Ok((from, to))
+}
+
 fn window_for(args: &PlanArgs, community: &Community) -> Result<Window, Failure> {
     let zone = community.zone();
     let window = match (args.year, &args.from, &args.to) {

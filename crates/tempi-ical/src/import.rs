@@ -82,14 +82,8 @@ impl std::fmt::Display for Warning {
     }
 }
 
-/// Reads the busy time in `input` (an iCalendar file) over `window`. Floating and all-day times
-/// are read in `member_zone`.
-///
-/// # Errors
-/// [`Error::Import`] when the input is too large, is not iCalendar, or would produce more than
-/// [`MAX_INSTANCES`] instances in the window, or whose recurring events would expand to more
-/// than [`MAX_EXPANDED`] instances in all.
-pub fn busy(input: &[u8], member_zone: Tz, window: Window) -> Result<Busy, Error> {
+/// Refuses input over [`MAX_INPUT_BYTES`] before anything is parsed.
+fn check_size(input: &[u8]) -> Result<(), Error> {
     if input.len() > MAX_INPUT_BYTES {
         return Err(Error::Import {
             line: 1,
@@ -99,6 +93,18 @@ pub fn busy(input: &[u8], member_zone: Tz, window: Window) -> Result<Busy, Error
             ),
         });
     }
+    Ok(())
+}
+
+/// Reads the busy time in `input` (an iCalendar file) over `window`. Floating and all-day times
+/// are read in `member_zone`.
+///
+/// # Errors
+/// [`Error::Import`] when the input is too large, is not iCalendar, or would produce more than
+/// [`MAX_INSTANCES`] instances in the window, or whose recurring events would expand to more
+/// than [`MAX_EXPANDED`] instances in all.
+pub fn busy(input: &[u8], member_zone: Tz, window: Window) -> Result<Busy, Error> {
+    check_size(input)?;
     let mut reader = Reader::new(member_zone)
         .with_range(window.start() - Duration::days(2), window.end() + Duration::days(3));
     let mut parser = Parser::new(input)?;

@@ -9,7 +9,7 @@ use tempi_core::chrono;
 use tempi_core::chrono_tz::UTC;
 
 use super::parse::{Component, Parser};
-use super::{Extent, MAX_INPUT_BYTES, Raw, Reader, Warning, When, Zone, uid_of};
+use super::{Extent, Raw, Reader, Warning, When, Zone, uid_of};
 use crate::Error;
 
 /// When an occurrence starts.
@@ -202,15 +202,7 @@ pub struct Instances<'a> {
 /// iCalendar, nested too deep or cut off; from the iterator, when the recurring events would
 /// expand to more than [`super::MAX_EXPANDED`] instances in all (then it ends).
 pub fn instances(input: &[u8], from: NaiveDate, to: NaiveDate) -> Result<Instances<'_>, Error> {
-    if input.len() > MAX_INPUT_BYTES {
-        return Err(Error::Import {
-            line: 1,
-            message: format!(
-                "the calendar is {} bytes, more than the {MAX_INPUT_BYTES}-byte limit; export a shorter date range",
-                input.len()
-            ),
-        });
-    }
+    super::check_size(input)?;
     // Floating and all-day times are compared as wall times: read them in UTC.
     let midnight = |date: NaiveDate| Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN));
     let mut reader = Reader::new(UTC).with_range(
