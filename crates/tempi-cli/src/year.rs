@@ -1,7 +1,6 @@
 //! `tempi plan --html/--svg`: writes the year at a glance ([`tempi::view::year`]) to files.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tempi::{Community, Plan};
 
@@ -31,30 +30,14 @@ pub(crate) fn write(
     Ok(())
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
-/// reader never sees half a page and a failed run leaves the old file in place.
+/// Writes `bytes` to `path` atomically ([`tempi::publish::write_file`]): a reader never sees half
+/// a page and a failed run leaves the old file in place.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let shown = path.display();
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let Some(name) = path.file_name() else {
+    if path.file_name().is_none() {
+        let shown = path.display();
         return Err(Failure::Message(format!("{shown}: give a file name to write the picture to")));
-    };
-    let mut temporary_name = std::ffi::OsString::from(".");
-    temporary_name.push(name);
-    temporary_name.push(format!(".{}.tmp", std::process::id()));
-    let temporary = dir.join(temporary_name);
-    let result = std::fs::File::create(&temporary)
-        .and_then(|mut file| {
-            file.write_all(bytes)?;
-            file.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&temporary, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(Failure::Message(format!("{shown}: could not write the picture: {e}")));
     }
-    Ok(())
+    tempi::publish::write_file(path, bytes, tempi::publish::Readers::Everyone).map_err(|e| {
+        Failure::Message(format!("{}: could not write the picture: {e}", path.display()))
+    })
 }

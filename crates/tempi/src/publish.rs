@@ -886,3 +886,99 @@ mod tests {
         let _ = std::fs::remove_dir_all(&work);
     }
 }
+
+/// Who may read a file that [`write_file`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Readers {
+    /// Everyone (mode 0644 on Unix, or the mode of the file being replaced): pictures, pages.
+    Everyone,
+    /// Only the owner (mode 0600 on Unix): secrets and state.
+    Owner,
+}
+
+/// Replaces the file at `path` with `bytes` atomically: a reader sees the old file or the new one,
+/// never a part, and a failed write leaves the old file in place.
+///
+/// The bytes go to a temporary file in the same directory (`tempfile`, so the name cannot clash
+/// with another run and the file is removed if anything fails), are synced to disk, and the file is
+/// renamed over `path`; the directory is then synced so the rename itself survives a power cut.
+///
+/// # Errors
+/// [`PublishError::Io`] naming `path` when the directory cannot be written or the disk is full.
+pub fn write_file(path: &Path, bytes: &[u8], readers: Readers) -> Result<(), PublishError> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tempi-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match readers {
+            Readers::Owner => 0o600,
+            Readers::Everyone => std::fs::metadata(path)
+                .map(|existing| existing.permissions().mode() & 0o7777)
+                .unwrap_or(0o644),
+        };
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = readers;
+    let mut file = builder.tempfile_in(dir).map_err(io_error("create a file in", dir))?;
+    file.write_all(bytes).map_err(io_error("write", path))?;
+    file.as_file().sync_all().map_err(io_error("write", path))?;
+    file.persist(path).map_err(|e| PublishError::Io {
+        action: "replace",
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
+    #[cfg(unix)]
+    File::open(dir).and_then(|d| d.sync_all()).map_err(io_error("sync", dir))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod write_file_tests {
+    use super::{Readers, write_file};
+
+    #[test]
+    fn replaces_the_file_and_leaves_no_temporary_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("year.html");
+        std::fs::write(&path, b"old").unwrap();
+        write_file(&path, b"new", Readers::Everyone).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        let names: Vec<_> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, [std::ffi::OsString::from("year.html")]);
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // The "directory" of the target is a file: nothing can be created there.
+        let blocker = dir.path().join("blocker");
+        std::fs::write(&blocker, b"x").unwrap();
+        let err = write_file(&blocker.join("year.html"), b"new", Readers::Everyone).unwrap_err();
+        assert!(err.to_string().contains("blocker"), "{err}");
+        assert_eq!(std::fs::read(&blocker).unwrap(), b"x");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn modes_follow_the_readers() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("key");
+        write_file(&secret, b"k", Readers::Owner).unwrap();
+        assert_eq!(std::fs::metadata(&secret).unwrap().permissions().mode() & 0o777, 0o600);
+        let page = dir.path().join("page.html");
+        write_file(&page, b"p", Readers::Everyone).unwrap();
+        assert_eq!(std::fs::metadata(&page).unwrap().permissions().mode() & 0o777, 0o644);
+        std::fs::set_permissions(&page, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_file(&page, b"q", Readers::Everyone).unwrap();
+        assert_eq!(std::fs::metadata(&page).unwrap().permissions().mode() & 0o777, 0o640);
+    }
+}
