@@ -54,6 +54,56 @@ pub(crate) struct Feed {
     pub(crate) last_modified: DateTime<Utc>,
 }
 
+impl Feed {
+    /// `bytes` (the text) compressed and hashed once, first served at `last_modified`.
+    ///
+    /// # Errors
+    /// Not expected: compression is in memory.
+    pub(crate) fn of(bytes: Vec<u8>, last_modified: DateTime<Utc>) -> std::io::Result<Feed> {
+        let gzip = body(gzip(&bytes)?, "-gz");
+        let plain_len = bytes.len() as u64;
+        let plain_etag = body(bytes, "").etag;
+        Ok(Feed { gzip, plain_etag, plain_len, last_modified })
+    }
+}
+
+/// A rendered page, shared by every request for it until it expires or the plan is replaced.
+#[derive(Debug)]
+pub(crate) struct Page {
+    /// The HTML, held like a feed: gzip only, with both validators.
+    pub(crate) body: Feed,
+    /// When the first meeting it lists ends: from then on it is stale and rendered again.
+    pub(crate) until: Option<DateTime<Utc>>,
+    /// The base URL its links were made with.
+    pub(crate) base: String,
+}
+
+/// The cache of one entry's page: rendered on its first request, once (concurrent requests
+/// wait for that one render), and kept until the plan is replaced.
+#[derive(Debug, Default)]
+pub(crate) struct PageCell {
+    /// The page, and whether a render is under way.
+    pub(crate) state: std::sync::Mutex<PageState>,
+    /// Woken when a render finishes (or fails).
+    pub(crate) ready: tokio::sync::Notify,
+}
+
+/// See [`PageCell`].
+#[derive(Debug, Default)]
+pub(crate) struct PageState {
+    /// The last page rendered.
+    pub(crate) page: Option<Arc<Page>>,
+    /// A render is under way.
+    pub(crate) rendering: bool,
+}
+
+impl PageCell {
+    /// The state, also after a panic elsewhere (the state is always consistent).
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, PageState> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// A community, group or member at its secret URL.
 #[derive(Debug)]
 pub(crate) struct Entry {
@@ -76,6 +126,8 @@ pub(crate) struct Site {
     pub(crate) plan: Plan,
     /// Community, groups, members: `Publication::scopes` order.
     pub(crate) entries: Vec<Entry>,
+    /// Each entry's page, rendered on demand: same order as `entries`.
+    pub(crate) pages: Vec<PageCell>,
     /// SHA-256 of a token → index in `entries`. Keyed by a hash so that the time a lookup takes
     /// says nothing about how close a guess is to a real token.
     index: BTreeMap<[u8; 32], usize>,
@@ -124,21 +176,21 @@ impl Site {
                 };
                 let mut bytes = Vec::new();
                 publication.write(&scope, &mut bytes)?;
-                let gzip = body(gzip(&bytes)?, "-gz");
-                let plain_len = bytes.len() as u64;
-                let plain_etag = body(bytes, "").etag;
-                let last_modified = previous
+                let mut feed = Feed::of(bytes, now)?;
+                if let Some(old) = previous
                     .and_then(|site| site.find(kind, &id))
-                    .filter(|old| old.feed.plain_etag == plain_etag)
-                    .map_or(now, |old| old.feed.last_modified);
+                    .filter(|old| old.feed.plain_etag == feed.plain_etag)
+                {
+                    feed.last_modified = old.feed.last_modified;
+                }
                 let token = state.token(kind, &id);
-                let feed = Feed { gzip, plain_etag, plain_len, last_modified };
                 entries.push(Entry { kind, id, token, feed });
             }
         }
         let index =
             entries.iter().enumerate().map(|(i, e)| (sha256(e.token.as_bytes()), i)).collect();
-        Ok(Site { community, plan, entries, index })
+        let pages = entries.iter().map(|_| PageCell::default()).collect();
+        Ok(Site { community, plan, entries, pages, index })
     }
 
     /// The entry of `kind` `id`.
@@ -148,12 +200,12 @@ impl Site {
 
     /// The entry whose token is `candidate`, compared in constant time. Every candidate costs one
     /// hash, one map lookup and one comparison, found or not.
-    pub(crate) fn lookup(&self, candidate: &str) -> Option<&Entry> {
-        let entry =
-            self.index.get(&sha256(candidate.as_bytes())).and_then(|i| self.entries.get(*i));
+    pub(crate) fn lookup(&self, candidate: &str) -> Option<usize> {
+        let index = self.index.get(&sha256(candidate.as_bytes())).copied();
+        let entry = index.and_then(|i| self.entries.get(i));
         let equal =
             entry.is_some_and(|e| bool::from(e.token.as_bytes().ct_eq(candidate.as_bytes())));
-        if equal { entry } else { None }
+        if equal { index } else { None }
     }
 }
 

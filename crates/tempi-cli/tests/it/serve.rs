@@ -457,3 +457,36 @@ fn sigterm_stops_the_server_cleanly() {
     assert_eq!(code.and_then(|c| c.code()), Some(0));
     assert!(server.wait_for_log("shutting down"), "{}", server.log());
 }
+
+#[test]
+fn a_page_is_rendered_once_per_plan_and_revalidates_with_304() {
+    let dir = scratch("page-cache");
+    let server = Server::start(&dir, &["--max-per-peer", "64"]);
+    let (_, page) = paths(&dir, "member", "ana");
+    // Twenty browsers ask for the page at once: each gets it (none a 503), all the same bytes,
+    // because one render is shared.
+    let addr = server.addr;
+    let threads: Vec<_> = (0..20)
+        .map(|_| {
+            let page = page.clone();
+            std::thread::spawn(move || request(addr, "GET", &page, &[]))
+        })
+        .collect();
+    let replies: Vec<Reply> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    assert!(replies.iter().all(|r| r.status == 200), "{:?}", replies.iter().map(|r| r.status));
+    let etag = replies[0].header("etag").unwrap().to_string();
+    assert!(
+        replies
+            .iter()
+            .all(|r| r.header("etag") == Some(etag.as_str()) && r.body == replies[0].body)
+    );
+    let again = request(server.addr, "GET", &page, &[("If-None-Match", &etag)]);
+    assert_eq!(again.status, 304);
+    assert_security_headers(&again);
+    // An edit makes a new plan: the page is rendered again, with the edit.
+    std::fs::write(dir.join("c.toml"), sample().replace(ANA, "Ana Lima")).unwrap();
+    assert!(wait(|| request(server.addr, "GET", &page, &[("If-None-Match", &etag)]).status == 200));
+    let fresh = request(server.addr, "GET", &page, &[]);
+    assert!(String::from_utf8_lossy(&fresh.body).contains("<h1>Ana Lima</h1>"));
+    assert_ne!(fresh.header("etag"), Some(etag.as_str()));
+}
