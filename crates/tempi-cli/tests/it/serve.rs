@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 const BASE: &str = "http://example.test";
 /// Ana, as examples/community.toml names her.
-const ANA: &str = "Ana Souza";
+pub(super) const ANA: &str = "Ana Souza";
 
-fn sample() -> String {
+pub(super) fn sample() -> String {
     std::fs::read_to_string(
         [env!("CARGO_MANIFEST_DIR"), "..", "..", "examples", "community.toml"]
             .iter()
@@ -22,7 +22,7 @@ fn sample() -> String {
 }
 
 /// A fresh directory holding `c.toml` (the sample) and room for `state/`.
-fn scratch(name: &str) -> PathBuf {
+pub(super) fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("tempi-serve-it-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -30,20 +30,26 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-struct Server {
+pub(super) struct Server {
     child: Child,
-    addr: SocketAddr,
+    pub(super) addr: SocketAddr,
     log: Arc<Mutex<String>>,
 }
 
 impl Server {
     fn start(dir: &Path, extra: &[&str]) -> Server {
+        Server::start_with(dir, Some(BASE), extra)
+    }
+
+    /// The server on `dir/c.toml`, with `--base base` (without: links are made from `Host`).
+    pub(super) fn start_with(dir: &Path, base: Option<&str>, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tempi"))
             .arg("serve")
             .arg(dir.join("c.toml"))
             .arg("--state")
             .arg(dir.join("state"))
-            .args(["--listen", "127.0.0.1:0", "--base", BASE])
+            .args(["--listen", "127.0.0.1:0"])
+            .args(base.map(|b| ["--base", b]).into_iter().flatten())
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -71,12 +77,12 @@ impl Server {
         Server { child, addr, log }
     }
 
-    fn log(&self) -> String {
+    pub(super) fn log(&self) -> String {
         self.log.lock().unwrap().clone()
     }
 
     /// Waits (at most 10 s) until the log holds `needle`.
-    fn wait_for_log(&self, needle: &str) -> bool {
+    pub(super) fn wait_for_log(&self, needle: &str) -> bool {
         wait(|| self.log().contains(needle))
     }
 }
@@ -89,7 +95,7 @@ impl Drop for Server {
 }
 
 /// Polls `condition` every 50 ms for at most 10 s.
-fn wait(mut condition: impl FnMut() -> bool) -> bool {
+pub(super) fn wait(mut condition: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         if condition() {
@@ -102,12 +108,17 @@ fn wait(mut condition: impl FnMut() -> bool) -> bool {
 
 /// `kind<TAB>id<TAB>feed<TAB>page` lines of `--print-links`, or `--rotate`'s one line.
 fn tempi_serve(dir: &Path, extra: &[&str]) -> Vec<Vec<String>> {
+    tempi_serve_at(dir, BASE, extra)
+}
+
+/// [`tempi_serve`] with `--base base`.
+pub(super) fn tempi_serve_at(dir: &Path, base: &str, extra: &[&str]) -> Vec<Vec<String>> {
     let output = Command::new(env!("CARGO_BIN_EXE_tempi"))
         .arg("serve")
         .arg(dir.join("c.toml"))
         .arg("--state")
         .arg(dir.join("state"))
-        .args(["--base", BASE])
+        .args(["--base", base])
         .args(extra)
         .stdin(Stdio::null())
         .output()
@@ -128,20 +139,25 @@ fn paths(dir: &Path, kind: &str, id: &str) -> (String, String) {
 }
 
 #[derive(Debug)]
-struct Reply {
-    status: u16,
+pub(super) struct Reply {
+    pub(super) status: u16,
     headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    pub(super) body: Vec<u8>,
 }
 
 impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
 /// Sends `method path` with `headers`, `Connection: close`, and reads the whole answer.
-fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+pub(super) fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> Reply {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut text = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
