@@ -126,6 +126,8 @@ pub(crate) struct Site {
     pub(crate) plan: Plan,
     /// Community, groups, members: `Publication::scopes` order.
     pub(crate) entries: Vec<Entry>,
+    /// The busy calendars the community file names, watched for edits.
+    pub(crate) watched: Vec<std::path::PathBuf>,
     /// Each entry's page, rendered on demand: same order as `entries`.
     pub(crate) pages: Vec<PageCell>,
     /// SHA-256 of a token → index in `entries`. Keyed by a hash so that the time a lookup takes
@@ -190,7 +192,7 @@ impl Site {
         let index =
             entries.iter().enumerate().map(|(i, e)| (sha256(e.token.as_bytes()), i)).collect();
         let pages = entries.iter().map(|_| PageCell::default()).collect();
-        Ok(Site { community, plan, entries, pages, index })
+        Ok(Site { community, plan, entries, watched: Vec::new(), pages, index })
     }
 
     /// The entry of `kind` `id`.

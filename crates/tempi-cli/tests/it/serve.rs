@@ -506,3 +506,102 @@ fn a_page_is_rendered_once_per_plan_and_revalidates_with_304() {
     assert!(String::from_utf8_lossy(&fresh.body).contains("<h1>Ana Lima</h1>"));
     assert_ne!(fresh.header("etag"), Some(etag.as_str()));
 }
+
+/// A pod of two whose weekly check-in the solver places (`at = "auto"`) inside their shared
+/// mornings; Ana's busy calendar is `ana.ics` beside the file.
+fn auto_pod(today: &str) -> String {
+    format!(
+        r#"[community]
+id = "harbour"
+name = "Harbour"
+zone = "UTC"
+start = "{today}"
+
+[[members]]
+id = "ana"
+name = "{ANA}"
+zone = "UTC"
+availability = ["mon-fri 09:00-12:00"]
+busy = ["ana.ics"]
+
+[[members]]
+id = "bram"
+name = "Bram de Vries"
+zone = "UTC"
+availability = ["mon-fri 09:00-12:00"]
+
+[[groups]]
+id = "pod"
+name = "Pod"
+scale = "dyad"
+members = ["ana", "bram"]
+
+[[rhythms]]
+id = "checkin"
+name = "Check-in"
+group = "pod"
+category = "relational"
+cadence = "weekly on tue"
+at = "auto"
+length = "1h"
+"#
+    )
+}
+
+/// A busy calendar: no events, or one weekly event of an hour from `start` (`YYYYMMDDTHHMMSSZ`).
+fn busy_calendar(start: Option<&str>) -> String {
+    let mut text = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tempi tests//EN\r\n");
+    if let Some(start) = start {
+        text.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:blocked@tempi.test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{start}\r\nDURATION:PT1H\r\nRRULE:FREQ=WEEKLY;COUNT=80\r\nSUMMARY:choir\r\nEND:VEVENT\r\n"
+        ));
+    }
+    text.push_str("END:VCALENDAR\r\n");
+    text
+}
+
+/// The first `DTSTART` of a feed, as UTC `YYYYMMDDTHHMMSSZ`.
+fn first_start(feed: &[u8]) -> String {
+    let text = String::from_utf8_lossy(feed);
+    let event = &text[text.find("BEGIN:VEVENT").expect("an event")..];
+    let line = event.lines().find(|l| l.starts_with("DTSTART")).expect("a start");
+    let value = line.rsplit(':').next().unwrap().trim();
+    // The community's zone is UTC: `TZID=UTC` local times are UTC times.
+    let value = if line.contains("TZID=UTC:") { format!("{value}Z") } else { value.to_string() };
+    assert!(value.ends_with('Z') && value.len() == 16, "a UTC time: {line}");
+    value
+}
+
+#[test]
+fn an_edit_of_a_busy_calendar_moves_an_auto_rhythm() {
+    let dir = scratch("busy");
+    let today = tempi::chrono::Utc::now().date_naive().to_string();
+    std::fs::write(dir.join("c.toml"), auto_pod(&today)).unwrap();
+    std::fs::write(dir.join("ana.ics"), busy_calendar(None)).unwrap();
+    let server = Server::start(&dir, &[]);
+    let (feed, page) = paths(&dir, "member", "ana");
+    let before = request(server.addr, "GET", &feed, &[]);
+    assert_eq!(before.status, 200);
+    let etag = before.header("etag").unwrap().to_string();
+    let placed = first_start(&before.body);
+    // Ana now sings in a choir at exactly that hour every week: the check-in must move.
+    std::fs::write(dir.join("ana.ics"), busy_calendar(Some(&placed))).unwrap();
+    assert!(
+        wait(|| request(server.addr, "GET", &feed, &[("If-None-Match", &etag)]).status == 200),
+        "the feed never changed: {}",
+        server.log()
+    );
+    let after = request(server.addr, "GET", &feed, &[]);
+    assert_ne!(after.header("etag"), Some(etag.as_str()));
+    let moved = first_start(&after.body);
+    // Same day of the week, another hour that does not overlap the choir's (both last an hour).
+    let hour = |t: &str| t[9..11].parse::<i32>().unwrap() * 60 + t[11..13].parse::<i32>().unwrap();
+    assert!((hour(&moved) - hour(&placed)).abs() >= 60, "{placed} -> {moved}");
+    // The page shows the new time (Ana's zone is UTC): HH:MM of the moved start.
+    let html = String::from_utf8_lossy(&request(server.addr, "GET", &page, &[]).body).into_owned();
+    let shown = format!("{}:{}", &moved[9..11], &moved[11..13]);
+    let next = &html[html.find("<ol id=\"next\">").unwrap()..];
+    let first = &next[..next.find("</li>").unwrap()];
+    assert!(first.contains(&format!(", {shown} –")), "{shown}: {first}");
+    assert!(server.log().contains("planned again"), "{}", server.log());
+}
