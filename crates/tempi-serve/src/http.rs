@@ -21,6 +21,7 @@ use crate::{Limits, Log, page};
 
 /// The one 404 body: an unknown token and an unknown path are indistinguishable.
 const NOT_FOUND: &str = "not found\n";
+const ROBOTS: header::HeaderName = header::HeaderName::from_static("x-robots-tag");
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 pub(crate) struct Server {
@@ -139,19 +140,18 @@ pub(crate) async fn serve(listener: TcpListener, server: Arc<Server>) -> std::io
             async move {
                 let method = request.method().clone();
                 let shown = shown_path(request.uri().path());
-                let response = match tokio::time::timeout(handler.limits.request_timeout, async {
-                    match handler.respond(&request, peer) {
-                        Answer::Now(response) => response,
-                        Answer::Page(site, index) => {
-                            let head = request.method() == Method::HEAD;
-                            strip_for_head(handler.page(request.headers(), site, index).await, head)
+                // Feeds, 404s and the like are answered at once, without awaiting anything: only
+                // a page can wait (for its render), so only a page needs the timer.
+                let response = match handler.respond(&request, peer) {
+                    Answer::Now(response) => response,
+                    Answer::Page(site, index) => {
+                        let head = request.method() == Method::HEAD;
+                        let page = handler.page(request.headers(), site, index);
+                        match tokio::time::timeout(handler.limits.request_timeout, page).await {
+                            Ok(response) => strip_for_head(response, head),
+                            Err(_) => plain(StatusCode::SERVICE_UNAVAILABLE, "timed out\n"),
                         }
                     }
-                })
-                .await
-                {
-                    Ok(response) => response,
-                    Err(_) => plain(StatusCode::SERVICE_UNAVAILABLE, "timed out\n"),
                 };
                 if !handler.quiet {
                     handler.log.line(format!("{method} {shown} {}", response.status().as_u16()));
@@ -201,7 +201,7 @@ fn with_security_headers(mut response: Response<Full<Bytes>>) -> Response<Full<B
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
+    headers.insert(ROBOTS, HeaderValue::from_static("noindex, nofollow"));
     response
 }
 
@@ -239,13 +239,13 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
 }
 
 /// If-None-Match (weak comparison, RFC 9110 §13.1.2), else If-Modified-Since.
-fn not_modified(headers: &HeaderMap, etag: &str, last_modified: DateTime<Utc>) -> bool {
+fn not_modified(headers: &HeaderMap, etag: &HeaderValue, last_modified: DateTime<Utc>) -> bool {
     let mut tags = headers.get_all(header::IF_NONE_MATCH).iter().peekable();
     if tags.peek().is_some() {
-        let bare = etag.trim_start_matches("W/");
+        let bare = etag.as_bytes().strip_prefix(b"W/").unwrap_or(etag.as_bytes());
         return tags.filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|tag| {
             let tag = tag.trim();
-            tag == "*" || tag.trim_start_matches("W/") == bare
+            tag == "*" || tag.trim_start_matches("W/").as_bytes() == bare
         });
     }
     headers
@@ -439,12 +439,9 @@ fn representation(
         r
     };
     let h = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(etag) {
-        h.insert(header::ETAG, value);
-    }
-    if let Ok(value) = HeaderValue::from_str(&http_date(last_modified)) {
-        h.insert(header::LAST_MODIFIED, value);
-    }
+    h.reserve(12);
+    h.insert(header::ETAG, etag.clone());
+    h.insert(header::LAST_MODIFIED, feed.last_modified_header.clone());
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     with_security_headers(response)

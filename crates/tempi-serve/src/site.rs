@@ -6,6 +6,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use hyper::header::HeaderValue;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
@@ -35,8 +36,9 @@ impl Feed {
 pub(crate) struct Body {
     /// The bytes as sent.
     pub(crate) bytes: Bytes,
-    /// A strong validator: the SHA-256 of the bytes (first 16 bytes, hex), quoted.
-    pub(crate) etag: String,
+    /// A strong validator: the SHA-256 of the bytes (first 16 bytes, hex), quoted; made once as
+    /// a header value, so that a `304` copies a reference, not the text.
+    pub(crate) etag: HeaderValue,
 }
 
 /// A feed, held gzip-compressed only: calendars compress about twentyfold, and the 20,000-member
@@ -47,11 +49,13 @@ pub(crate) struct Feed {
     /// The gzip-compressed feed (`Content-Encoding: gzip`), with its own validator.
     pub(crate) gzip: Body,
     /// The validator of the feed as text.
-    pub(crate) plain_etag: String,
+    pub(crate) plain_etag: HeaderValue,
     /// The length of the feed as text (for `HEAD`).
     pub(crate) plain_len: u64,
     /// When these bytes were first served (kept across plans that render the same bytes).
     pub(crate) last_modified: DateTime<Utc>,
+    /// `last_modified` as an HTTP date, made once.
+    pub(crate) last_modified_header: HeaderValue,
 }
 
 impl Feed {
@@ -63,8 +67,20 @@ impl Feed {
         let gzip = body(gzip(&bytes)?, "-gz");
         let plain_len = bytes.len() as u64;
         let plain_etag = body(bytes, "").etag;
-        Ok(Feed { gzip, plain_etag, plain_len, last_modified })
+        let last_modified_header = date_header(last_modified);
+        Ok(Feed { gzip, plain_etag, plain_len, last_modified, last_modified_header })
     }
+
+    /// Changes when these bytes were first served.
+    fn set_last_modified(&mut self, time: DateTime<Utc>) {
+        self.last_modified = time;
+        self.last_modified_header = date_header(time);
+    }
+}
+
+fn date_header(time: DateTime<Utc>) -> HeaderValue {
+    HeaderValue::from_str(&crate::http::http_date(time))
+        .unwrap_or_else(|_| HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"))
 }
 
 /// A rendered page, shared by every request for it until it expires or the plan is replaced.
@@ -142,6 +158,8 @@ fn sha256(bytes: &[u8]) -> [u8; 32] {
 fn body(bytes: Vec<u8>, suffix: &str) -> Body {
     let digest = sha256(&bytes);
     let etag = format!("\"{}{suffix}\"", hex(digest.get(..16).unwrap_or_default()));
+    // Quotes, hex digits and `-gz`: always a valid header value.
+    let etag = HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
     Body { bytes: Bytes::from(bytes), etag }
 }
 
@@ -183,7 +201,7 @@ impl Site {
                     .and_then(|site| site.find(kind, &id))
                     .filter(|old| old.feed.plain_etag == feed.plain_etag)
                 {
-                    feed.last_modified = old.feed.last_modified;
+                    feed.set_last_modified(old.feed.last_modified);
                 }
                 let token = state.token(kind, &id);
                 entries.push(Entry { kind, id, token, feed });

@@ -605,3 +605,53 @@ fn an_edit_of_a_busy_calendar_moves_an_auto_rhythm() {
     assert!(first.contains(&format!(", {shown} –")), "{shown}: {first}");
     assert!(server.log().contains("planned again"), "{}", server.log());
 }
+
+/// docs/serve.md's nginx example passes `nginx -t`: the block as printed, inside a minimal
+/// `nginx.conf`, with a fresh self-signed certificate in place of the Let's Encrypt paths.
+#[test]
+#[ignore = "needs nginx and openssl; run `apt-get install -y nginx-light openssl`"]
+fn the_nginx_example_in_the_docs_passes_nginx_t() {
+    let docs = std::fs::read_to_string(
+        [env!("CARGO_MANIFEST_DIR"), "..", "..", "docs", "serve.md"].iter().collect::<PathBuf>(),
+    )
+    .unwrap();
+    let start = docs.find("```nginx\n").expect("an nginx example") + "```nginx\n".len();
+    let block = &docs[start..start + docs[start..].find("```").unwrap()];
+    let dir = scratch("nginx");
+    let (cert, key) = (dir.join("fullchain.pem"), dir.join("privkey.pem"));
+    let made = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj"])
+        .arg("/CN=cal.example.org")
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let block = block
+        .replace("/etc/letsencrypt/live/cal.example.org/fullchain.pem", &cert.display().to_string())
+        .replace("/etc/letsencrypt/live/cal.example.org/privkey.pem", &key.display().to_string());
+    assert!(!block.contains("/etc/letsencrypt"), "every certificate path replaced: {block}");
+    let conf = dir.join("nginx.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "pid {pid};\nerror_log {log};\nevents {{}}\nhttp {{\n{block}}}\n",
+            pid = dir.join("nginx.pid").display(),
+            log = dir.join("error.log").display()
+        ),
+    )
+    .unwrap();
+    let checked = Command::new("nginx")
+        .arg("-t")
+        .arg("-p")
+        .arg(&dir)
+        .arg("-c")
+        .arg(&conf)
+        .output()
+        .expect("nginx is installed");
+    let said = String::from_utf8_lossy(&checked.stderr);
+    assert!(checked.status.success(), "{said}");
+    assert!(said.contains("syntax is ok") && said.contains("test is successful"), "{said}");
+}
