@@ -114,54 +114,54 @@ fn main() {
         subscribers_on_one_thread(&host, &tagged, clients, rounds)
     } else {
         std::thread::scope(|s| {
-        let handles: Vec<_> = (0..clients)
-            .map(|i| {
-                // Each client its share of the feeds; with fewer feeds than clients, one each,
-                // round robin.
-                let share: Vec<&(String, String)> = if tagged.len() < clients {
-                    tagged.get(i % tagged.len()).into_iter().collect()
-                } else {
-                    tagged.iter().skip(i).step_by(clients).collect()
-                };
-                let host = host.clone();
-                std::thread::Builder::new()
-                    .stack_size(256 * 1024)
-                    .spawn_scoped(s, move || {
-                        let mut latencies = Vec::with_capacity(share.len() * rounds);
-                        let mut errors = 0;
-                        let mut c = match Connection::open(&host) {
-                            Ok(c) => c,
-                            Err(e) => {
-                                eprintln!("connect: {e}");
-                                return (latencies, share.len() * rounds);
-                            }
-                        };
-                        for _ in 0..rounds {
-                            for (path, etag) in &share {
-                                let t = Instant::now();
-                                match c.get(path, Some(etag)) {
-                                    Ok((304, _)) => latencies.push(t.elapsed()),
-                                    Ok((status, _)) => {
-                                        eprintln!("status {status}");
-                                        errors += 1;
-                                    }
-                                    Err(e) => {
-                                        eprintln!(
-                                            "request {} of the client: {e}",
-                                            errors + latencies.len() + 1
-                                        );
-                                        errors += 1;
+            let handles: Vec<_> = (0..clients)
+                .map(|i| {
+                    // Each client its share of the feeds; with fewer feeds than clients, one each,
+                    // round robin.
+                    let share: Vec<&(String, String)> = if tagged.len() < clients {
+                        tagged.get(i % tagged.len()).into_iter().collect()
+                    } else {
+                        tagged.iter().skip(i).step_by(clients).collect()
+                    };
+                    let host = host.clone();
+                    std::thread::Builder::new()
+                        .stack_size(256 * 1024)
+                        .spawn_scoped(s, move || {
+                            let mut latencies = Vec::with_capacity(share.len() * rounds);
+                            let mut errors = 0;
+                            let mut c = match Connection::open(&host) {
+                                Ok(c) => c,
+                                Err(e) => {
+                                    eprintln!("connect: {e}");
+                                    return (latencies, share.len() * rounds);
+                                }
+                            };
+                            for _ in 0..rounds {
+                                for (path, etag) in &share {
+                                    let t = Instant::now();
+                                    match c.get(path, Some(etag)) {
+                                        Ok((304, _)) => latencies.push(t.elapsed()),
+                                        Ok((status, _)) => {
+                                            eprintln!("status {status}");
+                                            errors += 1;
+                                        }
+                                        Err(e) => {
+                                            eprintln!(
+                                                "request {} of the client: {e}",
+                                                errors + latencies.len() + 1
+                                            );
+                                            errors += 1;
+                                        }
                                     }
                                 }
                             }
-                        }
-                        (latencies, errors)
-                    })
-                    .unwrap()
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    })
+                            (latencies, errors)
+                        })
+                        .unwrap()
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        })
     };
     let wall = started.elapsed();
     let errors: usize = results.iter().map(|r| r.1).sum();

@@ -6,9 +6,9 @@ use std::io::Write;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use hyper::header::HeaderValue;
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use hyper::header::HeaderValue;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tempi::chrono::{DateTime, Utc};
