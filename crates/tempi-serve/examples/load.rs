@@ -43,7 +43,12 @@ impl Connection {
     /// One GET on the kept-alive connection: (status, etag).
     fn get(&mut self, path: &str, etag: Option<&str>) -> std::io::Result<(u16, Option<String>)> {
         let condition = etag.map(|e| format!("If-None-Match: {e}\r\n")).unwrap_or_default();
-        write!(self.writer, "GET {path} HTTP/1.1\r\nHost: {}\r\n{condition}\r\n", self.host)?;
+        // As calendar clients do: gzip accepted (the server holds feeds gzipped).
+        write!(
+            self.writer,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nAccept-Encoding: gzip\r\n{condition}\r\n",
+            self.host
+        )?;
         let mut line = String::new();
         self.reader.read_line(&mut line)?;
         let status = line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
@@ -215,7 +220,7 @@ fn subscribers_on_one_thread(
                     for _ in 0..rounds {
                         for (path, etag) in &share {
                             let request = format!(
-                                "GET {path} HTTP/1.1\r\nHost: {host}\r\nIf-None-Match: {etag}\r\n\r\n"
+                                "GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: gzip\r\nIf-None-Match: {etag}\r\n\r\n"
                             );
                             let t = Instant::now();
                             if stream.write_all(request.as_bytes()).await.is_err() {

@@ -1,7 +1,8 @@
 //! What the server serves for one plan: every feed rendered once, gzipped once, hashed once,
 //! shared behind an `Arc` until the next plan replaces the whole site.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -147,8 +148,40 @@ pub(crate) struct Site {
     /// Each entry's page, rendered on demand: same order as `entries`.
     pub(crate) pages: Vec<PageCell>,
     /// SHA-256 of a token → index in `entries`. Keyed by a hash so that the time a lookup takes
-    /// says nothing about how close a guess is to a real token.
-    index: BTreeMap<[u8; 32], usize>,
+    /// says nothing about how close a guess is to a real token. A hash map bucketed by the
+    /// digest's own first bytes (already uniform): one probe, where a B-tree of 24,000 keys took
+    /// fifteen comparisons and was the server's busiest function under load.
+    index: HashMap<[u8; 32], usize, DigestHash>,
+}
+
+/// Hashes a SHA-256 digest by its first eight bytes: they are uniformly distributed already.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct DigestHash;
+
+impl BuildHasher for DigestHash {
+    type Hasher = DigestHasher;
+    fn build_hasher(&self) -> DigestHasher {
+        DigestHasher(0)
+    }
+}
+
+/// See [`DigestHash`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct DigestHasher(u64);
+
+impl Hasher for DigestHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // A `[u8; 32]` key writes its 32 bytes in one call (after its length, a `usize`).
+        if let Some(first) = bytes.first_chunk::<8>() {
+            self.0 ^= u64::from_le_bytes(*first);
+        }
+    }
+
+    fn write_usize(&mut self, _: usize) {}
 }
 
 fn sha256(bytes: &[u8]) -> [u8; 32] {
@@ -255,5 +288,20 @@ impl Current {
             Ok(mut guard) => *guard = site,
             Err(poisoned) => *poisoned.into_inner() = site,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_digest_hashes_to_its_first_eight_bytes() {
+        // If `[u8; 32]` were hashed byte by byte (or by length only), every key would land in one
+        // bucket and a lookup would walk the whole map.
+        let digest = sha256(b"token");
+        let expected = u64::from_le_bytes(*digest.first_chunk::<8>().unwrap_or(&[0; 8]));
+        assert_eq!(DigestHash.hash_one(digest), expected);
+        assert_ne!(DigestHash.hash_one(sha256(b"other")), expected);
     }
 }
