@@ -350,7 +350,14 @@ impl Server {
                     if !state.rendering && !start {
                         self.renders.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
                     }
+                    let waiting = state.rendering || start;
                     state.rendering |= start;
+                    if !waiting && stale.is_none() {
+                        // Two other pages are rendering and nobody renders this one: no wait
+                        // would help.
+                        drop(state);
+                        return busy();
+                    }
                     (stale, start)
                 }
             }
@@ -380,14 +387,16 @@ impl Server {
             Some(page) if rendered || page.until.is_none_or(|until| until > now) => {
                 page_response(headers, &page)
             }
-            _ => {
-                let mut busy =
-                    plain(StatusCode::SERVICE_UNAVAILABLE, "busy: try again in a moment\n");
-                busy.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-                busy
-            }
+            _ => busy(),
         }
     }
+}
+
+/// `503` with `Retry-After`: a page cannot be had in time.
+fn busy() -> Response<Full<Bytes>> {
+    let mut busy = plain(StatusCode::SERVICE_UNAVAILABLE, "busy: try again in a moment\n");
+    busy.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    busy
 }
 
 /// A cached page with its validators (`304` for a browser that has it).
