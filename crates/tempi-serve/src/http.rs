@@ -16,11 +16,12 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tempi::chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
 
-use crate::site::{Current, Entry, Site};
+use crate::site::{Current, Feed, Page, Site};
 use crate::{Limits, Log, page};
 
 /// The one 404 body: an unknown token and an unknown path are indistinguishable.
 const NOT_FOUND: &str = "not found\n";
+const ROBOTS: header::HeaderName = header::HeaderName::from_static("x-robots-tag");
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 pub(crate) struct Server {
@@ -29,22 +30,43 @@ pub(crate) struct Server {
     pub(crate) base: Option<String>,
     pub(crate) quiet: bool,
     pub(crate) log: Log,
-    /// Pages being rendered now (see [`MAX_PAGES`]).
-    pub(crate) pages: std::sync::atomic::AtomicUsize,
+    /// Pages being rendered now (see [`MAX_RENDERS`]).
+    pub(crate) renders: std::sync::atomic::AtomicUsize,
 }
 
-/// Pages rendered at once. A page draws the year from the whole plan (0.6 s for a member of the
-/// 20,000-member organisation, 8 s for its community): more at once would starve the feeds of
-/// CPU. Over it: `503` with `Retry-After`.
-const MAX_PAGES: usize = 2;
+/// Pages rendered at once, each on a blocking thread. A member's page draws their year from the
+/// whole plan (0.6 s for a member of the 20,000-member organisation): more at once would starve
+/// the feeds of CPU. A request that would start one more gets `503` with `Retry-After`.
+const MAX_RENDERS: usize = 2;
 
-/// Gives a page slot back when dropped.
-struct PageSlot<'a>(&'a std::sync::atomic::AtomicUsize);
+/// How long a request waits for its page's first render before `503` with `Retry-After` (the
+/// render goes on; the retry finds the page ready).
+const PAGE_WAIT: Duration = Duration::from_secs(5);
 
-impl Drop for PageSlot<'_> {
+/// While a page renders: gives the render slot back, marks the render over and wakes the
+/// requests waiting for it, also when the render panicked.
+struct Rendering {
+    server: Arc<Server>,
+    site: Arc<Site>,
+    index: usize,
+}
+
+impl Drop for Rendering {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+        self.server.renders.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+        if let Some(cell) = self.site.pages.get(self.index) {
+            cell.lock().rendering = false;
+            cell.ready.notify_waiters();
+        }
     }
+}
+
+/// What the synchronous part of a request decided.
+enum Answer {
+    /// The response.
+    Now(Response<Full<Bytes>>),
+    /// The page of this entry of this site (may need rendering).
+    Page(Arc<Site>, usize),
 }
 
 /// Counts open connections per peer address; a guard gives its slot back when dropped.
@@ -118,19 +140,18 @@ pub(crate) async fn serve(listener: TcpListener, server: Arc<Server>) -> std::io
             async move {
                 let method = request.method().clone();
                 let shown = shown_path(request.uri().path());
-                let page = shown == "/<token>";
-                let response = match tokio::time::timeout(handler.limits.request_timeout, async {
-                    if page {
-                        // A page is CPU work: let this worker's other connections move elsewhere.
-                        tokio::task::block_in_place(|| handler.respond(&request, peer))
-                    } else {
-                        handler.respond(&request, peer)
+                // Feeds, 404s and the like are answered at once, without awaiting anything: only
+                // a page can wait (for its render), so only a page needs the timer.
+                let response = match handler.respond(&request, peer) {
+                    Answer::Now(response) => response,
+                    Answer::Page(site, index) => {
+                        let head = request.method() == Method::HEAD;
+                        let page = handler.page(request.headers(), site, index);
+                        match tokio::time::timeout(handler.limits.request_timeout, page).await {
+                            Ok(response) => strip_for_head(response, head),
+                            Err(_) => plain(StatusCode::SERVICE_UNAVAILABLE, "timed out\n"),
+                        }
                     }
-                })
-                .await
-                {
-                    Ok(response) => response,
-                    Err(_) => plain(StatusCode::SERVICE_UNAVAILABLE, "timed out\n"),
                 };
                 if !handler.quiet {
                     handler.log.line(format!("{method} {shown} {}", response.status().as_u16()));
@@ -180,7 +201,7 @@ fn with_security_headers(mut response: Response<Full<Bytes>>) -> Response<Full<B
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
+    headers.insert(ROBOTS, HeaderValue::from_static("noindex, nofollow"));
     response
 }
 
@@ -218,13 +239,13 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
 }
 
 /// If-None-Match (weak comparison, RFC 9110 §13.1.2), else If-Modified-Since.
-fn not_modified(headers: &HeaderMap, etag: &str, last_modified: DateTime<Utc>) -> bool {
+fn not_modified(headers: &HeaderMap, etag: &HeaderValue, last_modified: DateTime<Utc>) -> bool {
     let mut tags = headers.get_all(header::IF_NONE_MATCH).iter().peekable();
     if tags.peek().is_some() {
-        let bare = etag.trim_start_matches("W/");
+        let bare = etag.as_bytes().strip_prefix(b"W/").unwrap_or(etag.as_bytes());
         return tags.filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|tag| {
             let tag = tag.trim();
-            tag == "*" || tag.trim_start_matches("W/") == bare
+            tag == "*" || tag.trim_start_matches("W/").as_bytes() == bare
         });
     }
     headers
@@ -235,13 +256,13 @@ fn not_modified(headers: &HeaderMap, etag: &str, last_modified: DateTime<Utc>) -
 }
 
 impl Server {
-    fn respond(&self, request: &Request<Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
+    fn respond(&self, request: &Request<Incoming>, peer: SocketAddr) -> Answer {
         let _ = peer;
         let method = request.method();
         if method != Method::GET && method != Method::HEAD {
             let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
             response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-            return response;
+            return Answer::Now(response);
         }
         // GET and HEAD carry no body; one that comes with a body larger than the limit is refused.
         let length = request
@@ -253,12 +274,12 @@ impl Server {
         if chunked || length.is_some_and(|n| n > self.limits.max_body_bytes) {
             let mut response = plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n");
             response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
-            return response;
+            return Answer::Now(response);
         }
         let head = method == Method::HEAD;
         let path = request.uri().path();
         if path == "/healthz" {
-            return strip_for_head(plain(StatusCode::OK, "ok\n"), head);
+            return Answer::Now(strip_for_head(plain(StatusCode::OK, "ok\n"), head));
         }
         let site = self.current.get();
         let trimmed = path.strip_prefix('/').unwrap_or(path);
@@ -267,88 +288,172 @@ impl Server {
             None => (trimmed, false),
         };
         // Found or not, every path costs the same lookup (see `Site::lookup`).
-        let response = match site.lookup(candidate) {
-            Some(entry) if feed => self.feed(request.headers(), entry, head),
-            Some(entry) => self.page(request.headers(), &site, entry),
+        let found = site.lookup(candidate);
+        let response = match found.and_then(|i| site.entries.get(i)) {
+            Some(entry) if feed => representation(
+                request.headers(),
+                &entry.feed,
+                head,
+                "text/calendar; charset=utf-8",
+                "private, max-age=900",
+            ),
+            Some(_) => match found {
+                Some(index) => return Answer::Page(site, index),
+                None => plain(StatusCode::NOT_FOUND, NOT_FOUND),
+            },
             None => plain(StatusCode::NOT_FOUND, NOT_FOUND),
         };
-        strip_for_head(response, head)
+        Answer::Now(strip_for_head(response, head))
     }
 
-    fn feed(&self, headers: &HeaderMap, entry: &Entry, head: bool) -> Response<Full<Bytes>> {
-        let gzip = accepts_gzip(headers);
-        let feed = &entry.feed;
-        let (etag, other) = if gzip {
-            (&feed.gzip.etag, &feed.plain_etag)
-        } else {
-            (&feed.plain_etag, &feed.gzip.etag)
-        };
-        let last_modified = feed.last_modified;
-        // A client that cached the other encoding holds the same calendar.
-        let fresh = not_modified(headers, etag, last_modified)
-            || (headers.contains_key(header::IF_NONE_MATCH)
-                && not_modified(headers, other, last_modified));
-        let mut response = if fresh {
-            let mut r = Response::new(Full::new(Bytes::new()));
-            *r.status_mut() = StatusCode::NOT_MODIFIED;
-            r
-        } else {
-            let (bytes, length) = match (gzip, head) {
-                (true, _) => (feed.gzip.bytes.clone(), feed.gzip.bytes.len() as u64),
-                (false, true) => (Bytes::new(), feed.plain_len),
-                (false, false) => match feed.plain() {
-                    Ok(bytes) => (bytes, feed.plain_len),
-                    Err(_) => {
-                        return plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the feed\n");
-                    }
-                },
-            };
-            let mut r = Response::new(Full::new(bytes));
-            r.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/calendar; charset=utf-8"),
-            );
-            r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-            if gzip {
-                r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            }
-            r
-        };
-        let h = response.headers_mut();
-        if let Ok(value) = HeaderValue::from_str(etag) {
-            h.insert(header::ETAG, value);
-        }
-        if let Ok(value) = HeaderValue::from_str(&http_date(last_modified)) {
-            h.insert(header::LAST_MODIFIED, value);
-        }
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=900"));
-        h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-        with_security_headers(response)
-    }
-
-    fn page(&self, headers: &HeaderMap, site: &Site, entry: &Entry) -> Response<Full<Bytes>> {
-        use std::sync::atomic::Ordering;
-        let _slot = PageSlot(&self.pages);
-        if self.pages.fetch_add(1, Ordering::AcqRel) >= MAX_PAGES {
-            let mut busy = plain(StatusCode::SERVICE_UNAVAILABLE, "busy: try again in a moment\n");
-            busy.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-            return busy;
-        }
-        let base = self.base.clone().unwrap_or_else(|| {
+    /// The base URL for a page's links: `--base`, else the request's `Host`.
+    fn base_for(&self, headers: &HeaderMap) -> String {
+        self.base.clone().unwrap_or_else(|| {
             let host = headers
                 .get(header::HOST)
                 .and_then(|v| v.to_str().ok())
                 .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".:-[]".contains(&b)))
                 .unwrap_or("localhost");
             format!("http://{host}")
-        });
-        let html = page::render(site, entry, &base, Utc::now());
-        let mut response = Response::new(Full::new(Bytes::from(html)));
-        let h = response.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
-        with_security_headers(response)
+        })
     }
+
+    /// The page of entry `index`: from the cache; else rendered once on a blocking thread while
+    /// this request (and any other for the same page) waits up to [`PAGE_WAIT`]. A page past
+    /// its `until` is served as it is while its next render runs.
+    async fn page(
+        self: &Arc<Self>,
+        headers: &HeaderMap,
+        site: Arc<Site>,
+        index: usize,
+    ) -> Response<Full<Bytes>> {
+        let Some(cell) = site.pages.get(index) else {
+            return plain(StatusCode::NOT_FOUND, NOT_FOUND);
+        };
+        let base = self.base_for(headers);
+        let now = Utc::now();
+        let ready = cell.ready.notified();
+        tokio::pin!(ready);
+        ready.as_mut().enable();
+        let (stale, start) = {
+            let mut state = cell.lock();
+            let same_base = state.page.as_ref().filter(|p| p.base == base).map(Arc::clone);
+            match same_base {
+                Some(page) if page.until.is_none_or(|until| until > now) => {
+                    drop(state);
+                    return page_response(headers, &page);
+                }
+                stale => {
+                    let start = !state.rendering
+                        && self.renders.fetch_add(1, std::sync::atomic::Ordering::AcqRel)
+                            < MAX_RENDERS;
+                    if !state.rendering && !start {
+                        self.renders.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+                    }
+                    let waiting = state.rendering || start;
+                    state.rendering |= start;
+                    if !waiting && stale.is_none() {
+                        // Two other pages are rendering and nobody renders this one: no wait
+                        // would help.
+                        drop(state);
+                        return busy();
+                    }
+                    (stale, start)
+                }
+            }
+        };
+        if start {
+            let guard = Rendering { server: Arc::clone(self), site: Arc::clone(&site), index };
+            let base = base.clone();
+            drop(tokio::task::spawn_blocking(move || {
+                let site = &guard.site;
+                let now = Utc::now();
+                let rendered = site.entries.get(guard.index).and_then(|entry| {
+                    let (html, until) = page::render(site, entry, &base, now);
+                    Feed::of(html.into_bytes(), now).ok().map(|body| Page { body, until, base })
+                });
+                if let (Some(page), Some(cell)) = (rendered, site.pages.get(guard.index)) {
+                    cell.lock().page = Some(Arc::new(page));
+                }
+                drop(guard);
+            }));
+        }
+        if let Some(page) = stale {
+            return page_response(headers, &page);
+        }
+        let rendered = tokio::time::timeout(PAGE_WAIT, ready).await.is_ok();
+        let page = cell.lock().page.as_ref().filter(|p| p.base == base).map(Arc::clone);
+        match page {
+            Some(page) if rendered || page.until.is_none_or(|until| until > now) => {
+                page_response(headers, &page)
+            }
+            _ => busy(),
+        }
+    }
+}
+
+/// `503` with `Retry-After`: a page cannot be had in time.
+fn busy() -> Response<Full<Bytes>> {
+    let mut busy = plain(StatusCode::SERVICE_UNAVAILABLE, "busy: try again in a moment\n");
+    busy.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    busy
+}
+
+/// A cached page with its validators (`304` for a browser that has it).
+fn page_response(headers: &HeaderMap, page: &Page) -> Response<Full<Bytes>> {
+    representation(headers, &page.body, false, "text/html; charset=utf-8", "private, no-cache")
+}
+
+/// A feed or a page: `304` when the client holds it, else its bytes (gzip, or inflated for a
+/// client without gzip), with `ETag`, `Last-Modified`, `Cache-Control` and `Vary`.
+fn representation(
+    headers: &HeaderMap,
+    feed: &Feed,
+    head: bool,
+    content_type: &'static str,
+    cache_control: &'static str,
+) -> Response<Full<Bytes>> {
+    let gzip = accepts_gzip(headers);
+    let (etag, other) = if gzip {
+        (&feed.gzip.etag, &feed.plain_etag)
+    } else {
+        (&feed.plain_etag, &feed.gzip.etag)
+    };
+    let last_modified = feed.last_modified;
+    // A client that cached the other encoding holds the same calendar.
+    let fresh = not_modified(headers, etag, last_modified)
+        || (headers.contains_key(header::IF_NONE_MATCH)
+            && not_modified(headers, other, last_modified));
+    let mut response = if fresh {
+        let mut r = Response::new(Full::new(Bytes::new()));
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        r
+    } else {
+        let (bytes, length) = match (gzip, head) {
+            (true, _) => (feed.gzip.bytes.clone(), feed.gzip.bytes.len() as u64),
+            (false, true) => (Bytes::new(), feed.plain_len),
+            (false, false) => match feed.plain() {
+                Ok(bytes) => (bytes, feed.plain_len),
+                Err(_) => {
+                    return plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the feed\n");
+                }
+            },
+        };
+        let mut r = Response::new(Full::new(bytes));
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        if gzip {
+            r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+        r
+    };
+    let h = response.headers_mut();
+    h.reserve(12);
+    h.insert(header::ETAG, etag.clone());
+    h.insert(header::LAST_MODIFIED, feed.last_modified_header.clone());
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    with_security_headers(response)
 }
 
 /// HEAD: every header GET would send (Content-Length included), no body.

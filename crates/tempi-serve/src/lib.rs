@@ -267,7 +267,7 @@ pub fn serve(options: &Options, err: &mut dyn Write) -> Result<(), Error> {
             base: options.base.as_ref().map(|b| b.trim_end_matches('/').to_string()),
             quiet: options.quiet,
             log,
-            pages: std::sync::atomic::AtomicUsize::new(0),
+            renders: std::sync::atomic::AtomicUsize::new(0),
         });
         let mut running = tokio::spawn(http::serve(listener, server));
         let result = loop {

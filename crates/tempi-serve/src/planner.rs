@@ -77,6 +77,15 @@ pub(crate) fn build(
     let window = Window::days(zone, from, to)
         .map_err(|e| Error::Plan(format!("{shown}: cannot make the window {from}..{to}: {e}")))?;
     let busy = BusyFiles::beside(Some(path));
+    // Every busy calendar the file names, to watch as the file itself is watched.
+    let mut watched: Vec<PathBuf> = loaded
+        .community
+        .members()
+        .iter()
+        .flat_map(|m| m.busy_files().iter().map(|entry| busy.path(entry)))
+        .collect();
+    watched.sort();
+    watched.dedup();
     let planned = pipeline::plan(loaded.community, window, ExpandOptions::new(), &busy)
         .map_err(|e| Error::Plan(format!("{shown}: {e}")))?;
     notes.extend(planned.warnings.iter().map(ToString::to_string));
@@ -91,12 +100,14 @@ pub(crate) fn build(
     let options = ExportOptions::new(
         tempi::publish::generated_at(window.start()).map_err(|e| Error::Plan(e.to_string()))?,
     );
-    let site = Site::build(planned.community, planned.plan, state, &options, previous, now)
+    let mut site = Site::build(planned.community, planned.plan, state, &options, previous, now)
         .map_err(|e| Error::Plan(format!("cannot render the feeds: {e}")))?;
+    site.watched = watched;
     Ok((site, notes))
 }
 
-/// Starts the background planner: every `poll`, if the file, the rotations or the day changed,
+/// Starts the background planner: every `poll`, if the file, a busy calendar it names, the
+/// rotations or the day changed,
 /// plans again and swaps the site. A failure keeps the last good site and logs the errors.
 pub(crate) fn spawn(
     path: PathBuf,
@@ -109,14 +120,17 @@ pub(crate) fn spawn(
 ) -> std::io::Result<()> {
     let rotations = state_dir.join("rotations");
     let day = |site: &Site| Utc::now().with_timezone(&site.community.zone()).date_naive();
+    // The busy calendars of the site being served: a list that changes with an edit of the
+    // file changes the stamps too, which costs one more plan.
+    let busy = |site: &Site| site.watched.iter().map(|p| stamp(p)).collect::<Vec<_>>();
     let first = current.get();
-    let mut seen = (stamp(&path), stamp(&rotations), day(&first));
+    let mut seen = (stamp(&path), stamp(&rotations), day(&first), busy(&first));
     drop(first);
     std::thread::Builder::new().name("tempi-planner".into()).spawn(move || {
         loop {
             std::thread::sleep(poll);
             let old = current.get();
-            let now = (stamp(&path), stamp(&rotations), day(&old));
+            let now = (stamp(&path), stamp(&rotations), day(&old), busy(&old));
             if now == seen {
                 continue;
             }

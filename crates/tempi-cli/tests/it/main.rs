@@ -545,3 +545,4 @@ fn source_date_epoch_changes_dtstamp_only() {
 }
 
 mod serve;
+mod serve_browser;

@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 const BASE: &str = "http://example.test";
 /// Ana, as examples/community.toml names her.
-const ANA: &str = "Ana Souza";
+pub(super) const ANA: &str = "Ana Souza";
 
-fn sample() -> String {
+pub(super) fn sample() -> String {
     std::fs::read_to_string(
         [env!("CARGO_MANIFEST_DIR"), "..", "..", "examples", "community.toml"]
             .iter()
@@ -22,7 +22,7 @@ fn sample() -> String {
 }
 
 /// A fresh directory holding `c.toml` (the sample) and room for `state/`.
-fn scratch(name: &str) -> PathBuf {
+pub(super) fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("tempi-serve-it-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -30,20 +30,26 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-struct Server {
+pub(super) struct Server {
     child: Child,
-    addr: SocketAddr,
+    pub(super) addr: SocketAddr,
     log: Arc<Mutex<String>>,
 }
 
 impl Server {
     fn start(dir: &Path, extra: &[&str]) -> Server {
+        Server::start_with(dir, Some(BASE), extra)
+    }
+
+    /// The server on `dir/c.toml`, with `--base base` (without: links are made from `Host`).
+    pub(super) fn start_with(dir: &Path, base: Option<&str>, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tempi"))
             .arg("serve")
             .arg(dir.join("c.toml"))
             .arg("--state")
             .arg(dir.join("state"))
-            .args(["--listen", "127.0.0.1:0", "--base", BASE])
+            .args(["--listen", "127.0.0.1:0"])
+            .args(base.map(|b| ["--base", b]).into_iter().flatten())
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -71,12 +77,12 @@ impl Server {
         Server { child, addr, log }
     }
 
-    fn log(&self) -> String {
+    pub(super) fn log(&self) -> String {
         self.log.lock().unwrap().clone()
     }
 
     /// Waits (at most 10 s) until the log holds `needle`.
-    fn wait_for_log(&self, needle: &str) -> bool {
+    pub(super) fn wait_for_log(&self, needle: &str) -> bool {
         wait(|| self.log().contains(needle))
     }
 }
@@ -89,7 +95,7 @@ impl Drop for Server {
 }
 
 /// Polls `condition` every 50 ms for at most 10 s.
-fn wait(mut condition: impl FnMut() -> bool) -> bool {
+pub(super) fn wait(mut condition: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         if condition() {
@@ -102,12 +108,17 @@ fn wait(mut condition: impl FnMut() -> bool) -> bool {
 
 /// `kind<TAB>id<TAB>feed<TAB>page` lines of `--print-links`, or `--rotate`'s one line.
 fn tempi_serve(dir: &Path, extra: &[&str]) -> Vec<Vec<String>> {
+    tempi_serve_at(dir, BASE, extra)
+}
+
+/// [`tempi_serve`] with `--base base`.
+pub(super) fn tempi_serve_at(dir: &Path, base: &str, extra: &[&str]) -> Vec<Vec<String>> {
     let output = Command::new(env!("CARGO_BIN_EXE_tempi"))
         .arg("serve")
         .arg(dir.join("c.toml"))
         .arg("--state")
         .arg(dir.join("state"))
-        .args(["--base", BASE])
+        .args(["--base", base])
         .args(extra)
         .stdin(Stdio::null())
         .output()
@@ -128,20 +139,25 @@ fn paths(dir: &Path, kind: &str, id: &str) -> (String, String) {
 }
 
 #[derive(Debug)]
-struct Reply {
-    status: u16,
+pub(super) struct Reply {
+    pub(super) status: u16,
     headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    pub(super) body: Vec<u8>,
 }
 
 impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
 /// Sends `method path` with `headers`, `Connection: close`, and reads the whole answer.
-fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+pub(super) fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> Reply {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut text = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
@@ -456,4 +472,186 @@ fn sigterm_stops_the_server_cleanly() {
     }));
     assert_eq!(code.and_then(|c| c.code()), Some(0));
     assert!(server.wait_for_log("shutting down"), "{}", server.log());
+}
+
+#[test]
+fn a_page_is_rendered_once_per_plan_and_revalidates_with_304() {
+    let dir = scratch("page-cache");
+    let server = Server::start(&dir, &["--max-per-peer", "64"]);
+    let (_, page) = paths(&dir, "member", "ana");
+    // Twenty browsers ask for the page at once: each gets it (none a 503), all the same bytes,
+    // because one render is shared.
+    let addr = server.addr;
+    let threads: Vec<_> = (0..20)
+        .map(|_| {
+            let page = page.clone();
+            std::thread::spawn(move || request(addr, "GET", &page, &[]))
+        })
+        .collect();
+    let replies: Vec<Reply> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    assert!(replies.iter().all(|r| r.status == 200), "{:?}", replies.iter().map(|r| r.status));
+    let etag = replies[0].header("etag").unwrap().to_string();
+    assert!(
+        replies
+            .iter()
+            .all(|r| r.header("etag") == Some(etag.as_str()) && r.body == replies[0].body)
+    );
+    let again = request(server.addr, "GET", &page, &[("If-None-Match", &etag)]);
+    assert_eq!(again.status, 304);
+    assert_security_headers(&again);
+    // An edit makes a new plan: the page is rendered again, with the edit.
+    std::fs::write(dir.join("c.toml"), sample().replace(ANA, "Ana Lima")).unwrap();
+    assert!(wait(|| request(server.addr, "GET", &page, &[("If-None-Match", &etag)]).status == 200));
+    let fresh = request(server.addr, "GET", &page, &[]);
+    assert!(String::from_utf8_lossy(&fresh.body).contains("<h1>Ana Lima</h1>"));
+    assert_ne!(fresh.header("etag"), Some(etag.as_str()));
+}
+
+/// A pod of two whose weekly check-in the solver places (`at = "auto"`) inside their shared
+/// mornings; Ana's busy calendar is `ana.ics` beside the file.
+fn auto_pod(today: &str) -> String {
+    format!(
+        r#"[community]
+id = "harbour"
+name = "Harbour"
+zone = "UTC"
+start = "{today}"
+
+[[members]]
+id = "ana"
+name = "{ANA}"
+zone = "UTC"
+availability = ["mon-fri 09:00-12:00"]
+busy = ["ana.ics"]
+
+[[members]]
+id = "bram"
+name = "Bram de Vries"
+zone = "UTC"
+availability = ["mon-fri 09:00-12:00"]
+
+[[groups]]
+id = "pod"
+name = "Pod"
+scale = "dyad"
+members = ["ana", "bram"]
+
+[[rhythms]]
+id = "checkin"
+name = "Check-in"
+group = "pod"
+category = "relational"
+cadence = "weekly on tue"
+at = "auto"
+length = "1h"
+"#
+    )
+}
+
+/// A busy calendar: no events, or one weekly event of an hour from `start` (`YYYYMMDDTHHMMSSZ`).
+fn busy_calendar(start: Option<&str>) -> String {
+    let mut text = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tempi tests//EN\r\n");
+    if let Some(start) = start {
+        text.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:blocked@tempi.test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{start}\r\nDURATION:PT1H\r\nRRULE:FREQ=WEEKLY;COUNT=80\r\nSUMMARY:choir\r\nEND:VEVENT\r\n"
+        ));
+    }
+    text.push_str("END:VCALENDAR\r\n");
+    text
+}
+
+/// The first `DTSTART` of a feed, as UTC `YYYYMMDDTHHMMSSZ`.
+fn first_start(feed: &[u8]) -> String {
+    let text = String::from_utf8_lossy(feed);
+    let event = &text[text.find("BEGIN:VEVENT").expect("an event")..];
+    let line = event.lines().find(|l| l.starts_with("DTSTART")).expect("a start");
+    let value = line.rsplit(':').next().unwrap().trim();
+    // The community's zone is UTC: `TZID=UTC` local times are UTC times.
+    let value = if line.contains("TZID=UTC:") { format!("{value}Z") } else { value.to_string() };
+    assert!(value.ends_with('Z') && value.len() == 16, "a UTC time: {line}");
+    value
+}
+
+#[test]
+fn an_edit_of_a_busy_calendar_moves_an_auto_rhythm() {
+    let dir = scratch("busy");
+    let today = tempi::chrono::Utc::now().date_naive().to_string();
+    std::fs::write(dir.join("c.toml"), auto_pod(&today)).unwrap();
+    std::fs::write(dir.join("ana.ics"), busy_calendar(None)).unwrap();
+    let server = Server::start(&dir, &[]);
+    let (feed, page) = paths(&dir, "member", "ana");
+    let before = request(server.addr, "GET", &feed, &[]);
+    assert_eq!(before.status, 200);
+    let etag = before.header("etag").unwrap().to_string();
+    let placed = first_start(&before.body);
+    // Ana now sings in a choir at exactly that hour every week: the check-in must move.
+    std::fs::write(dir.join("ana.ics"), busy_calendar(Some(&placed))).unwrap();
+    assert!(
+        wait(|| request(server.addr, "GET", &feed, &[("If-None-Match", &etag)]).status == 200),
+        "the feed never changed: {}",
+        server.log()
+    );
+    let after = request(server.addr, "GET", &feed, &[]);
+    assert_ne!(after.header("etag"), Some(etag.as_str()));
+    let moved = first_start(&after.body);
+    // Same day of the week, another hour that does not overlap the choir's (both last an hour).
+    let hour = |t: &str| t[9..11].parse::<i32>().unwrap() * 60 + t[11..13].parse::<i32>().unwrap();
+    assert!((hour(&moved) - hour(&placed)).abs() >= 60, "{placed} -> {moved}");
+    // The page shows the new time (Ana's zone is UTC): HH:MM of the moved start.
+    let html = String::from_utf8_lossy(&request(server.addr, "GET", &page, &[]).body).into_owned();
+    let shown = format!("{}:{}", &moved[9..11], &moved[11..13]);
+    let next = &html[html.find("<ol id=\"next\">").unwrap()..];
+    let first = &next[..next.find("</li>").unwrap()];
+    assert!(first.contains(&format!(", {shown} –")), "{shown}: {first}");
+    assert!(server.log().contains("planned again"), "{}", server.log());
+}
+
+/// docs/serve.md's nginx example passes `nginx -t`: the block as printed, inside a minimal
+/// `nginx.conf`, with a fresh self-signed certificate in place of the Let's Encrypt paths.
+#[test]
+#[ignore = "needs nginx and openssl; run `apt-get install -y nginx-light openssl`"]
+fn the_nginx_example_in_the_docs_passes_nginx_t() {
+    let docs = std::fs::read_to_string(
+        [env!("CARGO_MANIFEST_DIR"), "..", "..", "docs", "serve.md"].iter().collect::<PathBuf>(),
+    )
+    .unwrap();
+    let start = docs.find("```nginx\n").expect("an nginx example") + "```nginx\n".len();
+    let block = &docs[start..start + docs[start..].find("```").unwrap()];
+    let dir = scratch("nginx");
+    let (cert, key) = (dir.join("fullchain.pem"), dir.join("privkey.pem"));
+    let made = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj"])
+        .arg("/CN=cal.example.org")
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let block = block
+        .replace("/etc/letsencrypt/live/cal.example.org/fullchain.pem", &cert.display().to_string())
+        .replace("/etc/letsencrypt/live/cal.example.org/privkey.pem", &key.display().to_string());
+    assert!(!block.contains("/etc/letsencrypt"), "every certificate path replaced: {block}");
+    let conf = dir.join("nginx.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "pid {pid};\nerror_log {log};\nevents {{}}\nhttp {{\n{block}}}\n",
+            pid = dir.join("nginx.pid").display(),
+            log = dir.join("error.log").display()
+        ),
+    )
+    .unwrap();
+    let checked = Command::new("nginx")
+        .arg("-t")
+        .arg("-p")
+        .arg(&dir)
+        .arg("-c")
+        .arg(&conf)
+        .output()
+        .expect("nginx is installed");
+    let said = String::from_utf8_lossy(&checked.stderr);
+    assert!(checked.status.success(), "{said}");
+    assert!(said.contains("syntax is ok") && said.contains("test is successful"), "{said}");
 }
