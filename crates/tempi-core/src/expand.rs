@@ -130,6 +130,51 @@ fn overlaps_any(spans: &[(i64, i64)], start: i64, end: i64) -> Option<(i64, i64)
     spans.get(from..upto)?.iter().rev().find(|(s, e)| *s < end && start < *e).copied()
 }
 
+/// Whether `[start, end)` lies inside one of `spans` (sorted by start; a parent's spans do not
+/// nest, so looking back four is enough).
+fn inside(spans: &[(i64, i64)], start: i64, end: i64) -> bool {
+    let upto = spans.partition_point(|(s, _)| *s <= start);
+    spans
+        .get(upto.saturating_sub(4)..upto)
+        .unwrap_or_default()
+        .iter()
+        .any(|(s, e)| *s <= start && end <= *e)
+}
+
+/// Wall-clock candidates as occurrences: instants by the DST policy, sorted and unique.
+fn occurrences(zone: Tz, length: i64, locals: Vec<NaiveDateTime>) -> Vec<Occ> {
+    let mut occs: Vec<Occ> = locals
+        .into_iter()
+        .map(|local| {
+            let start = resolve_local(zone, local).timestamp();
+            Occ { local, start, end: start + length, status: St::Scheduled, cycle: None, turn: 0 }
+        })
+        .collect();
+    // Distinct wall-clock times can meet at one instant (a sub-daily rule's 02:00 and 03:00 on
+    // a spring-forward night both resolve to 03:00) or swap order (02:30 moves to 03:30, after
+    // 03:00): keep the instants sorted and unique.
+    occs.sort_by_key(|o| o.start);
+    occs.dedup_by_key(|o| o.start);
+    occs
+}
+
+/// Step 6, Rotation: turns counted over occurrences that go ahead, in the order they happen (a
+/// shift can move one past its neighbours); and the active spans others compose with.
+fn rotate(mut occs: Vec<Occ>) -> Expanded {
+    let mut order: Vec<usize> =
+        (0..occs.len()).filter(|k| occs.get(*k).is_some_and(Occ::active)).collect();
+    order.sort_by_key(|k| occs.get(*k).map(|o| o.start));
+    for (turn, k) in order.into_iter().enumerate() {
+        if let Some(occ) = occs.get_mut(k) {
+            occ.turn = turn as u64;
+        }
+    }
+    let mut spans: Vec<(i64, i64)> =
+        occs.iter().filter(|o| o.active()).map(|o| (o.start, o.end)).collect();
+    spans.sort_unstable();
+    Expanded { occs, spans }
+}
+
 fn local_dates(zone: Tz, start: i64, end: i64) -> Vec<NaiveDate> {
     let first = zone.timestamp_opt(start, 0).single().map(|t| t.date_naive());
     let last = zone.timestamp_opt((end - 1).max(start), 0).single().map(|t| t.date_naive());
@@ -320,6 +365,7 @@ impl Engine<'_> {
         Error::TooManyOccurrences { rhythm: rhythm.id.clone(), limit, per_plan }
     }
 
+    /// Expands rhythm `i` through the steps of the module doc, one function each.
     fn expand(&mut self, i: usize) -> Result<Expanded, Error> {
         let community = self.community;
         let Some(rhythm) = community.rhythms.get(i) else { return Ok(Expanded::empty()) };
@@ -332,17 +378,27 @@ impl Engine<'_> {
             return Ok(Expanded::empty());
         }
         let zone = self.zone(i);
+        let locals = self.candidates(i, rhythm, zone)?;
+        self.count(rhythm, zone, &locals)?;
+        let mut occs = occurrences(zone, i64::from(rhythm.length.minutes()) * 60, locals);
+        self.select(rhythm, &mut occs);
+        self.commit(rhythm, &mut occs);
+        let excepts = self.excepts(rhythm, zone);
+        self.apply_excepts(rhythm, zone, &mut occs, &excepts);
+        self.precedence(i, rhythm, zone, &mut occs, &excepts);
+        Ok(rotate(occs))
+    }
+
+    /// Step 1, Candidates: wall-clock start times, from the rhythm's start through the horizon (the
+    /// window's end plus what compositions may reach), ascending and unique.
+    fn candidates(&self, i: usize, rhythm: &Rhythm, zone: Tz) -> Result<Vec<NaiveDateTime>, Error> {
         let start_date =
             self.community.resolved.start.get(i).copied().unwrap_or(self.community.start);
         let horizon = (self.window.end() + self.horizon_margin).with_timezone(&zone).naive_local();
-        let length = i64::from(rhythm.length.minutes()) * 60;
         let budget = self.options.max_per_rhythm;
         // Candidates past the window (up to the horizon) feed compositions but do not count
         // against the bound; generation itself is still capped.
         let generation_cap = budget.saturating_mul(4).saturating_add(100_000);
-        let window_end_local = self.window.end().with_timezone(&zone).naive_local();
-
-        // 1. Candidates, as wall-clock times.
         let mut locals: Vec<NaiveDateTime> = match &rhythm.timing {
             Timing::Cadence(cadence) => {
                 let dtstart = start_date.and_time(rhythm.at);
@@ -389,10 +445,16 @@ impl Engine<'_> {
         if let Some(end) = rhythm.end {
             locals.retain(|l| l.date() <= end);
         }
-        // The caps count what the window holds. What lies before it (expanded so cycles and
-        // rotation count from the rhythm's start) is bounded apart: per rhythm by the generation
-        // cap above, per plan at four times the plan's cap plus 100,000.
+        Ok(locals)
+    }
+
+    /// The caps count what the window holds. What lies before it (expanded so cycles and
+    /// rotation count from the rhythm's start) is bounded apart: per rhythm by the generation cap
+    /// in [`Engine::candidates`], per plan at four times the plan's cap plus 100,000.
+    fn count(&mut self, rhythm: &Rhythm, zone: Tz, locals: &[NaiveDateTime]) -> Result<(), Error> {
+        let budget = self.options.max_per_rhythm;
         let window_start_local = self.window.start().with_timezone(&zone).naive_local();
+        let window_end_local = self.window.end().with_timezone(&zone).naive_local();
         let in_window = locals
             .partition_point(|l| *l < window_end_local)
             .saturating_sub(locals.partition_point(|l| *l < window_start_local));
@@ -407,39 +469,17 @@ impl Engine<'_> {
         {
             return Err(self.budget_error(rhythm, plan_cap, true));
         }
-        let mut occs: Vec<Occ> = locals
-            .into_iter()
-            .map(|local| {
-                let start = resolve_local(zone, local).timestamp();
-                Occ {
-                    local,
-                    start,
-                    end: start + length,
-                    status: St::Scheduled,
-                    cycle: None,
-                    turn: 0,
-                }
-            })
-            .collect();
-        // Distinct wall-clock times can meet at one instant (a sub-daily rule's 02:00 and 03:00 on
-        // a spring-forward night both resolve to 03:00) or swap order (02:30 moves to 03:30, after
-        // 03:00): keep the instants sorted and unique.
-        occs.sort_by_key(|o| o.start);
-        occs.dedup_by_key(|o| o.start);
+        Ok(())
+    }
 
-        // 2. Selection.
+    /// Step 2, Selection: `within` keeps candidates inside another's spans; `after` keeps the nth
+    /// candidate after each of another's occurrences.
+    fn select(&self, rhythm: &Rhythm, occs: &mut Vec<Occ>) {
         if let Some(within) =
             rhythm.within.as_ref().and_then(|w| self.community.resolved.rhythm_index.get(w))
         {
             let parent = self.spans(*within);
-            occs.retain(|o| {
-                let upto = parent.partition_point(|(s, _)| *s <= o.start);
-                parent
-                    .get(upto.saturating_sub(4)..upto)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|(s, e)| *s <= o.start && o.end <= *e)
-            });
+            occs.retain(|o| inside(parent, o.start, o.end));
         }
         if let Some(after) = &rhythm.after
             && let Some(other) = self.community.resolved.rhythm_index.get(&after.rhythm)
@@ -456,104 +496,93 @@ impl Engine<'_> {
                 .collect();
             keep.sort_unstable();
             keep.dedup();
-            occs = keep.into_iter().filter_map(|k| occs.get(k).cloned()).collect();
+            *occs = keep.into_iter().filter_map(|k| occs.get(k).cloned()).collect();
         }
+    }
 
-        // 3. Commitment cycles.
-        if let Some(commitment) = &rhythm.commitment {
-            let per_cycle = u64::from(commitment.meetings) + 1;
-            let retro_length = commitment.retrospective.map(|l| i64::from(l.minutes()) * 60);
-            let mut kept = Vec::with_capacity(occs.len());
-            let mut cycle_started_on: Option<NaiveDate> = None;
-            for (k, mut occ) in occs.into_iter().enumerate() {
-                let k = k as u64;
-                let number = k / per_cycle;
-                let position = k % per_cycle;
-                if position == 0 {
-                    cycle_started_on = Some(occ.local.date());
-                }
-                let renewals_ok = match commitment.renewal {
-                    Renewal::Ongoing => true,
-                    Renewal::Times(times) => number <= u64::from(times),
-                    Renewal::Until(until) => cycle_started_on.is_some_and(|d| d <= until),
-                };
-                if !renewals_ok {
-                    break;
-                }
-                let retrospective = position + 1 == per_cycle;
-                if retrospective && let Some(len) = retro_length {
-                    occ.end = occ.start + len;
-                }
-                occ.cycle = Some(Cycle {
-                    number: u32::try_from(number + 1).unwrap_or(u32::MAX),
-                    meeting: u32::try_from(position + 1).unwrap_or(u32::MAX),
-                    meetings: commitment.meetings,
-                    retrospective,
-                });
-                kept.push(occ);
+    /// Step 3, Commitment: candidates are numbered into cycles of `meetings` plus a
+    /// retrospective; a retrospective that outgrows its `within` parent is cancelled.
+    fn commit(&self, rhythm: &Rhythm, occs: &mut Vec<Occ>) {
+        let Some(commitment) = &rhythm.commitment else { return };
+        let per_cycle = u64::from(commitment.meetings) + 1;
+        let retro_length = commitment.retrospective.map(|l| i64::from(l.minutes()) * 60);
+        let mut kept = Vec::with_capacity(occs.len());
+        let mut cycle_started_on: Option<NaiveDate> = None;
+        for (k, mut occ) in std::mem::take(occs).into_iter().enumerate() {
+            let k = k as u64;
+            let number = k / per_cycle;
+            let position = k % per_cycle;
+            if position == 0 {
+                cycle_started_on = Some(occ.local.date());
             }
-            occs = kept;
-            // A retrospective longer than the meetings must still fit inside a `within` parent.
-            if let Some(parent) =
-                rhythm.within.as_ref().and_then(|w| self.community.resolved.rhythm_index.get(w))
-            {
-                let spans = self.spans(*parent);
-                for occ in occs.iter_mut() {
-                    let upto = spans.partition_point(|(s, _)| *s <= occ.start);
-                    let inside = spans
-                        .get(upto.saturating_sub(4)..upto)
-                        .unwrap_or_default()
-                        .iter()
-                        .any(|(s, e)| *s <= occ.start && occ.end <= *e);
-                    if !inside {
-                        occ.status = St::Cancelled {
-                            why: Why::Outside { parent: *parent },
-                            tried_shift: false,
-                        };
-                    }
+            let renewals_ok = match commitment.renewal {
+                Renewal::Ongoing => true,
+                Renewal::Times(times) => number <= u64::from(times),
+                Renewal::Until(until) => cycle_started_on.is_some_and(|d| d <= until),
+            };
+            if !renewals_ok {
+                break;
+            }
+            let retrospective = position + 1 == per_cycle;
+            if retrospective && let Some(len) = retro_length {
+                occ.end = occ.start + len;
+            }
+            occ.cycle = Some(Cycle {
+                number: u32::try_from(number + 1).unwrap_or(u32::MAX),
+                meeting: u32::try_from(position + 1).unwrap_or(u32::MAX),
+                meetings: commitment.meetings,
+                retrospective,
+            });
+            kept.push(occ);
+        }
+        *occs = kept;
+        // A retrospective longer than the meetings must still fit inside a `within` parent.
+        if let Some(parent) =
+            rhythm.within.as_ref().and_then(|w| self.community.resolved.rhythm_index.get(w))
+        {
+            let spans = self.spans(*parent);
+            for occ in occs.iter_mut() {
+                if !inside(spans, occ.start, occ.end) {
+                    occ.status =
+                        St::Cancelled { why: Why::Outside { parent: *parent }, tried_shift: false };
                 }
             }
         }
+    }
 
-        // 4. Except.
-        let excepts: Vec<(usize, ClashScope, Touches)> = rhythm
+    /// The rhythms this one yields to with `except`, each with the days and weeks it touches.
+    fn excepts(&self, rhythm: &Rhythm, zone: Tz) -> Vec<(usize, ClashScope, Touches)> {
+        rhythm
             .except
             .iter()
             .filter_map(|e| {
                 let other = *self.community.resolved.rhythm_index.get(&e.rhythm)?;
                 Some((other, e.scope, touches(zone, self.spans(other))))
             })
-            .collect();
-        if !excepts.is_empty() {
-            for index in 0..occs.len() {
-                let Some(occ) = occs.get(index).filter(|o| o.active()) else { continue };
-                let Some(why) = self.except_clash(zone, &excepts, occ.start, occ.end) else {
-                    continue;
-                };
-                let status = self.resolve_loss(rhythm, zone, &occs, index, why, &excepts, &[]);
-                if let Some(occ) = occs.get_mut(index) {
-                    apply(occ, status);
-                }
+            .collect()
+    }
+
+    /// Step 4, Except: candidates that clash with a rhythm they yield to are skipped or shifted.
+    fn apply_excepts(
+        &self,
+        rhythm: &Rhythm,
+        zone: Tz,
+        occs: &mut [Occ],
+        excepts: &[(usize, ClashScope, Touches)],
+    ) {
+        if excepts.is_empty() {
+            return;
+        }
+        for index in 0..occs.len() {
+            let Some(occ) = occs.get(index).filter(|o| o.active()) else { continue };
+            let Some(why) = self.except_clash(zone, excepts, occ.start, occ.end) else {
+                continue;
+            };
+            let status = self.resolve_loss(rhythm, zone, occs, index, why, excepts, &[]);
+            if let Some(occ) = occs.get_mut(index) {
+                apply(occ, status);
             }
         }
-
-        // 5. Precedence over members' time.
-        self.precedence(i, rhythm, zone, &mut occs, &excepts);
-
-        // 6. Rotation turns, counted over occurrences that go ahead, in the order they happen
-        // (a shift can move one past its neighbours).
-        let mut order: Vec<usize> =
-            (0..occs.len()).filter(|k| occs.get(*k).is_some_and(Occ::active)).collect();
-        order.sort_by_key(|k| occs.get(*k).map(|o| o.start));
-        for (turn, k) in order.into_iter().enumerate() {
-            if let Some(occ) = occs.get_mut(k) {
-                occ.turn = turn as u64;
-            }
-        }
-        let mut spans: Vec<(i64, i64)> =
-            occs.iter().filter(|o| o.active()).map(|o| (o.start, o.end)).collect();
-        spans.sort_unstable();
-        Ok(Expanded { occs, spans })
     }
 
     fn except_clash(
@@ -627,6 +656,8 @@ impl Engine<'_> {
         Loss::Cancel { why, tried_shift: true }
     }
 
+    /// Step 5, Precedence: candidates that clash with a stronger rhythm sharing a member are
+    /// skipped or shifted; clashes between equals are reported as conflicts.
     fn precedence(
         &mut self,
         i: usize,
