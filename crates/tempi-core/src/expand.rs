@@ -269,6 +269,14 @@ fn touches(zone: Tz, spans: &[(i64, i64)]) -> Touches {
     Touches { days, weeks, longest }
 }
 
+/// A far window's candidates: wall-clock starts, the same as seconds, and the rhythm's length.
+#[derive(Clone, Copy)]
+struct Sparse<'a> {
+    locals: &'a [NaiveDateTime],
+    seconds: &'a [i64],
+    length: i64,
+}
+
 /// The rhythms sharing a member with one being expanded, already expanded, by strength.
 struct Rivals {
     /// Stronger (higher priority, or a slower tempo): they win clashes.
@@ -471,24 +479,27 @@ impl Engine<'_> {
         let rivals = self.rivals(i, rhythm, &excepts);
         // Candidates a day apart keep their order and stay distinct as instants when the zone's
         // offsets differ by less than a day (not so in Samoa, which skipped 2011-12-30).
-        let skips_history = matches!(rhythm.timing, Timing::Cadence(_))
+        let far = matches!(rhythm.timing, Timing::Cadence(_))
             && rhythm.within.is_none()
             && rhythm.after.is_none()
-            && self.window.start().with_timezone(&zone).naive_local()
-                > locals.first().copied().unwrap_or(NaiveDateTime::MAX)
-            && history::a_day_apart(&locals)
-            && {
-                let (low, high) = self.offsets(zone);
-                high - low < 86_400
-            };
+            && locals.first().is_some_and(|first| {
+                *first < self.window.start().with_timezone(&zone).naive_local()
+            });
+        let mut seconds = if far { history::seconds(&locals) } else { Vec::new() };
+        let skips_history = far && history::a_day_apart(&seconds) && {
+            let (low, high) = self.offsets(zone);
+            high - low < 86_400
+        };
         let (mut occs, quiet) = if skips_history {
             if let Some(commitment) = &rhythm.commitment {
                 let limit = renewal_limit(commitment, locals.len(), |k| {
                     locals.get(k).map(NaiveDateTime::date)
                 });
                 locals.truncate(limit);
+                seconds.truncate(limit);
             }
-            self.sparse(i, rhythm, zone, length, &locals, &excepts, &rivals.stronger)
+            let sparse = Sparse { locals: &locals, seconds: &seconds, length };
+            self.sparse(i, rhythm, zone, &sparse, &excepts, &rivals.stronger)
         } else {
             let mut occs = occurrences(zone, length, locals);
             self.select(rhythm, &mut occs);
@@ -512,17 +523,16 @@ impl Engine<'_> {
     /// selection, a day or more apart): the candidates before the window that nothing can touch
     /// are left out, only counted (see `history`), and their spans kept when another rhythm
     /// composes with this one. Every other candidate becomes an occurrence, numbered.
-    #[allow(clippy::too_many_arguments)]
     fn sparse(
         &mut self,
         i: usize,
         rhythm: &Rhythm,
         zone: Tz,
-        length: i64,
-        locals: &[NaiveDateTime],
+        candidates: &Sparse<'_>,
         excepts: &[(usize, ClashScope, Touches)],
         stronger: &[usize],
     ) -> (Vec<Occ>, Vec<(i64, i64)>) {
+        let Sparse { locals, seconds, length } = *candidates;
         let per_cycle = rhythm.commitment.as_ref().map(|c| u64::from(c.meetings) + 1);
         let retro = rhythm
             .commitment
@@ -546,7 +556,20 @@ impl Engine<'_> {
             .map(|(q, _, _)| history::Reach { spans: self.spans(*q), margin: 9 * 86_400 })
             .chain(stronger.iter().map(|q| history::Reach { spans: self.spans(*q), margin: 0 }))
             .collect();
-        let keep = history::materialized(locals, history, &reaches, offsets, longest);
+        // A suspect is a hit when its own step 4 or 5 fires; else nothing happens to it.
+        let hits: Vec<usize> = history::suspects(seconds, history, &reaches, offsets, longest)
+            .into_iter()
+            .filter(|k| {
+                let Some(local) = locals.get(*k) else { return false };
+                let start = resolve_local(zone, *local).timestamp();
+                let end = start + length_of(*k as u64);
+                self.except_clash(zone, excepts, start, end).is_some()
+                    || stronger.iter().any(|q| overlaps_any(self.spans(*q), start, end).is_some())
+            })
+            .collect();
+        let mut keep = vec![false; history];
+        let shifts = rhythm.on_clash == ClashPolicy::Shift;
+        history::around(seconds, &hits, shifts, longest, &mut keep);
         let needed = self.needed.get(i).copied().unwrap_or(true);
         let mut occs = Vec::with_capacity(locals.len() - history);
         let mut quiet = Vec::new();

@@ -7,7 +7,7 @@
 //! other rhythms' spans (not the candidates), and keeps the days around each; every other
 //! candidate went ahead unchanged, so it is only counted.
 
-use chrono::{Duration, NaiveDateTime, TimeZone};
+use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 
 /// Seconds in a day.
@@ -40,27 +40,35 @@ pub(super) struct Reach<'a> {
     pub(super) margin: i64,
 }
 
-/// Which of the first `history` candidates (wall-clock starts `locals`, on distinct days at
-/// least a day apart) must go through the engine: every candidate some span in `reaches` can
-/// touch, given that a candidate lasts at most `longest` seconds and the zone's offsets lie in
-/// `offsets`, plus every candidate within `9 days + longest` of one (a clash may shift it within
-/// its ISO week, onto or past its neighbours), plus the last `9 days + longest` before the
-/// window part (which the engine handles whole).
-pub(super) fn materialized(
-    locals: &[NaiveDateTime],
+/// Each wall-clock start as seconds since 1970-01-01 00:00 on the same wall clock.
+pub(super) fn seconds(locals: &[NaiveDateTime]) -> Vec<i64> {
+    locals.iter().map(|l| l.and_utc().timestamp()).collect()
+}
+
+/// Whether consecutive candidates (as [`seconds`]) are at least a day apart: then, in a zone
+/// whose offsets differ by less than a day, their instants keep the order of their wall-clock
+/// times whatever the DST policy does, no two meet and none is dropped, and a candidate's number
+/// is its position.
+pub(super) fn a_day_apart(seconds: &[i64]) -> bool {
+    seconds.windows(2).all(|pair| match pair {
+        [a, b] => b - a >= DAY,
+        _ => true,
+    })
+}
+
+/// The first `history` candidates (as [`seconds`]) that some span in `reaches` may touch, in
+/// order, given that a candidate lasts at most `longest` seconds and the zone's offsets lie in
+/// `offsets`. Found by walking the spans, not the candidates. The engine checks each exactly.
+pub(super) fn suspects(
+    seconds: &[i64],
     history: usize,
     reaches: &[Reach<'_>],
     offsets: (i64, i64),
     longest: i64,
-) -> Vec<bool> {
-    let mut keep = vec![false; history];
-    let Some(head) = locals.get(..history) else { return keep };
-    if head.is_empty() {
-        return keep;
-    }
-    let seconds: Vec<i64> = head.iter().map(|l| l.and_utc().timestamp()).collect();
+) -> Vec<usize> {
+    let head = seconds.get(..history).unwrap_or(seconds);
     let (low, high) = offsets;
-    let mut hits: Vec<usize> = Vec::new();
+    let mut out: Vec<usize> = Vec::new();
     for reach in reaches {
         // A candidate at local seconds L starts at UTC L - offset, for an offset in
         // [low, high], and overlaps [s - margin, e + margin) only if
@@ -69,49 +77,53 @@ pub(super) fn materialized(
         for (s, e) in reach.spans {
             let from = s - reach.margin + low - longest - SLACK;
             let to = e + reach.margin + high + SLACK;
-            while seconds.get(first).is_some_and(|l| *l <= from) {
+            while head.get(first).is_some_and(|l| *l <= from) {
                 first += 1;
             }
-            if first >= seconds.len() {
+            if first >= head.len() {
                 break;
             }
             let mut k = first;
-            while seconds.get(k).is_some_and(|l| *l < to) {
-                hits.push(k);
+            while head.get(k).is_some_and(|l| *l < to) {
+                out.push(k);
                 k += 1;
             }
         }
     }
-    let around = 9 * DAY + longest + SLACK;
-    // The window part counts as a hit at its first candidate.
-    if let Some(next) = locals.get(history) {
-        let edge = next.and_utc().timestamp();
-        let from = seconds.partition_point(|l| *l < edge - around);
-        for slot in keep.iter_mut().skip(from) {
-            *slot = true;
-        }
-    }
-    hits.sort_unstable();
-    hits.dedup();
-    let mut marked_to = 0usize;
-    for hit in hits {
-        let Some(at) = seconds.get(hit).copied() else { continue };
-        let from = seconds.partition_point(|l| *l < at - around).max(marked_to);
-        let to = seconds.partition_point(|l| *l <= at + around);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Marks in `keep` (one flag per history candidate) every candidate within `8 days + longest`
+/// of a hit (one that lost a clash and may shift within its ISO week, onto or past its
+/// neighbours) and of the window part, which starts at candidate `keep.len()`.
+pub(super) fn around(
+    seconds: &[i64],
+    hits: &[usize],
+    shifts: bool,
+    longest: i64,
+    keep: &mut [bool],
+) {
+    let reach = 8 * DAY + longest + SLACK;
+    let history = keep.len();
+    let head = seconds.get(..history).unwrap_or(seconds);
+    let mark = |at: i64, keep: &mut [bool]| {
+        let from = head.partition_point(|l| *l < at - reach);
+        let to = head.partition_point(|l| *l <= at + reach);
         for slot in keep.iter_mut().take(to).skip(from) {
             *slot = true;
         }
-        marked_to = marked_to.max(to);
+    };
+    if let Some(edge) = seconds.get(history) {
+        mark(*edge, keep);
     }
-    keep
-}
-
-/// Whether consecutive candidates are at least a day apart: then, in a zone whose offsets differ
-/// by less than a day, their instants keep the order of their wall-clock times whatever the DST
-/// policy does, no two meet and none is dropped, and a candidate's number is its position.
-pub(super) fn a_day_apart(locals: &[NaiveDateTime]) -> bool {
-    locals.windows(2).all(|pair| match pair {
-        [a, b] => *b - *a >= Duration::days(1),
-        _ => true,
-    })
+    for hit in hits {
+        if let Some(flag) = keep.get_mut(*hit) {
+            *flag = true;
+        }
+        if shifts && let Some(at) = head.get(*hit) {
+            mark(*at, keep);
+        }
+    }
 }
