@@ -38,7 +38,9 @@ use chrono_tz::Tz;
 
 use crate::Error;
 use crate::cadence::ExpandError;
-use crate::model::{ClashPolicy, ClashScope, Community, Edge, Holder, Renewal, Rhythm, Timing};
+use crate::model::{
+    ClashPolicy, ClashScope, Commitment, Community, Edge, Holder, Renewal, Rhythm, Timing,
+};
 use crate::plan::{Conflict, Cycle, Occurrence, Plan, RoleHolder, Status};
 use crate::time::{Window, resolve_local};
 
@@ -100,6 +102,8 @@ struct Occ {
     end: i64,
     status: St,
     cycle: Option<Cycle>,
+    /// The candidate's number, from 0 at the rhythm's start (after selection).
+    index: u64,
     /// The rotation turn, for occurrences that go ahead.
     turn: u64,
 }
@@ -128,6 +132,83 @@ fn overlaps_any(spans: &[(i64, i64)], start: i64, end: i64) -> Option<(i64, i64)
     let upto = spans.partition_point(|(s, _)| *s < end);
     let from = upto.saturating_sub(8);
     spans.get(from..upto)?.iter().rev().find(|(s, e)| *s < end && start < *e).copied()
+}
+
+/// Whether `[start, end)` lies inside one of `spans` (sorted by start; a parent's spans do not
+/// nest, so looking back four is enough).
+fn inside(spans: &[(i64, i64)], start: i64, end: i64) -> bool {
+    let upto = spans.partition_point(|(s, _)| *s <= start);
+    spans
+        .get(upto.saturating_sub(4)..upto)
+        .unwrap_or_default()
+        .iter()
+        .any(|(s, e)| *s <= start && end <= *e)
+}
+
+/// Wall-clock candidates as occurrences: instants by the DST policy, sorted and unique.
+fn occurrences(zone: Tz, length: i64, locals: Vec<NaiveDateTime>) -> Vec<Occ> {
+    let mut occs: Vec<Occ> =
+        locals.into_iter().map(|local| occurrence(zone, length, local, 0)).collect();
+    // Distinct wall-clock times can meet at one instant (a sub-daily rule's 02:00 and 03:00 on
+    // a spring-forward night both resolve to 03:00) or swap order (02:30 moves to 03:30, after
+    // 03:00): keep the instants sorted and unique.
+    occs.sort_by_key(|o| o.start);
+    occs.dedup_by_key(|o| o.start);
+    occs
+}
+
+fn occurrence(zone: Tz, length: i64, local: NaiveDateTime, index: u64) -> Occ {
+    let start = resolve_local(zone, local).timestamp();
+    Occ { local, start, end: start + length, status: St::Scheduled, cycle: None, index, turn: 0 }
+}
+
+/// How many candidates a commitment's renewal lets go ahead, of `n` whose dates `date` gives:
+/// cycles run while `Times` allows or while a cycle's first meeting is on or before `Until`.
+fn renewal_limit(
+    commitment: &Commitment,
+    n: usize,
+    date: impl Fn(usize) -> Option<NaiveDate>,
+) -> usize {
+    let per_cycle = usize::try_from(commitment.meetings).unwrap_or(usize::MAX).saturating_add(1);
+    match commitment.renewal {
+        Renewal::Ongoing => n,
+        Renewal::Times(times) => {
+            let cycles = usize::try_from(times).unwrap_or(usize::MAX).saturating_add(1);
+            n.min(cycles.saturating_mul(per_cycle))
+        }
+        Renewal::Until(until) => {
+            let mut first = 0usize;
+            while first < n {
+                if date(first).is_none_or(|d| d > until) {
+                    return first;
+                }
+                first = first.saturating_add(per_cycle);
+            }
+            n
+        }
+    }
+}
+
+/// Step 6, Rotation: turns counted over occurrences that go ahead, in the order they happen (a
+/// shift can move one past its neighbours); and the active spans others compose with.
+///
+/// `occs` may leave out candidates that only went ahead (history::materialized): each counts as
+/// a turn before every occurrence with a higher number, and `quiet` holds their spans when
+/// another rhythm composes with them.
+fn rotate(mut occs: Vec<Occ>, quiet: Vec<(i64, i64)>) -> Expanded {
+    let mut order: Vec<usize> =
+        (0..occs.len()).filter(|k| occs.get(*k).is_some_and(Occ::active)).collect();
+    order.sort_by_key(|k| occs.get(*k).map(|o| o.start));
+    for (rank, k) in order.into_iter().enumerate() {
+        if let Some(occ) = occs.get_mut(k) {
+            // Candidates left out before this one: its number less its position.
+            occ.turn = occ.index.saturating_sub(k as u64) + rank as u64;
+        }
+    }
+    let mut spans = quiet;
+    spans.extend(occs.iter().filter(|o| o.active()).map(|o| (o.start, o.end)));
+    spans.sort_unstable();
+    Expanded { occs, spans }
 }
 
 fn local_dates(zone: Tz, start: i64, end: i64) -> Vec<NaiveDate> {
@@ -188,6 +269,24 @@ fn touches(zone: Tz, spans: &[(i64, i64)]) -> Touches {
     Touches { days, weeks, longest }
 }
 
+/// A far window's candidates: wall-clock starts, the same as seconds, and the rhythm's length.
+#[derive(Clone, Copy)]
+struct Sparse<'a> {
+    locals: &'a [NaiveDateTime],
+    seconds: &'a [i64],
+    length: i64,
+}
+
+/// The rhythms sharing a member with one being expanded, already expanded, by strength.
+struct Rivals {
+    /// Stronger (higher priority, or a slower tempo): they win clashes.
+    stronger: Vec<usize>,
+    /// As strong: clashes are reported.
+    equals: Vec<usize>,
+    /// Weaker but expanded first (composed from): clashes are reported.
+    weaker: Vec<usize>,
+}
+
 struct Engine<'a> {
     community: &'a Community,
     window: Window,
@@ -201,6 +300,13 @@ struct Engine<'a> {
     conflicts: Vec<Conflict>,
     warnings: Vec<String>,
     shares: Vec<Vec<usize>>,
+    /// Per rhythm: whether another composes with its spans before the window (so it keeps the
+    /// spans of history candidates it otherwise only counts).
+    needed: Vec<bool>,
+    /// Zone offset bounds over `reach`, per zone (history::offset_bounds).
+    offsets: HashMap<Tz, (i64, i64)>,
+    /// UTC seconds from two days before the earliest rhythm start to two days past the horizon.
+    reach: (i64, i64),
 }
 
 /// Expands a community's rhythms over `window` into a plan.
@@ -237,6 +343,36 @@ pub(crate) fn plan(
             }
         }
     }
+    let strength = |i: usize| {
+        let priority = community.rhythms.get(i).map_or(0, |r| r.priority);
+        (priority, resolved.period.get(i).copied().unwrap_or(0))
+    };
+    // Who composes with a rhythm's spans before the window: what depends on it, and what it is
+    // stronger than among those sharing a member.
+    let mut needed = vec![false; n];
+    for deps in &resolved.depends_on {
+        for d in deps {
+            if let Some(slot) = needed.get_mut(*d) {
+                *slot = true;
+            }
+        }
+    }
+    for (a, b) in &pairs {
+        let stronger = match strength(*a).cmp(&strength(*b)) {
+            std::cmp::Ordering::Greater => Some(*a),
+            std::cmp::Ordering::Less => Some(*b),
+            std::cmp::Ordering::Equal => None,
+        };
+        if let Some(slot) = stronger.and_then(|s| needed.get_mut(s)) {
+            *slot = true;
+        }
+    }
+    let earliest =
+        resolved.start.iter().copied().min().unwrap_or(community.start).min(community.start);
+    let reach = (
+        earliest.and_time(chrono::NaiveTime::MIN).and_utc().timestamp() - 2 * 86_400,
+        (window.end() + horizon_margin).timestamp() + 2 * 86_400,
+    );
     let mut shares = vec![Vec::new(); n];
     for (a, b) in pairs {
         if let Some(list) = shares.get_mut(a) {
@@ -261,6 +397,9 @@ pub(crate) fn plan(
         conflicts: Vec::new(),
         warnings: Vec::new(),
         shares,
+        needed,
+        offsets: HashMap::new(),
+        reach,
     };
 
     // Kahn's algorithm, strongest rhythm first among those whose dependencies are done.
@@ -320,6 +459,7 @@ impl Engine<'_> {
         Error::TooManyOccurrences { rhythm: rhythm.id.clone(), limit, per_plan }
     }
 
+    /// Expands rhythm `i` through the steps of the module doc, one function each.
     fn expand(&mut self, i: usize) -> Result<Expanded, Error> {
         let community = self.community;
         let Some(rhythm) = community.rhythms.get(i) else { return Ok(Expanded::empty()) };
@@ -332,17 +472,140 @@ impl Engine<'_> {
             return Ok(Expanded::empty());
         }
         let zone = self.zone(i);
+        let mut locals = self.candidates(i, rhythm, zone)?;
+        self.count(rhythm, zone, &locals)?;
+        let length = i64::from(rhythm.length.minutes()) * 60;
+        let excepts = self.excepts(rhythm, zone);
+        let rivals = self.rivals(i, rhythm, &excepts);
+        // Candidates a day apart keep their order and stay distinct as instants when the zone's
+        // offsets differ by less than a day (not so in Samoa, which skipped 2011-12-30).
+        let far = matches!(rhythm.timing, Timing::Cadence(_))
+            && rhythm.within.is_none()
+            && rhythm.after.is_none()
+            && locals.first().is_some_and(|first| {
+                *first < self.window.start().with_timezone(&zone).naive_local()
+            });
+        let mut seconds = if far { history::seconds(&locals) } else { Vec::new() };
+        let skips_history = far && history::a_day_apart(&seconds) && {
+            let (low, high) = self.offsets(zone);
+            high - low < 86_400
+        };
+        let (mut occs, quiet) = if skips_history {
+            if let Some(commitment) = &rhythm.commitment {
+                let limit = renewal_limit(commitment, locals.len(), |k| {
+                    locals.get(k).map(NaiveDateTime::date)
+                });
+                locals.truncate(limit);
+                seconds.truncate(limit);
+            }
+            let sparse = Sparse { locals: &locals, seconds: &seconds, length };
+            self.sparse(i, rhythm, zone, &sparse, &excepts, &rivals.stronger)
+        } else {
+            let mut occs = occurrences(zone, length, locals);
+            self.select(rhythm, &mut occs);
+            for (k, occ) in occs.iter_mut().enumerate() {
+                occ.index = k as u64;
+            }
+            if let Some(commitment) = &rhythm.commitment {
+                let limit =
+                    renewal_limit(commitment, occs.len(), |k| occs.get(k).map(|o| o.local.date()));
+                occs.truncate(limit);
+            }
+            (occs, Vec::new())
+        };
+        self.commit(rhythm, &mut occs);
+        self.apply_excepts(rhythm, zone, &mut occs, &excepts);
+        self.precedence(i, rhythm, zone, &mut occs, &excepts, &rivals);
+        Ok(rotate(occs, quiet))
+    }
+
+    /// Steps 1 to 3 for a far window, when candidates are numbered by position (a cadence, no
+    /// selection, a day or more apart): the candidates before the window that nothing can touch
+    /// are left out, only counted (see `history`), and their spans kept when another rhythm
+    /// composes with this one. Every other candidate becomes an occurrence, numbered.
+    fn sparse(
+        &mut self,
+        i: usize,
+        rhythm: &Rhythm,
+        zone: Tz,
+        candidates: &Sparse<'_>,
+        excepts: &[(usize, ClashScope, Touches)],
+        stronger: &[usize],
+    ) -> (Vec<Occ>, Vec<(i64, i64)>) {
+        let Sparse { locals, seconds, length } = *candidates;
+        let per_cycle = rhythm.commitment.as_ref().map(|c| u64::from(c.meetings) + 1);
+        let retro = rhythm
+            .commitment
+            .as_ref()
+            .and_then(|c| c.retrospective)
+            .map(|l| i64::from(l.minutes()) * 60);
+        let longest = length.max(retro.unwrap_or(0));
+        let length_of = |k: u64| match (per_cycle, retro) {
+            (Some(n), Some(retro)) if k % n + 1 == n => retro,
+            _ => length,
+        };
+        // What starts within 16 days (and a length) of the window goes through the engine whole:
+        // the window's occurrences look back that far (`near`, shifts, overlaps).
+        let cutoff = (self.window.start() - Duration::seconds(16 * 86_400 + longest))
+            .with_timezone(&zone)
+            .naive_local();
+        let history = locals.partition_point(|l| *l < cutoff);
+        let offsets = self.offsets(zone);
+        let reaches: Vec<history::Reach<'_>> = excepts
+            .iter()
+            .map(|(q, _, _)| history::Reach { spans: self.spans(*q), margin: 9 * 86_400 })
+            .chain(stronger.iter().map(|q| history::Reach { spans: self.spans(*q), margin: 0 }))
+            .collect();
+        // A suspect is a hit when its own step 4 or 5 fires; else nothing happens to it.
+        let hits: Vec<usize> = history::suspects(seconds, history, &reaches, offsets, longest)
+            .into_iter()
+            .filter(|k| {
+                let Some(local) = locals.get(*k) else { return false };
+                let start = resolve_local(zone, *local).timestamp();
+                let end = start + length_of(*k as u64);
+                self.except_clash(zone, excepts, start, end).is_some()
+                    || stronger.iter().any(|q| overlaps_any(self.spans(*q), start, end).is_some())
+            })
+            .collect();
+        let mut keep = vec![false; history];
+        let shifts = rhythm.on_clash == ClashPolicy::Shift;
+        history::around(seconds, &hits, shifts, longest, &mut keep);
+        let needed = self.needed.get(i).copied().unwrap_or(true);
+        let mut occs = Vec::with_capacity(locals.len() - history);
+        let mut quiet = Vec::new();
+        for (k, local) in locals.iter().enumerate() {
+            let index = k as u64;
+            if k >= history || keep.get(k).copied().unwrap_or(true) {
+                occs.push(occurrence(zone, length, *local, index));
+            } else if needed {
+                let start = resolve_local(zone, *local).timestamp();
+                quiet.push((start, start + length_of(index)));
+            }
+        }
+        (occs, quiet)
+    }
+
+    /// The lowest and highest UTC offset `zone` uses over the plan's reach, computed once.
+    fn offsets(&mut self, zone: Tz) -> (i64, i64) {
+        if let Some(bounds) = self.offsets.get(&zone) {
+            return *bounds;
+        }
+        let (from, to) = self.reach;
+        let bounds = history::offset_bounds(zone, from, to);
+        self.offsets.insert(zone, bounds);
+        bounds
+    }
+
+    /// Step 1, Candidates: wall-clock start times, from the rhythm's start through the horizon (the
+    /// window's end plus what compositions may reach), ascending and unique.
+    fn candidates(&self, i: usize, rhythm: &Rhythm, zone: Tz) -> Result<Vec<NaiveDateTime>, Error> {
         let start_date =
             self.community.resolved.start.get(i).copied().unwrap_or(self.community.start);
         let horizon = (self.window.end() + self.horizon_margin).with_timezone(&zone).naive_local();
-        let length = i64::from(rhythm.length.minutes()) * 60;
         let budget = self.options.max_per_rhythm;
         // Candidates past the window (up to the horizon) feed compositions but do not count
         // against the bound; generation itself is still capped.
         let generation_cap = budget.saturating_mul(4).saturating_add(100_000);
-        let window_end_local = self.window.end().with_timezone(&zone).naive_local();
-
-        // 1. Candidates, as wall-clock times.
         let mut locals: Vec<NaiveDateTime> = match &rhythm.timing {
             Timing::Cadence(cadence) => {
                 let dtstart = start_date.and_time(rhythm.at);
@@ -389,10 +652,16 @@ impl Engine<'_> {
         if let Some(end) = rhythm.end {
             locals.retain(|l| l.date() <= end);
         }
-        // The caps count what the window holds. What lies before it (expanded so cycles and
-        // rotation count from the rhythm's start) is bounded apart: per rhythm by the generation
-        // cap above, per plan at four times the plan's cap plus 100,000.
+        Ok(locals)
+    }
+
+    /// The caps count what the window holds. What lies before it (expanded so cycles and
+    /// rotation count from the rhythm's start) is bounded apart: per rhythm by the generation cap
+    /// in [`Engine::candidates`], per plan at four times the plan's cap plus 100,000.
+    fn count(&mut self, rhythm: &Rhythm, zone: Tz, locals: &[NaiveDateTime]) -> Result<(), Error> {
+        let budget = self.options.max_per_rhythm;
         let window_start_local = self.window.start().with_timezone(&zone).naive_local();
+        let window_end_local = self.window.end().with_timezone(&zone).naive_local();
         let in_window = locals
             .partition_point(|l| *l < window_end_local)
             .saturating_sub(locals.partition_point(|l| *l < window_start_local));
@@ -407,39 +676,17 @@ impl Engine<'_> {
         {
             return Err(self.budget_error(rhythm, plan_cap, true));
         }
-        let mut occs: Vec<Occ> = locals
-            .into_iter()
-            .map(|local| {
-                let start = resolve_local(zone, local).timestamp();
-                Occ {
-                    local,
-                    start,
-                    end: start + length,
-                    status: St::Scheduled,
-                    cycle: None,
-                    turn: 0,
-                }
-            })
-            .collect();
-        // Distinct wall-clock times can meet at one instant (a sub-daily rule's 02:00 and 03:00 on
-        // a spring-forward night both resolve to 03:00) or swap order (02:30 moves to 03:30, after
-        // 03:00): keep the instants sorted and unique.
-        occs.sort_by_key(|o| o.start);
-        occs.dedup_by_key(|o| o.start);
+        Ok(())
+    }
 
-        // 2. Selection.
+    /// Step 2, Selection: `within` keeps candidates inside another's spans; `after` keeps the nth
+    /// candidate after each of another's occurrences.
+    fn select(&self, rhythm: &Rhythm, occs: &mut Vec<Occ>) {
         if let Some(within) =
             rhythm.within.as_ref().and_then(|w| self.community.resolved.rhythm_index.get(w))
         {
             let parent = self.spans(*within);
-            occs.retain(|o| {
-                let upto = parent.partition_point(|(s, _)| *s <= o.start);
-                parent
-                    .get(upto.saturating_sub(4)..upto)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|(s, e)| *s <= o.start && o.end <= *e)
-            });
+            occs.retain(|o| inside(parent, o.start, o.end));
         }
         if let Some(after) = &rhythm.after
             && let Some(other) = self.community.resolved.rhythm_index.get(&after.rhythm)
@@ -456,104 +703,78 @@ impl Engine<'_> {
                 .collect();
             keep.sort_unstable();
             keep.dedup();
-            occs = keep.into_iter().filter_map(|k| occs.get(k).cloned()).collect();
+            *occs = keep.into_iter().filter_map(|k| occs.get(k).cloned()).collect();
         }
+    }
 
-        // 3. Commitment cycles.
-        if let Some(commitment) = &rhythm.commitment {
-            let per_cycle = u64::from(commitment.meetings) + 1;
-            let retro_length = commitment.retrospective.map(|l| i64::from(l.minutes()) * 60);
-            let mut kept = Vec::with_capacity(occs.len());
-            let mut cycle_started_on: Option<NaiveDate> = None;
-            for (k, mut occ) in occs.into_iter().enumerate() {
-                let k = k as u64;
-                let number = k / per_cycle;
-                let position = k % per_cycle;
-                if position == 0 {
-                    cycle_started_on = Some(occ.local.date());
-                }
-                let renewals_ok = match commitment.renewal {
-                    Renewal::Ongoing => true,
-                    Renewal::Times(times) => number <= u64::from(times),
-                    Renewal::Until(until) => cycle_started_on.is_some_and(|d| d <= until),
-                };
-                if !renewals_ok {
-                    break;
-                }
-                let retrospective = position + 1 == per_cycle;
-                if retrospective && let Some(len) = retro_length {
-                    occ.end = occ.start + len;
-                }
-                occ.cycle = Some(Cycle {
-                    number: u32::try_from(number + 1).unwrap_or(u32::MAX),
-                    meeting: u32::try_from(position + 1).unwrap_or(u32::MAX),
-                    meetings: commitment.meetings,
-                    retrospective,
-                });
-                kept.push(occ);
+    /// Step 3, Commitment: candidates are numbered into cycles of `meetings` plus a
+    /// retrospective; a retrospective that outgrows its `within` parent is cancelled.
+    fn commit(&self, rhythm: &Rhythm, occs: &mut [Occ]) {
+        let Some(commitment) = &rhythm.commitment else { return };
+        let per_cycle = u64::from(commitment.meetings) + 1;
+        let retro_length = commitment.retrospective.map(|l| i64::from(l.minutes()) * 60);
+        // Renewal has already cut the candidates (`renewal_limit`).
+        for occ in occs.iter_mut() {
+            let number = occ.index / per_cycle;
+            let position = occ.index % per_cycle;
+            let retrospective = position + 1 == per_cycle;
+            if retrospective && let Some(len) = retro_length {
+                occ.end = occ.start + len;
             }
-            occs = kept;
-            // A retrospective longer than the meetings must still fit inside a `within` parent.
-            if let Some(parent) =
-                rhythm.within.as_ref().and_then(|w| self.community.resolved.rhythm_index.get(w))
-            {
-                let spans = self.spans(*parent);
-                for occ in occs.iter_mut() {
-                    let upto = spans.partition_point(|(s, _)| *s <= occ.start);
-                    let inside = spans
-                        .get(upto.saturating_sub(4)..upto)
-                        .unwrap_or_default()
-                        .iter()
-                        .any(|(s, e)| *s <= occ.start && occ.end <= *e);
-                    if !inside {
-                        occ.status = St::Cancelled {
-                            why: Why::Outside { parent: *parent },
-                            tried_shift: false,
-                        };
-                    }
+            occ.cycle = Some(Cycle {
+                number: u32::try_from(number + 1).unwrap_or(u32::MAX),
+                meeting: u32::try_from(position + 1).unwrap_or(u32::MAX),
+                meetings: commitment.meetings,
+                retrospective,
+            });
+        }
+        // A retrospective longer than the meetings must still fit inside a `within` parent.
+        if let Some(parent) =
+            rhythm.within.as_ref().and_then(|w| self.community.resolved.rhythm_index.get(w))
+        {
+            let spans = self.spans(*parent);
+            for occ in occs.iter_mut() {
+                if !inside(spans, occ.start, occ.end) {
+                    occ.status =
+                        St::Cancelled { why: Why::Outside { parent: *parent }, tried_shift: false };
                 }
             }
         }
+    }
 
-        // 4. Except.
-        let excepts: Vec<(usize, ClashScope, Touches)> = rhythm
+    /// The rhythms this one yields to with `except`, each with the days and weeks it touches.
+    fn excepts(&self, rhythm: &Rhythm, zone: Tz) -> Vec<(usize, ClashScope, Touches)> {
+        rhythm
             .except
             .iter()
             .filter_map(|e| {
                 let other = *self.community.resolved.rhythm_index.get(&e.rhythm)?;
                 Some((other, e.scope, touches(zone, self.spans(other))))
             })
-            .collect();
-        if !excepts.is_empty() {
-            for index in 0..occs.len() {
-                let Some(occ) = occs.get(index).filter(|o| o.active()) else { continue };
-                let Some(why) = self.except_clash(zone, &excepts, occ.start, occ.end) else {
-                    continue;
-                };
-                let status = self.resolve_loss(rhythm, zone, &occs, index, why, &excepts, &[]);
-                if let Some(occ) = occs.get_mut(index) {
-                    apply(occ, status);
-                }
+            .collect()
+    }
+
+    /// Step 4, Except: candidates that clash with a rhythm they yield to are skipped or shifted.
+    fn apply_excepts(
+        &self,
+        rhythm: &Rhythm,
+        zone: Tz,
+        occs: &mut [Occ],
+        excepts: &[(usize, ClashScope, Touches)],
+    ) {
+        if excepts.is_empty() {
+            return;
+        }
+        for index in 0..occs.len() {
+            let Some(occ) = occs.get(index).filter(|o| o.active()) else { continue };
+            let Some(why) = self.except_clash(zone, excepts, occ.start, occ.end) else {
+                continue;
+            };
+            let status = self.resolve_loss(rhythm, zone, occs, index, why, excepts, &[]);
+            if let Some(occ) = occs.get_mut(index) {
+                apply(occ, status);
             }
         }
-
-        // 5. Precedence over members' time.
-        self.precedence(i, rhythm, zone, &mut occs, &excepts);
-
-        // 6. Rotation turns, counted over occurrences that go ahead, in the order they happen
-        // (a shift can move one past its neighbours).
-        let mut order: Vec<usize> =
-            (0..occs.len()).filter(|k| occs.get(*k).is_some_and(Occ::active)).collect();
-        order.sort_by_key(|k| occs.get(*k).map(|o| o.start));
-        for (turn, k) in order.into_iter().enumerate() {
-            if let Some(occ) = occs.get_mut(k) {
-                occ.turn = turn as u64;
-            }
-        }
-        let mut spans: Vec<(i64, i64)> =
-            occs.iter().filter(|o| o.active()).map(|o| (o.start, o.end)).collect();
-        spans.sort_unstable();
-        Ok(Expanded { occs, spans })
     }
 
     fn except_clash(
@@ -627,6 +848,8 @@ impl Engine<'_> {
         Loss::Cancel { why, tried_shift: true }
     }
 
+    /// Step 5, Precedence: candidates that clash with a stronger rhythm sharing a member are
+    /// skipped or shifted; clashes between equals are reported as conflicts.
     fn precedence(
         &mut self,
         i: usize,
@@ -634,16 +857,50 @@ impl Engine<'_> {
         zone: Tz,
         occs: &mut [Occ],
         excepts: &[(usize, ClashScope, Touches)],
+        rivals: &Rivals,
     ) {
+        let Rivals { stronger, equals, weaker } = rivals;
+        if !stronger.is_empty() {
+            for index in 0..occs.len() {
+                let Some(occ) = occs.get(index) else { continue };
+                if !occ.active() {
+                    continue;
+                }
+                let hit = stronger.iter().find_map(|q| {
+                    overlaps_any(self.spans(*q), occ.start, occ.end).map(|(s, _)| (*q, s))
+                });
+                let Some((q, other_start)) = hit else { continue };
+                let by_priority = self.rhythm(q).is_some_and(|o| o.priority > rhythm.priority);
+                let why = Why::Precedence { other: q, other_start, by_priority };
+                let status = self.resolve_loss(rhythm, zone, occs, index, why, excepts, stronger);
+                if let Some(occ) = occs.get_mut(index) {
+                    apply(occ, status);
+                }
+            }
+        }
+        for q in equals {
+            self.report_conflict(i, *q, occs, false);
+        }
+        for q in weaker {
+            self.report_conflict(i, *q, occs, true);
+        }
+    }
+
+    /// The rhythms that share a member with rhythm `i` and are already expanded, by strength.
+    fn rivals(
+        &self,
+        i: usize,
+        rhythm: &Rhythm,
+        excepts: &[(usize, ClashScope, Touches)],
+    ) -> Rivals {
         let resolved = &self.community.resolved;
         let my_rank = (rhythm.priority, resolved.period.get(i).copied().unwrap_or(0));
-        let mine_within: &HashSet<usize> = match resolved.within_chain.get(i) {
-            Some(set) => set,
-            None => return,
-        };
         let mut stronger = Vec::new();
         let mut equals = Vec::new();
         let mut weaker = Vec::new();
+        let Some(mine_within) = resolved.within_chain.get(i) else {
+            return Rivals { stronger, equals, weaker };
+        };
         for &q in self.shares.get(i).map(Vec::as_slice).unwrap_or_default() {
             if self.done.get(q).is_none_or(Option::is_none) {
                 continue;
@@ -668,30 +925,7 @@ impl Engine<'_> {
                 weaker.push(q);
             }
         }
-        if !stronger.is_empty() {
-            for index in 0..occs.len() {
-                let Some(occ) = occs.get(index) else { continue };
-                if !occ.active() {
-                    continue;
-                }
-                let hit = stronger.iter().find_map(|q| {
-                    overlaps_any(self.spans(*q), occ.start, occ.end).map(|(s, _)| (*q, s))
-                });
-                let Some((q, other_start)) = hit else { continue };
-                let by_priority = self.rhythm(q).is_some_and(|o| o.priority > rhythm.priority);
-                let why = Why::Precedence { other: q, other_start, by_priority };
-                let status = self.resolve_loss(rhythm, zone, occs, index, why, excepts, &stronger);
-                if let Some(occ) = occs.get_mut(index) {
-                    apply(occ, status);
-                }
-            }
-        }
-        for q in equals {
-            self.report_conflict(i, q, occs, false);
-        }
-        for q in weaker {
-            self.report_conflict(i, q, occs, true);
-        }
+        Rivals { stronger, equals, weaker }
     }
 
     fn report_conflict(&mut self, i: usize, q: usize, occs: &[Occ], composed: bool) {
@@ -1002,5 +1236,6 @@ impl Rotation {
     }
 }
 
+mod history;
 #[cfg(test)]
 mod tests;
