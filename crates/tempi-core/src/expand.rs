@@ -39,7 +39,7 @@ use chrono_tz::Tz;
 use crate::Error;
 use crate::cadence::ExpandError;
 use crate::model::{ClashPolicy, ClashScope, Community, Edge, Holder, Renewal, Rhythm, Timing};
-use crate::plan::{Conflict, Cycle, Occurrence, Plan, RoleHolder, Status};
+use crate::plan::{Conflict, Cycle, Occurrence, Plan, Reason, RoleHolder, Status};
 use crate::time::{Window, resolve_local};
 
 /// Bounds on how much one plan may expand. Every expansion is bounded; a plan that would pass a
@@ -80,9 +80,24 @@ impl ExpandOptions {
 
 #[derive(Debug, Clone, Copy)]
 enum Why {
-    Outside { parent: usize },
-    Except { other: usize, scope: ClashScope, other_start: i64 },
-    Precedence { other: usize, other_start: i64, by_priority: bool },
+    Outside {
+        parent: usize,
+    },
+    Except {
+        other: usize,
+        scope: ClashScope,
+        other_start: i64,
+    },
+    Precedence {
+        other: usize,
+        other_start: i64,
+        by_priority: bool,
+    },
+    /// A break of the community or a group: the `index`th of `rhythm`'s breaks.
+    Break {
+        rhythm: usize,
+        index: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -515,6 +530,9 @@ impl Engine<'_> {
             }
         }
 
+        // 3b. Breaks of the community and the rhythm's groups.
+        self.apply_breaks(i, rhythm, zone, &mut occs);
+
         // 4. Except.
         let excepts: Vec<(usize, ClashScope, Touches)> = rhythm
             .except
@@ -609,7 +627,9 @@ impl Engine<'_> {
             }
             let start = resolve_local(zone, day.and_time(occ.local.time())).timestamp();
             let end = start + length;
-            if self.except_clash(zone, excepts, start, end).is_some() {
+            if self.except_clash(zone, excepts, start, end).is_some()
+                || self.in_break(rhythm, start)
+            {
                 continue;
             }
             if stronger.iter().any(|s| overlaps_any(self.spans(*s), start, end).is_some()) {
@@ -830,7 +850,7 @@ impl Engine<'_> {
                 St::Cancelled { why, tried_shift } => {
                     let mut reason = self.describe(why);
                     if tried_shift {
-                        reason.push_str("; no free day that week to shift to");
+                        reason = Reason::NoFreeDay { cause: Box::new(reason) };
                     }
                     Status::Cancelled { reason }
                 }
@@ -839,7 +859,18 @@ impl Engine<'_> {
                     reason: self.describe(why),
                 },
             };
-            let roles = if occ.active() { meta.rotation.holders(occ.turn) } else { Vec::new() };
+            let mut roles = if occ.active() { meta.rotation.holders(occ.turn) } else { Vec::new() };
+            let away = self.away_at(i, occ.start);
+            let attendees = if away.is_empty() {
+                meta.attendees.clone()
+            } else {
+                // Members on a personal break are not expected; their duties pass on.
+                let away: Vec<Arc<str>> =
+                    away.iter().filter_map(|m| member_ids.get(*m).cloned()).collect();
+                let r = &meta.rotation;
+                breaks::cover_duties(&mut roles, &r.rotating, &r.pool, &away);
+                meta.attendees.iter().filter(|m| !away.contains(m)).cloned().collect()
+            };
             occurrences.push(Occurrence {
                 rhythm: meta.id.clone(),
                 group: meta.group.clone(),
@@ -848,7 +879,7 @@ impl Engine<'_> {
                 end,
                 status,
                 roles,
-                attendees: meta.attendees.clone(),
+                attendees,
                 cycle: occ.cycle,
             });
         }
@@ -864,34 +895,25 @@ impl Engine<'_> {
     }
 
     /// Why an occurrence moved or was cancelled, with the other rhythm's time in its own zone.
-    fn describe(&self, why: Why) -> String {
+    fn describe(&self, why: Why) -> Reason {
         let local = |t: i64, other: usize| {
-            self.zone(other)
-                .timestamp_opt(t, 0)
+            let zone = self.zone(other);
+            zone.timestamp_opt(t, 0)
                 .single()
-                .map(|t| t.format("%a %Y-%m-%d %H:%M").to_string())
-                .unwrap_or_default()
+                .unwrap_or_else(|| zone.from_utc_datetime(&DateTime::<Utc>::UNIX_EPOCH.naive_utc()))
         };
-        let id = |r: usize| self.rhythm(r).map(|r| r.id.as_str()).unwrap_or_default();
+        let id = |r: usize| Arc::from(self.rhythm(r).map(|r| r.id.as_str()).unwrap_or_default());
         match why {
             Why::Except { other, scope, other_start } => {
-                let what = match scope {
-                    ClashScope::Span => "overlaps",
-                    ClashScope::Day => "falls on a day of",
-                    ClashScope::Week => "falls in the week of",
-                };
-                format!("{what} `{}` ({})", id(other), local(other_start, other))
+                Reason::Except { rhythm: id(other), scope, start: local(other_start, other) }
             }
-            Why::Outside { parent } => format!(
-                "its retrospective would run past the end of `{}`; shorten the retrospective",
-                id(parent)
-            ),
-            Why::Precedence { other, other_start, by_priority } => format!(
-                "clashes with `{}` ({}), which wins by {}",
-                id(other),
-                local(other_start, other),
-                if by_priority { "priority" } else { "its slower tempo" }
-            ),
+            Why::Outside { parent } => Reason::Outside { parent: id(parent) },
+            Why::Precedence { other, other_start, by_priority } => Reason::Precedence {
+                rhythm: id(other),
+                start: local(other_start, other),
+                by_priority,
+            },
+            Why::Break { rhythm, index } => self.describe_break(rhythm, index),
         }
     }
 }
@@ -1002,5 +1024,6 @@ impl Rotation {
     }
 }
 
+mod breaks;
 #[cfg(test)]
 mod tests;
