@@ -78,8 +78,9 @@ impl Engine<'_> {
     }
 }
 
-/// The first day after the break, at the same local time, that is in no break, clear of the
-/// rhythm's other occurrences and before its next meeting that goes ahead; or a cancellation.
+/// The first day after the break (and any break that follows it) at the same local time, when
+/// the rhythm has no other occurrence there and the make-up ends before its next meeting that
+/// goes ahead; otherwise a cancellation.
 fn shift_past(
     breaks: &RhythmBreaks,
     rhythm: &Rhythm,
@@ -114,11 +115,12 @@ fn shift_past(
         if breaks.hit(start).is_some() {
             continue;
         }
+        // Meetings missed in one break make up one meeting: a second finds the day taken.
         let own = occs.iter().enumerate().any(|(k, o)| {
             k != index && (o.start == start || o.active() && o.start < end && start < o.end)
         });
         if own {
-            continue;
+            break;
         }
         return (Loss::Shift { why, start, end }, Some(local));
     }
