@@ -369,3 +369,97 @@ proptest! {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+mod file {
+    use super::*;
+
+    const FILE: &str = r#"
+[community]
+id = "c"
+name = "C"
+zone = "Europe/Berlin"
+start = "2027-01-04"
+breaks = [{ name = "Winter break", dates = "2027-12-20..2028-01-03" }]
+holidays = "holidays/de.ics"
+
+[[members]]
+id = "ana"
+name = "Ana"
+zone = "Pacific/Auckland"
+breaks = [{ name = "Sabbatical", dates = "2027-06-01..2027-08-31" }, { name = "Wedding", dates = "2027-05-08" }]
+holidays = ["holidays/nz.ics"]
+
+[[groups]]
+id = "pod"
+name = "Pod"
+scale = "1..3"
+members = ["ana"]
+breaks = [{ name = "Pod pause", dates = "2027-04-05..2027-04-11" }]
+
+[[rhythms]]
+id = "weekly"
+name = "Weekly"
+group = "pod"
+category = "relational"
+cadence = "weekly on tue"
+at = "19:00"
+length = "1h"
+on_break = "shift"
+"#;
+
+    #[test]
+    fn breaks_holidays_and_on_break_are_read_from_the_file() {
+        let loaded = tempi_core::file::parse(FILE, "c.toml").unwrap();
+        let c = &loaded.community;
+        assert_eq!(c.breaks(), [winter()]);
+        assert_eq!(c.holiday_files(), ["holidays/de.ics"]);
+        let ana = c.member("ana").unwrap();
+        assert_eq!(
+            ana.breaks(),
+            [
+                Break::new("Sabbatical", date(2027, 6, 1), date(2027, 8, 31)),
+                Break::day("Wedding", date(2027, 5, 8)),
+            ]
+        );
+        assert_eq!(ana.holiday_files(), ["holidays/nz.ics"]);
+        assert_eq!(
+            c.groups()[0].breaks(),
+            [Break::new("Pod pause", date(2027, 4, 5), date(2027, 4, 11))]
+        );
+        assert_eq!(c.rhythm("weekly").unwrap().break_policy(), OnBreak::Shift);
+    }
+
+    #[test]
+    fn bad_breaks_are_located_errors() {
+        let bad = FILE
+            .replace("\"2027-04-05..2027-04-11\"", "\"2027-04-11..2027-04-05\"")
+            .replace("on_break = \"shift\"", "on_break = \"postpone\"")
+            .replace("holidays = \"holidays/de.ics\"", "holidays = 3");
+        let errors = tempi_core::file::parse(&bad, "c.toml").unwrap_err();
+        let text: Vec<String> = errors.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 3, "{text:#?}");
+        assert!(
+            text[0].starts_with("c.toml:8:12: error: `holidays` is the path of an .ics calendar"),
+            "{}",
+            text[0]
+        );
+        assert!(
+            text[1].starts_with(
+                "c.toml:22:41: error: the break's dates `2027-04-11..2027-04-05` run backwards"
+            ),
+            "{}",
+            text[1]
+        );
+        assert!(
+            text[2].starts_with(
+                "c.toml:32:12: error: `postpone` is not a break policy; use \"cancel\""
+            ),
+            "{}",
+            text[2]
+        );
+        let unknown = FILE.replace("dates = \"2027-05-08\"", "date = \"2027-05-08\"");
+        let errors = tempi_core::file::parse(&unknown, "c.toml").unwrap_err();
+        assert!(errors.errors[0].message.contains("unknown field `date`"), "{}", errors.errors[0]);
+    }
+}
