@@ -116,6 +116,8 @@ pub(crate) struct RhythmBreaks {
     spans: Vec<(i64, i64, usize)>,
     /// The spans merged: sorted, disjoint.
     union: Vec<(i64, i64)>,
+    /// The attendees (member indices) who have breaks of their own.
+    pub(crate) members: Vec<usize>,
 }
 
 impl RhythmBreaks {
@@ -130,7 +132,7 @@ impl RhythmBreaks {
         }
         spans.sort_unstable();
         let union = merge(spans.iter().map(|(s, e, _)| (*s, *e)));
-        RhythmBreaks { list, spans, union }
+        RhythmBreaks { list, spans, union, members: Vec::new() }
     }
 
     /// The first break (in list order) that an occurrence starting at `start` falls in.
@@ -139,6 +141,12 @@ impl RhythmBreaks {
             return None;
         }
         self.spans.iter().filter(|(s, e, _)| *s <= start && start < *e).map(|(_, _, k)| *k).min()
+    }
+
+    /// The same breaks, for a rhythm whose attendees `members` have breaks of their own.
+    pub(crate) fn with_members(mut self, members: Vec<usize>) -> RhythmBreaks {
+        self.members = members;
+        self
     }
 
     pub(crate) fn is_empty(&self) -> bool {

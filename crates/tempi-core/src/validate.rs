@@ -617,8 +617,15 @@ fn resolve_breaks(
 ) -> (Vec<RhythmBreaks>, Vec<Vec<(i64, i64)>>) {
     let member_breaks = members.iter().map(|m| member_spans(&m.breaks, m.zone)).collect();
     let any_group_break = groups.iter().any(|g| !g.breaks.is_empty());
+    let with_breaks = |i: usize| -> Vec<usize> {
+        let list = attendees.get(i).map(|a| a.to_vec()).unwrap_or_default();
+        list.into_iter().filter(|m| members.get(*m).is_some_and(|m| !m.breaks.is_empty())).collect()
+    };
     if community_breaks.is_empty() && !any_group_break {
-        return (vec![RhythmBreaks::default(); rhythm_group.len()], member_breaks);
+        let rhythm_breaks = (0..rhythm_group.len())
+            .map(|i| RhythmBreaks::default().with_members(with_breaks(i)))
+            .collect();
+        return (rhythm_breaks, member_breaks);
     }
     let rhythm_breaks = rhythm_group
         .iter()
@@ -636,7 +643,7 @@ fn resolve_breaks(
                 at = parent.get(g).copied().flatten();
             }
             if list.is_empty() {
-                return RhythmBreaks::default();
+                return RhythmBreaks::default().with_members(with_breaks(i));
             }
             let mut zones: Vec<chrono_tz::Tz> = zone_of.get(i).copied().into_iter().collect();
             for m in attendees.get(i).into_iter().flat_map(|a| a.iter()) {
@@ -646,7 +653,7 @@ fn resolve_breaks(
             }
             zones.sort_unstable_by_key(|z| z.name());
             zones.dedup();
-            RhythmBreaks::new(list, &zones)
+            RhythmBreaks::new(list, &zones).with_members(with_breaks(i))
         })
         .collect();
     (rhythm_breaks, member_breaks)

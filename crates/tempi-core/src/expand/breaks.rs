@@ -70,7 +70,9 @@ impl Engine<'_> {
     /// The attendees of rhythm `i` on a personal break at `start`, in attendee order.
     pub(super) fn away_at(&self, i: usize, start: i64) -> Vec<usize> {
         let resolved = &self.community.resolved;
-        let Some(list) = resolved.attendees.get(i) else { return Vec::new() };
+        let Some(list) = resolved.rhythm_breaks.get(i).map(|b| &b.members) else {
+            return Vec::new();
+        };
         list.iter()
             .copied()
             .filter(|m| resolved.member_breaks.get(*m).is_some_and(|spans| covers(spans, start)))
