@@ -140,6 +140,7 @@ struct RawCommunity {
     #[serde(default)]
     breaks: Vec<Spanned<RawBreak>>,
     holidays: Option<Spanned<Value>>,
+    break_markers: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -480,6 +481,7 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
     for path in holidays {
         builder.holidays_file(path);
     }
+    builder.break_markers(c.break_markers.unwrap_or(false));
 
     for (i, member) in raw.members.into_iter().enumerate() {
         let item = Item::Member(i);

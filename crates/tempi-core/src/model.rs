@@ -1091,6 +1091,7 @@ pub struct CommunityBuilder {
     rhythms: Vec<Rhythm>,
     breaks: Vec<Break>,
     holidays: Vec<String>,
+    break_markers: bool,
 }
 
 /// The longest text tempi accepts in a name or intention.
@@ -1165,9 +1166,16 @@ impl CommunityBuilder {
         }
     }
 
-    /// The community's breaks and holiday calendars, for validation.
-    pub(crate) fn break_parts(&self) -> (Vec<Break>, Vec<String>) {
-        (self.breaks.clone(), self.holidays.clone())
+    /// Shows each break in the feeds as an all-day marker event (off by default: a break is
+    /// the absence of meetings, not an event).
+    pub fn break_markers(&mut self, on: bool) -> &mut CommunityBuilder {
+        self.break_markers = on;
+        self
+    }
+
+    /// The community's breaks, holiday calendars and marker setting, for validation.
+    pub(crate) fn break_parts(&self) -> (Vec<Break>, Vec<String>, bool) {
+        (self.breaks.clone(), self.holidays.clone(), self.break_markers)
     }
 
     /// Replaces the rhythm with the same id; returns whether one was found.
@@ -1201,6 +1209,7 @@ pub struct Community {
     pub(crate) resolved: Arc<Resolved>,
     pub(crate) breaks: Vec<Break>,
     pub(crate) holidays: Vec<String>,
+    pub(crate) break_markers: bool,
 }
 
 /// Indices computed once at build time.
@@ -1248,6 +1257,7 @@ impl Community {
             rhythms: Vec::new(),
             breaks: Vec::new(),
             holidays: Vec::new(),
+            break_markers: false,
         }
     }
 
@@ -1264,7 +1274,13 @@ impl Community {
             rhythms: self.rhythms.clone(),
             breaks: self.breaks.clone(),
             holidays: self.holidays.clone(),
+            break_markers: self.break_markers,
         }
+    }
+
+    /// Whether the feeds show breaks as all-day marker events.
+    pub fn break_markers(&self) -> bool {
+        self.break_markers
     }
 
     /// The community's own breaks (its groups' and members' are on them).

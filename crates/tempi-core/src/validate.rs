@@ -36,7 +36,7 @@ fn check_text(report: &mut Report, place: crate::model::Place, what: &str, text:
 }
 
 pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), Problems> {
-    let (community_breaks, holidays) = builder.break_parts();
+    let (community_breaks, holidays, break_markers) = builder.break_parts();
     let (id, name, zone, start, members, groups, rhythms) = builder.into_parts();
     let mut report = Report { errors: Vec::new(), warnings: Vec::new() };
     let community_start = start;
@@ -578,6 +578,7 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
         resolved: Arc::new(resolved),
         breaks: community_breaks,
         holidays,
+        break_markers,
     };
     Ok((community, report.warnings))
 }
