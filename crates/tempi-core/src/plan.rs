@@ -169,6 +169,14 @@ impl fmt::Display for Reason {
     }
 }
 
+/// A reason serialises as its sentence, as the plan JSON shows it (docs/plan-json.md).
+#[cfg(feature = "serde")]
+impl serde::Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// A member holding a hosting duty at one occurrence.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RoleHolder {
@@ -255,5 +263,27 @@ impl Plan {
     /// The occurrences of one rhythm.
     pub fn of_rhythm<'a>(&'a self, rhythm: &'a str) -> impl Iterator<Item = &'a Occurrence> + 'a {
         self.occurrences.iter().filter(move |o| &*o.rhythm == rhythm)
+    }
+}
+
+#[cfg(all(test, feature = "serde"))]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_reason_serialises_as_its_sentence() {
+        let reason = Reason::NoFreeDay {
+            cause: Box::new(Reason::Break {
+                name: Arc::from("Winter break"),
+                owner: BreakOwner::Group(Arc::from("pod")),
+                from: NaiveDate::from_ymd_opt(2027, 12, 20).unwrap(),
+                to: NaiveDate::from_ymd_opt(2028, 1, 3).unwrap(),
+            }),
+        };
+        let text =
+            "Winter break (group `pod`); no free day after the break before the next meeting";
+        assert_eq!(reason.to_string(), text);
+        assert_eq!(toml::Value::try_from(&reason).unwrap(), toml::Value::String(text.into()));
     }
 }
