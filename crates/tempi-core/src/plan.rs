@@ -118,7 +118,7 @@ pub enum Reason {
         /// Whether the other wins by a higher `priority` (else by its slower tempo).
         by_priority: bool,
     },
-    /// It falls in a break of the community or of a group (see [`Break`]).
+    /// It falls in a break of the community or of a group (see [`crate::model::Break`]).
     Break {
         /// The break's name, e.g. `Winter break` or a holiday's `SUMMARY`.
         name: Arc<str>,
