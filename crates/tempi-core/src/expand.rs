@@ -41,7 +41,7 @@ use crate::cadence::ExpandError;
 use crate::model::{
     ClashPolicy, ClashScope, Commitment, Community, Edge, Holder, Renewal, Rhythm, Timing,
 };
-use crate::plan::{Conflict, Cycle, Occurrence, Plan, RoleHolder, Status};
+use crate::plan::{Conflict, Cycle, Occurrence, Plan, Reason, RoleHolder, Status};
 use crate::time::{Window, resolve_local};
 
 /// Bounds on how much one plan may expand. Every expansion is bounded; a plan that would pass a
@@ -82,9 +82,24 @@ impl ExpandOptions {
 
 #[derive(Debug, Clone, Copy)]
 enum Why {
-    Outside { parent: usize },
-    Except { other: usize, scope: ClashScope, other_start: i64 },
-    Precedence { other: usize, other_start: i64, by_priority: bool },
+    Outside {
+        parent: usize,
+    },
+    Except {
+        other: usize,
+        scope: ClashScope,
+        other_start: i64,
+    },
+    Precedence {
+        other: usize,
+        other_start: i64,
+        by_priority: bool,
+    },
+    /// A break of the community or a group: the `index`th of `rhythm`'s breaks.
+    Break {
+        rhythm: usize,
+        index: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -479,7 +494,12 @@ impl Engine<'_> {
         let rivals = self.rivals(i, rhythm, &excepts);
         // Candidates a day apart keep their order and stay distinct as instants when the zone's
         // offsets differ by less than a day (not so in Samoa, which skipped 2011-12-30).
+        // A break that shifts can move an occurrence past many others: such rhythms keep their
+        // whole history (breaks that cancel are checked one candidate at a time in `sparse`).
+        let shifts_for_breaks = rhythm.on_break == crate::breaks::OnBreak::Shift
+            && self.breaks_of(i).is_some();
         let far = matches!(rhythm.timing, Timing::Cadence(_))
+            && !shifts_for_breaks
             && rhythm.within.is_none()
             && rhythm.after.is_none()
             && locals.first().is_some_and(|first| {
@@ -514,6 +534,7 @@ impl Engine<'_> {
             (occs, Vec::new())
         };
         self.commit(rhythm, &mut occs);
+        self.apply_breaks(i, rhythm, zone, &mut occs);
         self.apply_excepts(rhythm, zone, &mut occs, &excepts);
         self.precedence(i, rhythm, zone, &mut occs, &excepts, &rivals);
         Ok(rotate(occs, quiet))
@@ -555,6 +576,7 @@ impl Engine<'_> {
             .iter()
             .map(|(q, _, _)| history::Reach { spans: self.spans(*q), margin: 9 * 86_400 })
             .chain(stronger.iter().map(|q| history::Reach { spans: self.spans(*q), margin: 0 }))
+            .chain(self.breaks_of(i).map(|b| history::Reach { spans: b.union(), margin: 0 }))
             .collect();
         // A suspect is a hit when its own step 4 or 5 fires; else nothing happens to it.
         let hits: Vec<usize> = history::suspects(seconds, history, &reaches, offsets, longest)
@@ -565,6 +587,7 @@ impl Engine<'_> {
                 let end = start + length_of(*k as u64);
                 self.except_clash(zone, excepts, start, end).is_some()
                     || stronger.iter().any(|q| overlaps_any(self.spans(*q), start, end).is_some())
+                    || self.breaks_of(i).is_some_and(|b| b.hit(start).is_some())
             })
             .collect();
         let mut keep = vec![false; history];
@@ -830,7 +853,9 @@ impl Engine<'_> {
             }
             let start = resolve_local(zone, day.and_time(occ.local.time())).timestamp();
             let end = start + length;
-            if self.except_clash(zone, excepts, start, end).is_some() {
+            if self.except_clash(zone, excepts, start, end).is_some()
+                || self.in_break(rhythm, start)
+            {
                 continue;
             }
             if stronger.iter().any(|s| overlaps_any(self.spans(*s), start, end).is_some()) {
@@ -1064,7 +1089,7 @@ impl Engine<'_> {
                 St::Cancelled { why, tried_shift } => {
                     let mut reason = self.describe(why);
                     if tried_shift {
-                        reason.push_str("; no free day that week to shift to");
+                        reason = Reason::NoFreeDay { cause: Box::new(reason) };
                     }
                     Status::Cancelled { reason }
                 }
@@ -1073,7 +1098,18 @@ impl Engine<'_> {
                     reason: self.describe(why),
                 },
             };
-            let roles = if occ.active() { meta.rotation.holders(occ.turn) } else { Vec::new() };
+            let mut roles = if occ.active() { meta.rotation.holders(occ.turn) } else { Vec::new() };
+            let away = self.away_at(i, occ.start);
+            let attendees = if away.is_empty() {
+                meta.attendees.clone()
+            } else {
+                // Members on a personal break are not expected; their duties pass on.
+                let away: Vec<Arc<str>> =
+                    away.iter().filter_map(|m| member_ids.get(*m).cloned()).collect();
+                let r = &meta.rotation;
+                breaks::cover_duties(&mut roles, &r.rotating, &r.pool, &away);
+                meta.attendees.iter().filter(|m| !away.contains(m)).cloned().collect()
+            };
             occurrences.push(Occurrence {
                 rhythm: meta.id.clone(),
                 group: meta.group.clone(),
@@ -1082,7 +1118,7 @@ impl Engine<'_> {
                 end,
                 status,
                 roles,
-                attendees: meta.attendees.clone(),
+                attendees,
                 cycle: occ.cycle,
             });
         }
@@ -1098,34 +1134,25 @@ impl Engine<'_> {
     }
 
     /// Why an occurrence moved or was cancelled, with the other rhythm's time in its own zone.
-    fn describe(&self, why: Why) -> String {
+    fn describe(&self, why: Why) -> Reason {
         let local = |t: i64, other: usize| {
-            self.zone(other)
-                .timestamp_opt(t, 0)
+            let zone = self.zone(other);
+            zone.timestamp_opt(t, 0)
                 .single()
-                .map(|t| t.format("%a %Y-%m-%d %H:%M").to_string())
-                .unwrap_or_default()
+                .unwrap_or_else(|| zone.from_utc_datetime(&DateTime::<Utc>::UNIX_EPOCH.naive_utc()))
         };
-        let id = |r: usize| self.rhythm(r).map(|r| r.id.as_str()).unwrap_or_default();
+        let id = |r: usize| Arc::from(self.rhythm(r).map(|r| r.id.as_str()).unwrap_or_default());
         match why {
             Why::Except { other, scope, other_start } => {
-                let what = match scope {
-                    ClashScope::Span => "overlaps",
-                    ClashScope::Day => "falls on a day of",
-                    ClashScope::Week => "falls in the week of",
-                };
-                format!("{what} `{}` ({})", id(other), local(other_start, other))
+                Reason::Except { rhythm: id(other), scope, start: local(other_start, other) }
             }
-            Why::Outside { parent } => format!(
-                "its retrospective would run past the end of `{}`; shorten the retrospective",
-                id(parent)
-            ),
-            Why::Precedence { other, other_start, by_priority } => format!(
-                "clashes with `{}` ({}), which wins by {}",
-                id(other),
-                local(other_start, other),
-                if by_priority { "priority" } else { "its slower tempo" }
-            ),
+            Why::Outside { parent } => Reason::Outside { parent: id(parent) },
+            Why::Precedence { other, other_start, by_priority } => Reason::Precedence {
+                rhythm: id(other),
+                start: local(other_start, other),
+                by_priority,
+            },
+            Why::Break { rhythm, index } => self.describe_break(rhythm, index),
         }
     }
 }
@@ -1236,6 +1263,7 @@ impl Rotation {
     }
 }
 
+mod breaks;
 mod history;
 #[cfg(test)]
 mod tests;

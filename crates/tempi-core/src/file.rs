@@ -31,7 +31,7 @@ use crate::model::{
     Item, Member, NthAfter, Offset, Place, Presence, Problem, Renewal, Rhythm, Role, Scale, Timing,
     WeeklyWindow,
 };
-use crate::model::{DateWindow, LocalHours};
+use crate::model::{Break, DateWindow, LocalHours, OnBreak};
 use crate::time::{Length, parse_date, parse_time_of_day, parse_zone};
 
 /// The largest community file tempi reads: 16 MiB.
@@ -137,6 +137,17 @@ struct RawCommunity {
     name: Spanned<String>,
     zone: Spanned<String>,
     start: Spanned<Value>,
+    #[serde(default)]
+    breaks: Vec<Spanned<RawBreak>>,
+    holidays: Option<Spanned<Value>>,
+    break_markers: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBreak {
+    name: Spanned<String>,
+    dates: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -157,6 +168,9 @@ struct RawMember {
     avoid: Vec<Spanned<String>>,
     #[serde(default)]
     busy: Vec<Spanned<String>>,
+    #[serde(default)]
+    breaks: Vec<Spanned<RawBreak>>,
+    holidays: Option<Spanned<Value>>,
 }
 
 #[derive(Deserialize)]
@@ -168,6 +182,9 @@ struct RawGroup {
     #[serde(default)]
     members: Vec<Spanned<String>>,
     part_of: Option<Spanned<String>>,
+    #[serde(default)]
+    breaks: Vec<Spanned<RawBreak>>,
+    holidays: Option<Spanned<Value>>,
 }
 
 #[derive(Deserialize)]
@@ -195,6 +212,7 @@ struct RawRhythm {
     except: Vec<Spanned<Value>>,
     after: Option<Spanned<RawAfter>>,
     on_clash: Option<Spanned<String>>,
+    on_break: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -456,6 +474,14 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
     let zone = reader.zone(&c.zone);
     let start = reader.date(&c.start).unwrap_or(NaiveDate::MIN);
     let mut builder = Community::builder(c.id.into_inner(), c.name.into_inner(), zone, start);
+    let (breaks, holidays) = read_breaks(&mut reader, Item::Community, &c.breaks, &c.holidays);
+    for b in breaks {
+        builder.community_break(b);
+    }
+    for path in holidays {
+        builder.holidays_file(path);
+    }
+    builder.break_markers(c.break_markers.unwrap_or(false));
 
     for (i, member) in raw.members.into_iter().enumerate() {
         let item = Item::Member(i);
@@ -504,6 +530,13 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
             }
             out = out.busy_file(busy.into_inner());
         }
+        let (breaks, holidays) = read_breaks(&mut reader, item, &m.breaks, &m.holidays);
+        for b in breaks {
+            out = out.with_break(b);
+        }
+        for path in holidays {
+            out = out.holidays_file(path);
+        }
         builder.member(out);
     }
 
@@ -523,6 +556,13 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
         if let Some(parent) = g.part_of {
             reader.note(item, "part_of", None, parent.span());
             out = out.part_of(parent.into_inner());
+        }
+        let (breaks, holidays) = read_breaks(&mut reader, item, &g.breaks, &g.holidays);
+        for b in breaks {
+            out = out.with_break(b);
+        }
+        for path in holidays {
+            out = out.holidays_file(path);
         }
         builder.group(out);
     }
@@ -890,7 +930,58 @@ fn read_rhythm(
             ),
         }
     }
+    if let Some(policy) = &r.on_break {
+        match policy.get_ref().as_str() {
+            "cancel" => out = out.on_break(OnBreak::Cancel),
+            "shift" => out = out.on_break(OnBreak::Shift),
+            other => reader.error(
+                policy.span(),
+                format!(
+                    "`{other}` is not a break policy; use \"cancel\" (the default) or \"shift\""
+                ),
+            ),
+        }
+    }
     Some(out)
+}
+
+/// Reads `breaks = [{ name = "…", dates = "FIRST..LAST" }]` and `holidays = "…"` (or a list).
+fn read_breaks(
+    reader: &mut Reader<'_>,
+    item: Item,
+    breaks: &[Spanned<RawBreak>],
+    holidays: &Option<Spanned<Value>>,
+) -> (Vec<Break>, Vec<String>) {
+    let mut out = Vec::new();
+    for (j, b) in breaks.iter().enumerate() {
+        reader.note(item, "breaks", Some(j), b.span());
+        let raw = b.get_ref();
+        let dates = reader.parse(&raw.dates, |text| {
+            parse_away(text).map_err(|e| {
+                e.replace("the away dates", "the break's dates")
+                    .replace("\"2027-03-01..2027-03-14\"", "\"2027-12-20..2028-01-03\"")
+            })
+        });
+        if let Some((from, to)) = dates {
+            out.push(Break::new(raw.name.get_ref().clone(), from, to));
+        }
+    }
+    let mut paths = Vec::new();
+    if let Some(value) = holidays {
+        reader.note(item, "holidays", None, value.span());
+        let usage = "`holidays` is the path of an .ics calendar of public holidays, relative to the community file (e.g. \"holidays/de.ics\"), or a list of them";
+        let entries: Vec<&Value> = match value.get_ref() {
+            Value::Array(list) => list.iter().collect(),
+            one => vec![one],
+        };
+        for entry in entries {
+            match entry.as_str() {
+                Some(path) if !path.trim().is_empty() => paths.push(path.to_string()),
+                _ => reader.error(value.span(), usage),
+            }
+        }
+    }
+    (out, paths)
 }
 
 fn read_offset(reader: &mut Reader<'_>, o: &RawOffset) -> Option<Offset> {

@@ -50,6 +50,7 @@
 //! |---|---|---|
 //! | `serde` | Read community files (TOML) with [`file::parse`] | yes |
 
+pub mod breaks;
 pub mod cadence;
 mod error;
 mod expand;
@@ -70,12 +71,12 @@ pub use cadence::Cadence;
 pub use error::Error;
 pub use expand::ExpandOptions;
 pub use model::{
-    Attendance, Category, ClashPolicy, ClashScope, Commitment, Community, CommunityBuilder, Edge,
-    Except, Group, Holder, Item, Member, NthAfter, Offset, Place, Presence, Problem, Problems,
-    Renewal, Rhythm, Role, Scale, Timing, WeeklyWindow,
+    Attendance, Break, BreakOwner, Category, ClashPolicy, ClashScope, Commitment, Community,
+    CommunityBuilder, Edge, Except, Group, Holder, Item, Member, NthAfter, Offset, OnBreak, Place,
+    Presence, Problem, Problems, Renewal, Rhythm, Role, Scale, Timing, WeeklyWindow,
 };
 pub use moon::MoonPhase;
-pub use plan::{Conflict, Cycle, Occurrence, Plan, RoleHolder, Status};
+pub use plan::{Conflict, Cycle, Occurrence, Plan, Reason, RoleHolder, Status};
 pub use rule::{ByDay, Frequency, RecurrenceRule, RuleEnd, RuleError, Until};
 pub use time::{Length, Window};
 

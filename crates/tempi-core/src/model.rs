@@ -12,6 +12,8 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 
+use crate::breaks::RhythmBreaks;
+pub use crate::breaks::{Break, BreakOwner, OnBreak};
 use crate::cadence::Cadence;
 use crate::suggest::closest;
 use crate::time::Length;
@@ -29,6 +31,8 @@ pub struct Member {
     pub(crate) preferred: Option<LocalHours>,
     pub(crate) avoid: Vec<Weekday>,
     pub(crate) busy: Vec<String>,
+    pub(crate) breaks: Vec<Break>,
+    pub(crate) holidays: Vec<String>,
 }
 
 impl Member {
@@ -45,6 +49,8 @@ impl Member {
             preferred: None,
             avoid: Vec::new(),
             busy: Vec::new(),
+            breaks: Vec::new(),
+            holidays: Vec::new(),
         }
     }
 
@@ -105,6 +111,30 @@ impl Member {
     /// The busy calendars' paths, as written.
     pub fn busy_files(&self) -> &[String] {
         &self.busy
+    }
+
+    /// Adds a personal break: the member's groups still meet, without them (see
+    /// [`crate::breaks`]).
+    pub fn with_break(mut self, b: Break) -> Member {
+        self.breaks.push(b);
+        self
+    }
+
+    /// Adds a public-holiday calendar (`.ics`) by path, relative to the community file; the
+    /// pipeline reads it and adds each all-day event as a personal break.
+    pub fn holidays_file(mut self, path: impl Into<String>) -> Member {
+        self.holidays.push(path.into());
+        self
+    }
+
+    /// The member's personal breaks.
+    pub fn breaks(&self) -> &[Break] {
+        &self.breaks
+    }
+
+    /// The member's holiday calendars' paths, as written.
+    pub fn holiday_files(&self) -> &[String] {
+        &self.holidays
     }
 
     /// Sets the member's email address (used for calendar invitations).
@@ -451,12 +481,46 @@ pub struct Group {
     pub(crate) scale: Scale,
     pub(crate) members: Vec<String>,
     pub(crate) part_of: Option<String>,
+    pub(crate) breaks: Vec<Break>,
+    pub(crate) holidays: Vec<String>,
 }
 
 impl Group {
     /// A group with no members yet.
     pub fn new(id: impl Into<String>, name: impl Into<String>, scale: Scale) -> Group {
-        Group { id: id.into(), name: name.into(), scale, members: Vec::new(), part_of: None }
+        Group {
+            id: id.into(),
+            name: name.into(),
+            scale,
+            members: Vec::new(),
+            part_of: None,
+            breaks: Vec::new(),
+            holidays: Vec::new(),
+        }
+    }
+
+    /// Adds a break: the group's rhythms, and its subgroups', do not meet in it (see
+    /// [`crate::breaks`]).
+    pub fn with_break(mut self, b: Break) -> Group {
+        self.breaks.push(b);
+        self
+    }
+
+    /// Adds a public-holiday calendar (`.ics`) by path, relative to the community file; the
+    /// pipeline reads it and adds each all-day event as a break of the group.
+    pub fn holidays_file(mut self, path: impl Into<String>) -> Group {
+        self.holidays.push(path.into());
+        self
+    }
+
+    /// The group's own breaks.
+    pub fn breaks(&self) -> &[Break] {
+        &self.breaks
+    }
+
+    /// The group's holiday calendars' paths, as written.
+    pub fn holiday_files(&self) -> &[String] {
+        &self.holidays
     }
 
     /// Adds members by id.
@@ -710,6 +774,7 @@ pub struct Rhythm {
     pub(crate) after: Option<NthAfter>,
     pub(crate) on_clash: ClashPolicy,
     pub(crate) auto: bool,
+    pub(crate) on_break: OnBreak,
 }
 
 impl Rhythm {
@@ -746,7 +811,20 @@ impl Rhythm {
             after: None,
             on_clash: ClashPolicy::default(),
             auto: false,
+            on_break: OnBreak::default(),
         }
+    }
+
+    /// What a break of the community or of its groups does to an occurrence in it (default:
+    /// cancel).
+    pub fn on_break(mut self, policy: OnBreak) -> Rhythm {
+        self.on_break = policy;
+        self
+    }
+
+    /// What a break does to the rhythm's occurrences.
+    pub fn break_policy(&self) -> OnBreak {
+        self.on_break
     }
 
     /// Leaves the time to the solver (`at = "auto"` in a community file): `tempi_solve::place`
@@ -1011,6 +1089,9 @@ pub struct CommunityBuilder {
     members: Vec<Member>,
     groups: Vec<Group>,
     rhythms: Vec<Rhythm>,
+    breaks: Vec<Break>,
+    holidays: Vec<String>,
+    break_markers: bool,
 }
 
 /// The longest text tempi accepts in a name or intention.
@@ -1047,6 +1128,56 @@ impl CommunityBuilder {
         crate::validate::build(self.clone())
     }
 
+    /// Adds a break of the whole community: no rhythm meets in it (see [`crate::breaks`]).
+    pub fn community_break(&mut self, b: Break) -> &mut CommunityBuilder {
+        self.breaks.push(b);
+        self
+    }
+
+    /// Adds a public-holiday calendar (`.ics`) for the whole community, by path relative to the
+    /// community file; the pipeline reads it and adds each all-day event as a break.
+    pub fn holidays_file(&mut self, path: impl Into<String>) -> &mut CommunityBuilder {
+        self.holidays.push(path.into());
+        self
+    }
+
+    /// Adds breaks to a member or a group by id (the pipeline's holidays); returns whether the
+    /// id was found.
+    pub fn add_breaks(&mut self, owner: &BreakOwner, breaks: Vec<Break>) -> bool {
+        match owner {
+            BreakOwner::Community => {
+                self.breaks.extend(breaks);
+                true
+            }
+            BreakOwner::Group(id) => match self.groups.iter_mut().find(|g| *g.id == **id) {
+                Some(g) => {
+                    g.breaks.extend(breaks);
+                    true
+                }
+                None => false,
+            },
+            BreakOwner::Member(id) => match self.members.iter_mut().find(|m| *m.id == **id) {
+                Some(m) => {
+                    m.breaks.extend(breaks);
+                    true
+                }
+                None => false,
+            },
+        }
+    }
+
+    /// Shows each break in the feeds as an all-day marker event (off by default: a break is
+    /// the absence of meetings, not an event).
+    pub fn break_markers(&mut self, on: bool) -> &mut CommunityBuilder {
+        self.break_markers = on;
+        self
+    }
+
+    /// The community's breaks, holiday calendars and marker setting, for validation.
+    pub(crate) fn break_parts(&self) -> (Vec<Break>, Vec<String>, bool) {
+        (self.breaks.clone(), self.holidays.clone(), self.break_markers)
+    }
+
     /// Replaces the rhythm with the same id; returns whether one was found.
     pub fn replace_rhythm(&mut self, rhythm: Rhythm) -> bool {
         match self.rhythms.iter_mut().find(|r| r.id == rhythm.id) {
@@ -1076,6 +1207,9 @@ pub struct Community {
     pub(crate) groups: Vec<Group>,
     pub(crate) rhythms: Vec<Rhythm>,
     pub(crate) resolved: Arc<Resolved>,
+    pub(crate) breaks: Vec<Break>,
+    pub(crate) holidays: Vec<String>,
+    pub(crate) break_markers: bool,
 }
 
 /// Indices computed once at build time.
@@ -1097,6 +1231,10 @@ pub(crate) struct Resolved {
     pub(crate) period: Vec<u64>,
     /// Per rhythm: the rhythms it lies within, transitively (never clash with these).
     pub(crate) within_chain: Vec<HashSet<usize>>,
+    /// Per rhythm: the community's and its groups' breaks, read in its zones.
+    pub(crate) rhythm_breaks: Vec<RhythmBreaks>,
+    /// Per member: their own breaks, as instants (sorted, disjoint).
+    pub(crate) member_breaks: Vec<Vec<(i64, i64)>>,
 }
 
 impl Community {
@@ -1117,6 +1255,9 @@ impl Community {
             members: Vec::new(),
             groups: Vec::new(),
             rhythms: Vec::new(),
+            breaks: Vec::new(),
+            holidays: Vec::new(),
+            break_markers: false,
         }
     }
 
@@ -1131,7 +1272,25 @@ impl Community {
             members: self.members.clone(),
             groups: self.groups.clone(),
             rhythms: self.rhythms.clone(),
+            breaks: self.breaks.clone(),
+            holidays: self.holidays.clone(),
+            break_markers: self.break_markers,
         }
+    }
+
+    /// Whether the feeds show breaks as all-day marker events.
+    pub fn break_markers(&self) -> bool {
+        self.break_markers
+    }
+
+    /// The community's own breaks (its groups' and members' are on them).
+    pub fn breaks(&self) -> &[Break] {
+        &self.breaks
+    }
+
+    /// The community's holiday calendars' paths, as written.
+    pub fn holiday_files(&self) -> &[String] {
+        &self.holidays
     }
 
     /// The community's id.

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use chrono::DateTime;
 use chrono_tz::Tz;
 
-use crate::model::Category;
+use chrono::NaiveDate;
+
+use crate::model::{BreakOwner, Category, ClashScope};
 use crate::time::Window;
 
 /// One meeting of a rhythm.
@@ -57,14 +59,14 @@ pub enum Status {
     /// It does not go ahead.
     Cancelled {
         /// Why.
-        reason: String,
+        reason: Reason,
     },
     /// It goes ahead at another time.
     Shifted {
         /// Where its cadence had put it.
         from: DateTime<Tz>,
         /// Why it moved.
-        reason: String,
+        reason: Reason,
     },
 }
 
@@ -78,12 +80,100 @@ impl Status {
         }
     }
 
-    /// The reason, for a cancelled or shifted occurrence.
-    pub fn reason(&self) -> Option<&str> {
+    /// The reason, for a cancelled or shifted occurrence (its `Display` is the plan's text).
+    pub fn reason(&self) -> Option<&Reason> {
         match self {
             Status::Scheduled => None,
             Status::Cancelled { reason } | Status::Shifted { reason, .. } => Some(reason),
         }
+    }
+}
+
+/// Why an occurrence was cancelled or shifted. `Display` gives the sentence the agenda, the
+/// plan JSON and the feeds show, e.g. ``falls in the week of `annual-retreat` (Fri 2027-09-10
+/// 10:00)`` or `Winter break (community)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reason {
+    /// A commitment's retrospective would run past the end of the rhythm it lies `within`.
+    Outside {
+        /// The rhythm it lies within.
+        parent: Arc<str>,
+    },
+    /// It clashes with a rhythm it yields to through `except`.
+    Except {
+        /// The rhythm yielded to.
+        rhythm: Arc<str>,
+        /// What counted as a clash.
+        scope: ClashScope,
+        /// The start of the occurrence it clashed with, in that rhythm's zone.
+        start: DateTime<Tz>,
+    },
+    /// It clashes with a stronger rhythm that shares a member.
+    Precedence {
+        /// The stronger rhythm.
+        rhythm: Arc<str>,
+        /// The start of the occurrence it clashed with, in that rhythm's zone.
+        start: DateTime<Tz>,
+        /// Whether the other wins by a higher `priority` (else by its slower tempo).
+        by_priority: bool,
+    },
+    /// It falls in a break of the community or of a group (see [`crate::model::Break`]).
+    Break {
+        /// The break's name, e.g. `Winter break` or a holiday's `SUMMARY`.
+        name: Arc<str>,
+        /// Whose break it is.
+        owner: BreakOwner,
+        /// The break's first date (inclusive).
+        from: NaiveDate,
+        /// The break's last date (inclusive).
+        to: NaiveDate,
+    },
+    /// It lost a clash or fell in a break and had no free day to shift to.
+    NoFreeDay {
+        /// What it would have shifted away from.
+        cause: Box<Reason>,
+    },
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let local = |t: &DateTime<Tz>| t.format("%a %Y-%m-%d %H:%M");
+        match self {
+            Reason::Outside { parent } => write!(
+                f,
+                "its retrospective would run past the end of `{parent}`; shorten the retrospective"
+            ),
+            Reason::Except { rhythm, scope, start } => {
+                let what = match scope {
+                    ClashScope::Span => "overlaps",
+                    ClashScope::Day => "falls on a day of",
+                    ClashScope::Week => "falls in the week of",
+                };
+                write!(f, "{what} `{rhythm}` ({})", local(start))
+            }
+            Reason::Precedence { rhythm, start, by_priority } => write!(
+                f,
+                "clashes with `{rhythm}` ({}), which wins by {}",
+                local(start),
+                if *by_priority { "priority" } else { "its slower tempo" }
+            ),
+            Reason::Break { name, owner, .. } => write!(f, "{name} ({owner})"),
+            Reason::NoFreeDay { cause } => match **cause {
+                Reason::Break { .. } => {
+                    write!(f, "{cause}; no free day after the break before the next meeting")
+                }
+                _ => write!(f, "{cause}; no free day that week to shift to"),
+            },
+        }
+    }
+}
+
+/// A reason serialises as its sentence, as the plan JSON shows it (docs/plan-json.md).
+#[cfg(feature = "serde")]
+impl serde::Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
@@ -173,5 +263,27 @@ impl Plan {
     /// The occurrences of one rhythm.
     pub fn of_rhythm<'a>(&'a self, rhythm: &'a str) -> impl Iterator<Item = &'a Occurrence> + 'a {
         self.occurrences.iter().filter(move |o| &*o.rhythm == rhythm)
+    }
+}
+
+#[cfg(all(test, feature = "serde"))]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_reason_serialises_as_its_sentence() {
+        let reason = Reason::NoFreeDay {
+            cause: Box::new(Reason::Break {
+                name: Arc::from("Winter break"),
+                owner: BreakOwner::Group(Arc::from("pod")),
+                from: NaiveDate::from_ymd_opt(2027, 12, 20).unwrap(),
+                to: NaiveDate::from_ymd_opt(2028, 1, 3).unwrap(),
+            }),
+        };
+        let text =
+            "Winter break (group `pod`); no free day after the break before the next meeting";
+        assert_eq!(reason.to_string(), text);
+        assert_eq!(toml::Value::try_from(&reason).unwrap(), toml::Value::String(text.into()));
     }
 }

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use crate::breaks::{Break, BreakOwner, RhythmBreaks, member_spans};
 use crate::cadence::Cadence;
 use crate::model::{
     Attendance, Community, CommunityBuilder, Holder, Item, MAX_COMMITMENT_MEETINGS, MAX_TEXT_CHARS,
@@ -35,6 +36,7 @@ fn check_text(report: &mut Report, place: crate::model::Place, what: &str, text:
 }
 
 pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), Problems> {
+    let (community_breaks, holidays, break_markers) = builder.break_parts();
     let (id, name, zone, start, members, groups, rhythms) = builder.into_parts();
     let mut report = Report { errors: Vec::new(), warnings: Vec::new() };
     let community_start = start;
@@ -503,6 +505,14 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
         }
     };
 
+    check_breaks(&mut report, Item::Community, &community_breaks);
+    for (i, member) in members.iter().enumerate() {
+        check_breaks(&mut report, Item::Member(i), &member.breaks);
+    }
+    for (i, group) in groups.iter().enumerate() {
+        check_breaks(&mut report, Item::Group(i), &group.breaks);
+    }
+
     if !report.errors.is_empty() {
         return Err(Problems { errors: report.errors, warnings: report.warnings });
     }
@@ -535,6 +545,15 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
         }
     }
 
+    let (rhythm_breaks, member_breaks) = resolve_breaks(
+        &community_breaks,
+        &members,
+        &groups,
+        &parent,
+        &rhythm_group,
+        &zone_of,
+        &attendees,
+    );
     let resolved = Resolved {
         member_index,
         rhythm_index,
@@ -545,10 +564,100 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
         start: start_of,
         period,
         within_chain,
+        rhythm_breaks,
+        member_breaks,
     };
-    let community =
-        Community { id, name, zone, start, members, groups, rhythms, resolved: Arc::new(resolved) };
+    let community = Community {
+        id,
+        name,
+        zone,
+        start,
+        members,
+        groups,
+        rhythms,
+        resolved: Arc::new(resolved),
+        breaks: community_breaks,
+        holidays,
+        break_markers,
+    };
     Ok((community, report.warnings))
+}
+
+/// Breaks run forwards and have a name.
+fn check_breaks(report: &mut Report, item: Item, breaks: &[Break]) {
+    for (j, b) in breaks.iter().enumerate() {
+        let at = place_at(item, "breaks", j);
+        if b.to < b.from {
+            report.error(
+                at,
+                format!(
+                    "the break `{}` runs backwards ({} to {}); write the first date, then the last",
+                    b.name.escape_debug(),
+                    b.from,
+                    b.to
+                ),
+            );
+        }
+        if b.name.trim().is_empty() {
+            report.error(at, "a break needs a name, e.g. name = \"Winter break\"");
+        }
+        check_text(report, at, "break's name", &b.name);
+    }
+}
+
+/// Per rhythm, the breaks of the community and of its group and every larger group, read in the
+/// rhythm's zone and each attendee's; per member, their own breaks in their zone.
+fn resolve_breaks(
+    community_breaks: &[Break],
+    members: &[crate::model::Member],
+    groups: &[crate::model::Group],
+    parent: &[Option<usize>],
+    rhythm_group: &[usize],
+    zone_of: &[chrono_tz::Tz],
+    attendees: &[Arc<[usize]>],
+) -> (Vec<RhythmBreaks>, Vec<Vec<(i64, i64)>>) {
+    let member_breaks = members.iter().map(|m| member_spans(&m.breaks, m.zone)).collect();
+    let any_group_break = groups.iter().any(|g| !g.breaks.is_empty());
+    let with_breaks = |i: usize| -> Vec<usize> {
+        let list = attendees.get(i).map(|a| a.to_vec()).unwrap_or_default();
+        list.into_iter().filter(|m| members.get(*m).is_some_and(|m| !m.breaks.is_empty())).collect()
+    };
+    if community_breaks.is_empty() && !any_group_break {
+        let rhythm_breaks = (0..rhythm_group.len())
+            .map(|i| RhythmBreaks::default().with_members(with_breaks(i)))
+            .collect();
+        return (rhythm_breaks, member_breaks);
+    }
+    let rhythm_breaks = rhythm_group
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let mut list: Vec<(Break, BreakOwner)> =
+                community_breaks.iter().map(|b| (b.clone(), BreakOwner::Community)).collect();
+            let mut at = Some(*g);
+            let mut seen = HashSet::new();
+            while let Some(g) = at.filter(|g| seen.insert(*g)) {
+                if let Some(group) = groups.get(g) {
+                    let owner = BreakOwner::Group(Arc::from(group.id.as_str()));
+                    list.extend(group.breaks.iter().map(|b| (b.clone(), owner.clone())));
+                }
+                at = parent.get(g).copied().flatten();
+            }
+            if list.is_empty() {
+                return RhythmBreaks::default().with_members(with_breaks(i));
+            }
+            let mut zones: Vec<chrono_tz::Tz> = zone_of.get(i).copied().into_iter().collect();
+            for m in attendees.get(i).into_iter().flat_map(|a| a.iter()) {
+                if let Some(member) = members.get(*m) {
+                    zones.push(member.zone);
+                }
+            }
+            zones.sort_unstable_by_key(|z| z.name());
+            zones.dedup();
+            RhythmBreaks::new(list, &zones).with_members(with_breaks(i))
+        })
+        .collect();
+    (rhythm_breaks, member_breaks)
 }
 
 /// The shortest gap a rule's occurrences can have, in seconds (a lower bound).

@@ -202,6 +202,8 @@ pub struct Publication<'a> {
     member_rhythms: Vec<Vec<usize>>,
     group_index: BTreeMap<&'a str, usize>,
     member_index: BTreeMap<&'a str, usize>,
+    /// Every component's DTSTAMP (for the break markers, written per feed).
+    stamp: String,
 }
 
 impl<'a> Publication<'a> {
@@ -280,6 +282,7 @@ impl<'a> Publication<'a> {
             member_rhythms,
             group_index,
             member_index,
+            stamp: options.generated_at.format("%Y%m%dT%H%M%SZ").to_string(),
         }
     }
 
@@ -376,6 +379,10 @@ impl<'a> Publication<'a> {
         text.extend(
             rhythms.iter().filter_map(|r| self.blocks.get(*r)).map(|b| Cow::Borrowed(&**b)),
         );
+        let markers = markers::write(community, scope, &self.stamp);
+        if !markers.is_empty() {
+            text.push(markers.into());
+        }
         text.push("END:VCALENDAR\r\n".into());
         Ok(Pieces { id, name, text })
     }
@@ -1260,5 +1267,6 @@ fn content(
     }
 }
 
+mod markers;
 #[cfg(test)]
 mod tests;

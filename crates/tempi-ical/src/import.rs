@@ -25,9 +25,11 @@ use tempi_core::{Window, chrono, chrono_tz};
 
 use crate::Error;
 use crate::expand::Rule;
+pub use holidays::{Holiday, Holidays, holidays};
 pub use instances::{Instance, Instances, Length, Start, instances};
 use parse::{Component, Parser, Property};
 
+mod holidays;
 mod instances;
 mod offsets;
 mod parse;

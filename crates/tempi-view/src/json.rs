@@ -68,7 +68,7 @@ fn occurrence(community: &Community, o: &Occurrence, uid: &str) -> Value {
         "end": rfc3339(&o.end),
         "timezone": timezone.name(),
         "status": o.status.as_str(),
-        "reason": o.status.reason(),
+        "reason": o.status.reason().map(ToString::to_string),
         "shifted_from": match &o.status {
             Status::Shifted { from, .. } => Some(rfc3339(from)),
             _ => None,

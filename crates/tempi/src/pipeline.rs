@@ -26,7 +26,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use tempi_core::chrono::{DateTime, Utc};
-use tempi_core::{Community, ExpandOptions, Member, Plan, Window};
+use tempi_core::{Break, BreakOwner, Community, ExpandOptions, Member, Plan, Window};
 use tempi_solve::Availability;
 
 /// Busy intervals `[start, end)`, sorted and merged.
@@ -79,6 +79,34 @@ pub enum Error {
         #[source]
         source: tempi_ical::Error,
     },
+    /// A holiday calendar could not be read.
+    #[error(
+        "{owner}: cannot read the holiday calendar {}: {source}; fix the path in `holidays` (it is relative to the community file)",
+        path.display()
+    )]
+    ReadHolidays {
+        /// Whose `holidays` entry names the file.
+        owner: BreakOwner,
+        /// The file.
+        path: PathBuf,
+        /// Why it could not be read.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A holiday calendar is not a calendar tempi can read.
+    #[error("{}: {source}", path.display())]
+    ImportHolidays {
+        /// Whose `holidays` entry names the file.
+        owner: BreakOwner,
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with its line.
+        #[source]
+        source: tempi_ical::Error,
+    },
+    /// The community with its holidays as breaks did not build again.
+    #[error("the holidays could not be added as breaks: {0}")]
+    Holidays(#[source] tempi_core::Problems),
     /// Placing the `at = "auto"` rhythms failed.
     #[error(transparent)]
     Place(#[from] tempi_solve::Error),
@@ -267,6 +295,85 @@ impl BusyFiles {
     }
 }
 
+/// The longest holiday name kept (a `SUMMARY` can be long; the plan shows the name).
+const MAX_HOLIDAY_NAME_CHARS: usize = 200;
+
+impl BusyFiles {
+    /// Reads the public-holiday calendars of the community, its groups and its members (their
+    /// `holidays` entries, relative to the same directory as `busy`) and adds each all-day
+    /// event as a one-day (or multi-day) break named by its `SUMMARY`: the community's and a
+    /// group's stop their rhythms, a member's leaves them out. Holidays are read from the
+    /// earliest start of the community and its rhythms to two years after `window`, so every
+    /// window counts cancellations from the same history. A community without holiday
+    /// calendars comes back as it was, and no file is read.
+    ///
+    /// # Errors
+    /// [`Error::ReadHolidays`], [`Error::ImportHolidays`], or [`Error::Holidays`].
+    pub fn holidays(
+        &self,
+        community: Community,
+        window: Window,
+    ) -> Result<(Community, Vec<BusyWarning>), Error> {
+        let mut files: Vec<(BreakOwner, &str)> = Vec::new();
+        for path in community.holiday_files() {
+            files.push((BreakOwner::Community, path));
+        }
+        for g in community.groups() {
+            for path in g.holiday_files() {
+                files.push((BreakOwner::Group(g.id().into()), path));
+            }
+        }
+        for m in community.members() {
+            for path in m.holiday_files() {
+                files.push((BreakOwner::Member(m.id().into()), path));
+            }
+        }
+        if files.is_empty() {
+            return Ok((community, Vec::new()));
+        }
+        let earliest = community
+            .rhythms()
+            .iter()
+            .filter_map(|r| r.start_date())
+            .fold(community.start(), std::cmp::Ord::min);
+        let from = earliest.pred_opt().and_then(|d| d.pred_opt()).unwrap_or(earliest);
+        let last = window.end().date_naive();
+        let to = last.checked_add_days(tempi_core::chrono::Days::new(731)).unwrap_or(last);
+        let mut builder = community.to_builder();
+        let mut warnings = Vec::new();
+        for (owner, entry) in files {
+            let path = self.path(entry);
+            let bytes = std::fs::read(&path).map_err(|source| Error::ReadHolidays {
+                owner: owner.clone(),
+                path: path.clone(),
+                source,
+            })?;
+            let read = tempi_ical::import::holidays(&bytes, from, to).map_err(|source| {
+                Error::ImportHolidays { owner: owner.clone(), path: path.clone(), source }
+            })?;
+            warnings.extend(
+                read.warnings
+                    .into_iter()
+                    .map(|warning| BusyWarning { path: path.clone(), warning }),
+            );
+            let breaks = read
+                .holidays
+                .into_iter()
+                .map(|h| {
+                    let mut name: String = h.name.chars().take(MAX_HOLIDAY_NAME_CHARS).collect();
+                    if name.trim().is_empty() {
+                        name = "holiday".into();
+                    }
+                    Break::new(name, h.first, h.last)
+                })
+                .collect();
+            builder.add_breaks(&owner, breaks);
+        }
+        let (community, _) = builder.build().map_err(Error::Holidays)?;
+        Ok((community, warnings))
+    }
+}
+
 /// An `at = "auto"` rhythm the solver could not give a time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -290,17 +397,18 @@ pub struct Placed {
     pub warnings: Vec<BusyWarning>,
 }
 
-/// Gives the `at = "auto"` rhythms their times, keeping clear of members' busy calendars over
-/// `window`. A community without such rhythms comes back as it was, and no calendar is read.
+/// Adds the holiday calendars' breaks ([`BusyFiles::holidays`]), then gives the `at = "auto"`
+/// rhythms their times, keeping clear of members' busy calendars over `window`. A community
+/// without holiday calendars or auto rhythms comes back as it was, and no calendar is read.
 ///
 /// # Errors
 /// An error reading a calendar, or [`Error::Place`].
 pub fn place_auto(community: Community, window: Window, busy: &BusyFiles) -> Result<Placed, Error> {
+    let (community, mut warnings) = busy.holidays(community, window)?;
     if !community.rhythms().iter().any(|r| r.is_auto()) {
-        return Ok(Placed { community, unplaced: Vec::new(), warnings: Vec::new() });
+        return Ok(Placed { community, unplaced: Vec::new(), warnings });
     }
     let mut options = tempi_solve::PlaceOptions::new();
-    let mut warnings = Vec::new();
     for m in community.members() {
         if !m.busy_files().is_empty() {
             let read = busy.read(m, window)?;
@@ -519,5 +627,135 @@ length = "1h"
         assert!(planned.unplaced.is_empty(), "{:?}", planned.unplaced);
         assert!(planned.warnings.is_empty(), "{:?}", planned.warnings);
         planned.plan.occurrences().iter().map(|o| chrono::Datelike::weekday(&o.start)).collect()
+    }
+
+    /// Germany's nine nationwide public holidays of 2027, as published (all-day events).
+    const HOLIDAY_COMMUNITY: &str = r#"
+[community]
+id = "h"
+name = "H"
+zone = "Europe/Berlin"
+start = "2027-01-04"
+
+[[members]]
+id = "ana"
+name = "Ana"
+zone = "Europe/Berlin"
+holidays = "holidays/de-2027.ics"
+
+[[members]]
+id = "ben"
+name = "Ben"
+zone = "Europe/Lisbon"
+
+[[members]]
+id = "cem"
+name = "Cem"
+zone = "Europe/Istanbul"
+
+[[groups]]
+id = "pod-de"
+name = "Pod DE"
+scale = "1..3"
+members = ["ben", "cem"]
+holidays = "holidays/de-2027.ics"
+
+[[groups]]
+id = "friday"
+name = "Friday"
+scale = "1..3"
+members = ["ana", "ben", "cem"]
+
+[[rhythms]]
+id = "mondays"
+name = "Mondays"
+group = "pod-de"
+category = "relational"
+cadence = "weekly on mon"
+at = "19:00"
+length = "1h"
+
+[[rhythms]]
+id = "fridays"
+name = "Fridays"
+group = "friday"
+category = "working"
+cadence = "weekly on fri"
+at = "10:00"
+length = "1h"
+roles = []
+"#;
+
+    fn holiday_plan() -> Planned {
+        let loaded = match tempi_core::file::parse(HOLIDAY_COMMUNITY, "h.toml") {
+            Ok(loaded) => loaded,
+            Err(e) => panic!("{e}"),
+        };
+        let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/data");
+        let busy = BusyFiles::relative_to(data);
+        let window = Window::year(tempi_core::chrono_tz::Europe::Berlin, 2027)
+            .unwrap_or_else(|e| panic!("{e}"));
+        plan(loaded.community, window, ExpandOptions::new(), &busy)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_groups_holiday_calendar_cancels_its_meetings_on_holidays() {
+        let planned = holiday_plan();
+        assert!(planned.warnings.is_empty(), "{:?}", planned.warnings);
+        let cancelled: Vec<(String, String)> = planned
+            .plan
+            .of_rhythm("mondays")
+            .filter(|o| !o.is_active())
+            .map(|o| {
+                let reason = o.status.reason().map(ToString::to_string).unwrap_or_default();
+                (o.start.date_naive().to_string(), reason)
+            })
+            .collect();
+        // Of the nine, Easter Monday and Whit Monday fall on Mondays in 2027.
+        assert_eq!(
+            cancelled,
+            [
+                ("2027-03-29".to_string(), "Ostermontag (group `pod-de`)".to_string()),
+                ("2027-05-17".to_string(), "Pfingstmontag (group `pod-de`)".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_members_holiday_calendar_leaves_them_out() {
+        let planned = holiday_plan();
+        let fridays: Vec<_> = planned.plan.of_rhythm("fridays").collect();
+        assert!(fridays.iter().all(|o| o.is_active()));
+        let without_ana: Vec<String> = fridays
+            .iter()
+            .filter(|o| !o.attendees.iter().any(|a| &**a == "ana"))
+            .map(|o| o.start.date_naive().to_string())
+            .collect();
+        // Good Friday and New Year's Day are the Friday holidays of 2027; the rhythms start on
+        // Monday 4 January, after New Year.
+        assert_eq!(without_ana, ["2027-03-26"]);
+        // Holidays are read from two days before the earliest start (Monday 4 January): New
+        // Year's Day is not needed, the other eight are.
+        assert_eq!(planned.community.members().iter().map(|m| m.breaks().len()).sum::<usize>(), 8);
+    }
+
+    #[test]
+    fn a_missing_holiday_calendar_names_its_owner_and_the_field() {
+        let Ok(loaded) = tempi_core::file::parse(HOLIDAY_COMMUNITY, "h.toml") else {
+            panic!("the community must load")
+        };
+        let busy = BusyFiles::relative_to("/nonexistent");
+        let window = Window::year(tempi_core::chrono_tz::Europe::Berlin, 2027)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let Err(e) = place_auto(loaded.community, window, &busy) else { panic!("no such file") };
+        let text = e.to_string();
+        assert!(
+            text.starts_with(
+                "group `pod-de`: cannot read the holiday calendar /nonexistent/holidays/de-2027.ics"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("fix the path in `holidays`"), "{text}");
     }
 }

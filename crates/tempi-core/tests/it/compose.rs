@@ -108,7 +108,7 @@ fn except_span_cancels_only_overlapping_meetings() {
         march(gathering(date(2027, 3, 16), (18, 0), "3h"), ClashScope::Span, ClashPolicy::Skip);
     assert_eq!(cancelled_on(&list), [wall(2027, 3, 16, 19, 0)]);
     let (_, status) = &list[2];
-    let reason = status.reason().unwrap();
+    let reason = status.reason().unwrap().to_string();
     assert!(reason.contains("`gathering`"), "{reason}");
     assert!(reason.contains("2027-03-16 18:00"), "{reason}");
     // A morning gathering on the same day does not overlap.
@@ -164,7 +164,7 @@ fn shift_moves_to_the_nearest_free_day_in_the_same_week() {
     assert_eq!(shifted(&list), [(wall(2027, 3, 16, 19, 0), wall(2027, 3, 17, 19, 0))]);
     assert!(cancelled_on(&list).is_empty());
     let (_, status) = list.iter().find(|(t, _)| *t == wall(2027, 3, 17, 19, 0)).unwrap();
-    assert!(status.reason().unwrap().contains("`gathering`"));
+    assert!(status.reason().unwrap().to_string().contains("`gathering`"));
 
     // A gathering from Tuesday 10:00 to Wednesday 22:00 takes both days: Monday is as near.
     let list =
@@ -177,7 +177,7 @@ fn shift_moves_to_the_nearest_free_day_in_the_same_week() {
     assert!(shifted(&list).is_empty());
     assert_eq!(cancelled_on(&list), [wall(2027, 3, 16, 19, 0)]);
     let (_, status) = &list[2];
-    assert!(status.reason().unwrap().contains("no free day"), "{status:?}");
+    assert!(status.reason().unwrap().to_string().contains("no free day"), "{status:?}");
 }
 
 #[test]
@@ -396,7 +396,7 @@ fn a_longer_retrospective_still_lies_within_the_parent() {
         .find(|o| o.cycle.is_some_and(|c| c.retrospective))
         .expect("a retrospective");
     assert!(
-        matches!(&retro.status, tempi_core::Status::Cancelled { reason } if reason.contains("run past the end of `retreat`")),
+        matches!(&retro.status, tempi_core::Status::Cancelled { reason } if reason.to_string().contains("run past the end of `retreat`")),
         "{:?}",
         retro.status
     );

@@ -6,6 +6,8 @@
 
 /// Plan bounds: budgets and rules that never match.
 mod bounds;
+/// Breaks of the community, groups and members: cancel, shift, zones across the date line.
+mod breaks;
 /// Time-limited commitments: cycles, retrospectives, renewal.
 mod commitment;
 /// Composition: within, except (scopes and policies), offsets, nth-after, cycles.

@@ -46,7 +46,7 @@ fn cancelled(plan: &Plan, id: &str) -> Vec<(chrono::NaiveDate, String)> {
     of(plan, id)
         .into_iter()
         .filter_map(|o| match &o.status {
-            Status::Cancelled { reason } => Some((o.start.date_naive(), reason.clone())),
+            Status::Cancelled { reason } => Some((o.start.date_naive(), reason.to_string())),
             _ => None,
         })
         .collect()

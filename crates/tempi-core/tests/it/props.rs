@@ -460,7 +460,10 @@ fn check_within(spec: &Spec, plan: &Plan, wide: &Plan) -> Result<(), TestCaseErr
             of(wide, &format!("r{target}")).into_iter().filter(|o| o.is_active()).collect();
         for child in of(plan, &format!("r{i}")) {
             let outgrown = child.cycle.is_some_and(|c| c.retrospective)
-                && child.status.reason().is_some_and(|r| r.contains("would run past the end"));
+                && child
+                    .status
+                    .reason()
+                    .is_some_and(|r| r.to_string().contains("would run past the end"));
             prop_assert!(
                 outgrown || parents.iter().any(|p| p.start <= child.start && child.end <= p.end),
                 "r{} at {}..{} ({}) is not inside any r{}",

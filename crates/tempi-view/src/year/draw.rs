@@ -13,6 +13,8 @@ use tempi_core::{Category, Community, Group, Member, Occurrence, Plan, Rhythm, S
 
 use crate::year::text::{self, escape};
 
+mod breaks;
+
 /// The drawn year: an SVG element with its title and natural width (see [`picture`](super::picture)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Picture {
@@ -392,6 +394,15 @@ pub(crate) fn picture(community: &Community, plan: &Plan, member: Option<&Member
     let height = chart_bottom + 34.0;
 
     let mut grid = Canvas { out: String::new() };
+    breaks::shade(
+        &mut grid,
+        community,
+        &axis,
+        &lanes,
+        lanes_top,
+        (chart_top, chart_bottom),
+        member,
+    );
     months(&mut grid, &axis, axis_top, lanes_bottom, chart_top, chart_bottom);
     weeks(&mut grid, &axis, axis_top + 20.0, lanes_top, lanes_bottom);
 
