@@ -407,6 +407,7 @@ impl Engine<'_> {
         {
             return Err(self.budget_error(rhythm, plan_cap, true));
         }
+        let all_day = rhythm.all_day;
         let mut occs: Vec<Occ> = locals
             .into_iter()
             .map(|local| {
@@ -414,7 +415,7 @@ impl Engine<'_> {
                 Occ {
                     local,
                     start,
-                    end: start + length,
+                    end: end_of(zone, local, start, length, all_day),
                     status: St::Scheduled,
                     cycle: None,
                     turn: 0,
@@ -482,7 +483,7 @@ impl Engine<'_> {
                 }
                 let retrospective = position + 1 == per_cycle;
                 if retrospective && let Some(len) = retro_length {
-                    occ.end = occ.start + len;
+                    occ.end = end_of(zone, occ.local, occ.start, len, all_day);
                 }
                 occ.cycle = Some(Cycle {
                     number: u32::try_from(number + 1).unwrap_or(u32::MAX),
@@ -607,8 +608,10 @@ impl Engine<'_> {
             if iso_week(day) != week {
                 continue;
             }
-            let start = resolve_local(zone, day.and_time(occ.local.time())).timestamp();
-            let end = start + length;
+            let local = day.and_time(occ.local.time());
+            let start = resolve_local(zone, local).timestamp();
+            let end =
+                end_of(zone, local, start, whole_days(length, rhythm.all_day), rhythm.all_day);
             if self.except_clash(zone, excepts, start, end).is_some() {
                 continue;
             }
@@ -850,6 +853,7 @@ impl Engine<'_> {
                 roles,
                 attendees: meta.attendees.clone(),
                 cycle: occ.cycle,
+                all_day: rhythm.all_day,
             });
         }
         let mut conflicts = self.conflicts;
@@ -923,6 +927,22 @@ fn apply(occ: &mut Occ, loss: Loss) {
             occ.end = end;
         }
     }
+}
+
+/// The end of an occurrence that starts at wall time `local` (instant `start`) and lasts
+/// `seconds`: exact for a timed rhythm; for an all-day one, local midnight that many whole days
+/// later, so a day that DST makes 23 or 25 hours long is still a whole day.
+fn end_of(zone: Tz, local: NaiveDateTime, start: i64, seconds: i64, all_day: bool) -> i64 {
+    if all_day {
+        resolve_local(zone, local + Duration::seconds(seconds)).timestamp()
+    } else {
+        start + seconds
+    }
+}
+
+/// An all-day occurrence's span (which DST can lengthen or shorten by an hour) as whole days.
+fn whole_days(seconds: i64, all_day: bool) -> i64 {
+    if all_day { (seconds + 43_200).div_euclid(86_400) * 86_400 } else { seconds }
 }
 
 fn move_to_weekday(date: NaiveDate, weekday: Weekday, backwards: bool) -> NaiveDate {

@@ -30,6 +30,10 @@ pub struct Occurrence {
     pub attendees: Arc<[Arc<str>]>,
     /// Which commitment cycle this occurrence belongs to, if the rhythm is a commitment.
     pub cycle: Option<Cycle>,
+    /// Whether it covers whole days (an all-day rhythm): `start` is then local midnight of its
+    /// first day in the rhythm's zone (or the first instant after it, where midnight falls in a
+    /// DST gap) and `end` local midnight after its last day. See [`Occurrence::days`].
+    pub all_day: bool,
 }
 
 impl Occurrence {
@@ -41,6 +45,19 @@ impl Occurrence {
     /// The facilitator, if the rhythm has one.
     pub fn facilitator(&self) -> Option<&str> {
         self.holder("facilitator")
+    }
+
+    /// For an all-day occurrence, its first local date and how many days it covers (counted in
+    /// local dates, so a day that DST makes 23 or 25 hours long is still one day).
+    pub fn days(&self) -> Option<(chrono::NaiveDate, u32)> {
+        if !self.all_day {
+            return None;
+        }
+        let first = self.start.date_naive();
+        // The end is local midnight, or an hour past it where midnight is a DST gap.
+        let last = (self.end - chrono::Duration::hours(3)).date_naive();
+        let days = u32::try_from((last - first).num_days() + 1).unwrap_or(1).max(1);
+        Some((first, days))
     }
 
     /// Whether the occurrence goes ahead (scheduled or shifted).
