@@ -870,10 +870,16 @@ impl Engine<'_> {
     /// Why an occurrence moved or was cancelled, with the other rhythm's time in its own zone.
     fn describe(&self, why: Why) -> String {
         let local = |t: i64, other: usize| {
+            // An all-day rhythm is named by its date alone.
+            let format = if self.rhythm(other).is_some_and(|r| r.all_day) {
+                "%a %Y-%m-%d, all day"
+            } else {
+                "%a %Y-%m-%d %H:%M"
+            };
             self.zone(other)
                 .timestamp_opt(t, 0)
                 .single()
-                .map(|t| t.format("%a %Y-%m-%d %H:%M").to_string())
+                .map(|t| t.format(format).to_string())
                 .unwrap_or_default()
         };
         let id = |r: usize| self.rhythm(r).map(|r| r.id.as_str()).unwrap_or_default();
