@@ -141,3 +141,19 @@ fn the_feed_expands_to_the_dates_and_the_one_off_times() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_picture_counts_an_all_day_day_as_eight_hours_and_shows_dates() {
+    let dir = scratch("picture");
+    let file = dir.join("c.toml");
+    let svg = dir.join("year.svg");
+    let run =
+        tempi(&["plan", file.to_str().unwrap(), "--year", "2027", "--svg", svg.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let svg = std::fs::read_to_string(&svg).unwrap();
+    // ISO week 23 of 2027 (Monday 7 to Sunday 13 June) holds the three-day retreat, 3 × 8 h,
+    // and no pod call: Saturday 12 June's is cancelled by it.
+    assert!(svg.contains("data-week=\"2027-W23\" data-hours=\"24.0\""), "{svg}");
+    assert!(svg.contains("Fri 11 Jun 2027 – Sun 13 Jun 2027 (all day, 3 days)"), "{svg}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
