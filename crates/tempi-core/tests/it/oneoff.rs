@@ -310,3 +310,85 @@ members = ["ana"]
         assert!(err.to_string().starts_with("c.toml:24:10: error: rhythm `fair` is all-day (it has no `at`), so it lasts whole days, not 1h30m"), "{err}");
     }
 }
+
+mod props {
+    use chrono::{NaiveTime, TimeZone};
+    use chrono_tz::Tz;
+    use proptest::prelude::*;
+    use tempi_core::{Cadence, Category, Community, Group, Member, Rhythm, Scale, Window};
+
+    use crate::{date, length};
+
+    const ZONES: &[&str] = &[
+        "Europe/Berlin",
+        "America/Santiago",
+        "America/Havana",
+        "Australia/Lord_Howe",
+        "Asia/Beirut",
+        "Pacific/Apia",
+    ];
+    const CADENCES: &[&str] = &[
+        "weekly on sun",
+        "every 4 days",
+        "monthly on day 31",
+        "last sat of every month",
+        "full moon",
+    ];
+
+    /// Whether `wall` in `zone` is local midnight, or the first instant of a day whose midnight
+    /// DST skipped.
+    fn starts_a_day(zone: Tz, start: chrono::DateTime<Tz>) -> bool {
+        let midnight = start.date_naive().and_time(NaiveTime::MIN);
+        start.time() == NaiveTime::MIN || zone.from_local_datetime(&midnight).single().is_none()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+        /// Every all-day occurrence covers exactly its whole local days (starts at a day's first
+        /// instant, ends at the first instant after its last day), whatever DST does, and a
+        /// plan of one month is the slice of the year's plan.
+        #[test]
+        fn all_day_occurrences_are_whole_local_days(
+            zone in 0..ZONES.len(),
+            cadence in proptest::option::of(0..CADENCES.len()),
+            dates in proptest::collection::vec((1u32..=12, 1u32..=28), 1..8),
+            days in 1u32..=3,
+            month in 1u32..=12,
+        ) {
+            let zone: Tz = ZONES[zone].parse().unwrap();
+            let cadence = match cadence {
+                Some(i) => CADENCES[i].parse().unwrap(),
+                None => Cadence::dates(dates.iter().map(|(m, d)| date(2027, *m, *d))),
+            };
+            let mut builder = Community::builder("c", "C", zone, date(2027, 1, 1));
+            builder.member(Member::new("ana", "Ana", zone));
+            builder.group(Group::new("g", "G", Scale::Range { min: 1, max: 3 }).members(["ana"]));
+            builder.rhythm(
+                Rhythm::new("r", "r", "g", Category::Relational, cadence, NaiveTime::MIN, length(&format!("{days}d")))
+                    .all_day(),
+            );
+            // Dates closer together than the length are refused: nothing to check.
+            let Ok((community, _)) = builder.build() else { return Ok(()) };
+            let year = community.plan(Window::year(zone, 2027).unwrap()).unwrap();
+            for o in year.occurrences() {
+                prop_assert!(o.all_day);
+                prop_assert!(starts_a_day(zone, o.start), "{o:?}");
+                prop_assert!(starts_a_day(zone, o.end), "{o:?}");
+                let (first, n) = o.days().unwrap();
+                prop_assert_eq!(n, days);
+                prop_assert_eq!(o.end.date_naive(), first + chrono::Duration::days(i64::from(days)));
+            }
+            let last = date(2027, month, 1) + chrono::Duration::days(27);
+            let window = Window::days(zone, date(2027, month, 1), last).unwrap();
+            let slice: Vec<_> = year
+                .occurrences()
+                .iter()
+                .filter(|o| window.contains(o.start.with_timezone(&chrono::Utc)))
+                .cloned()
+                .collect();
+            let month_plan = community.plan(window).unwrap();
+            prop_assert_eq!(month_plan.occurrences(), &slice[..]);
+        }
+    }
+}
