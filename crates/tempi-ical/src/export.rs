@@ -1402,8 +1402,9 @@ fn content(
             writeln!(description, "{}: {}", title_case(&holder.role), member_name(&holder.member));
     }
     if let Status::Shifted { from, reason } = &o.status {
-        let _ =
-            writeln!(description, "Moved from {}: {reason}", from.format("%a %-d %b %Y %H:%M %Z"));
+        // An all-day occurrence moved from a date, which has no time or zone.
+        let format = if o.all_day { "%a %-d %b %Y" } else { "%a %-d %b %Y %H:%M %Z" };
+        let _ = writeln!(description, "Moved from {}: {reason}", from.format(format));
     }
     let group = group_names.get(&*o.group).copied();
     if let Some(group) = group {
