@@ -16,11 +16,13 @@
 //! feed may leave out occurrences (it carries its ancestors' rhythms only where its members
 //! attend), but shows nothing that is not planned.
 //!
-//! The cases: the bundled sample, and generated communities in four families: the general mix
+//! The cases: the bundled sample, and generated communities in these families: the general mix
 //! (zones with odd DST, times in gaps and overlaps, commitments, clashes), rhythms in UTC and
-//! `Etc/*` zones, single long events across DST changes, and every series the exporter writes as
+//! `Etc/*` zones, single long events across DST changes, every series the exporter writes as
 //! RDATEs (moon cadences, offsets, `within`, `after`, BYWEEKNO and the other rules outside the
-//! portable subset).
+//! portable subset), all-day rhythms (dates: `VALUE=DATE` RRULE, RDATE, EXDATE and overrides) and
+//! one-off rhythms (explicit `dates`). An all-day instance is compared as `tempi expand` prints
+//! it, `YYYYMMDD` and `D<days>`, which the three checkers print alike.
 //!
 //! Each (family, client) pair is its own test, `#[ignore]`d with the reason "needs the interop
 //! checkers", so a plain `cargo test` skips them; CI runs them with
