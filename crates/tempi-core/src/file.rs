@@ -949,11 +949,17 @@ fn read_dates(
         }
         list.push(date);
     }
-    ok.then(|| Timing::Cadence(Cadence::dates(list.clone())))
-        .filter(|_| !list.is_empty() || {
-            reader.error(dates.span(), format!("rhythm `{}` has an empty `dates` list; list at least one date, e.g. dates = [\"2027-06-12\"]", r.id.get_ref()));
-            false
-        })
+    if ok && list.is_empty() {
+        reader.error(
+            dates.span(),
+            format!(
+                "rhythm `{}` has an empty `dates` list; list at least one date, e.g. dates = [\"2027-06-12\"]",
+                r.id.get_ref()
+            ),
+        );
+        return None;
+    }
+    ok.then(|| Timing::Cadence(Cadence::dates(list)))
 }
 
 fn read_timing(

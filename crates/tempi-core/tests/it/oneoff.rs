@@ -303,6 +303,18 @@ members = ["ana"]
     }
 
     #[test]
+    fn an_empty_dates_list_in_a_file_is_a_located_error() {
+        let err = parse("id = \"fair\"\nname = \"Fair\"\ngroup = \"pod\"\ncategory = \"relational\"\ndates = []\n").unwrap_err();
+        assert_eq!(err.errors.len(), 1, "{err}");
+        assert!(
+            err.errors[0]
+                .to_string()
+                .starts_with("c.toml:23:9: error: rhythm `fair` has an empty `dates` list"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_timed_rhythm_needs_a_length_and_an_all_day_one_whole_days() {
         let err = parse("id = \"fair\"\nname = \"Fair\"\ngroup = \"pod\"\ncategory = \"relational\"\ndates = [\"2027-06-12\"]\nat = \"10:00\"\n").unwrap_err();
         assert!(err.to_string().contains("has an `at` but no `length`"), "{err}");
