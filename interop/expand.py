@@ -8,7 +8,10 @@ that *starts* in [START, END):
 
     FILE<TAB>UID<TAB>YYYYMMDDTHHMMSSZ<TAB>SECONDS
 
-sorted, where SECONDS is the exact length (end instant minus start instant). Anything the parser
+sorted, where SECONDS is the exact length (end instant minus start instant). An all-day event
+(DTSTART;VALUE=DATE) is printed as tempi expand prints it, `YYYYMMDD<TAB>D<days>` (its first day
+and how many days it covers), for every instance whose first day lies within two days of
+[START, END) (the caller knows the zone that decides the exact edge). Anything the parser
 or expander complains about is printed as `FILE<TAB>!ERROR<TAB>message` and the exit code is 1.
 
 With --custom-tzids every TZID gets a `Tempi-` prefix, so it is no longer an IANA name and the
@@ -49,6 +52,11 @@ def as_utc(value):
     raise ValueError(f"date value {value} in a tempi feed")
 
 
+def all_day(value):
+    """Whether a DTSTART value is a DATE (a datetime is a date too, in Python)."""
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
 def expand(path, start, end, custom):
     # icalendar caches a custom VTIMEZONE by TZID for the whole process (the first definition
     # wins); each feed is read on its own, as a client that subscribes to just it would.
@@ -65,7 +73,20 @@ def expand(path, start, end, custom):
             problems.append(f"parse error: {error}")
         # A wide query, then keep instances that start in the window (tempi's definition).
         query = recurring_ical_events.of(calendar)
-        for event in query.between(start - dt.timedelta(days=400), end):
+        for event in query.between(start - dt.timedelta(days=400), end + dt.timedelta(days=2)):
+            if all_day(event["DTSTART"].dt):
+                first = event["DTSTART"].dt
+                if not (start.date() - dt.timedelta(days=2) <= first < end.date() + dt.timedelta(days=2)):
+                    continue
+                if "DTEND" in event:
+                    last = event["DTEND"].dt
+                    if not all_day(last):
+                        raise ValueError(f"DTEND {last} of an all-day event is not a date")
+                    days = (last - first).days
+                else:
+                    days = event["DURATION"].dt.days
+                rows.append((str(event["UID"]), first.strftime("%Y%m%d"), f"D{days}"))
+                continue
             begin = as_utc(event["DTSTART"].dt)
             if not (start <= begin < end):
                 continue
@@ -74,7 +95,9 @@ def expand(path, start, end, custom):
             else:
                 finish = begin + event["DURATION"].dt
             seconds = int((finish - begin).total_seconds())
-            rows.append((str(event["UID"]), begin.strftime("%Y%m%dT%H%M%SZ"), seconds))
+            if begin >= end:
+                continue
+            rows.append((str(event["UID"]), begin.strftime("%Y%m%dT%H%M%SZ"), str(seconds)))
         for warning in caught:
             problems.append(f"warning: {warning.category.__name__}: {warning.message}")
     return sorted(rows), problems

@@ -8,7 +8,9 @@
 //
 //     FILE<TAB>UID<TAB>YYYYMMDDTHHMMSSZ<TAB>SECONDS
 //
-// sorted, where SECONDS is the length (end instant minus start instant). Anything ical.js throws,
+// sorted, where SECONDS is the length (end instant minus start instant). An all-day event (DTSTART
+// a DATE) is printed as tempi expand prints it, `YYYYMMDD<TAB>D<days>`, for every instance whose
+// first day lies within two days of [START, END). Anything ical.js throws,
 // and anything it would silently misread (a TZID the file does not define, a floating or DATE
 // value in a tempi feed), is printed as `FILE<TAB>!ERROR<TAB>message` and the exit code is 1.
 //
@@ -50,8 +52,11 @@ const stamp = (seconds) => {
 
 // A time ical.js would read without an offset: floating (no TZID, or a TZID it cannot resolve)
 // or a DATE. tempi's feeds have neither, so either is a finding.
-const checkTime = (time, what) => {
-  if (time.isDate) throw new Error(`date value ${time.toString()} in ${what} of a tempi feed`);
+const checkTime = (time, what, allDay = false) => {
+  // An all-day event's values are all dates; a date anywhere else (or a date-time in an all-day
+  // event) is a finding.
+  if (time.isDate !== allDay) throw new Error(`${time.isDate ? 'date' : 'date-time'} value ${time.toString()} in ${what} of ${allDay ? 'an all-day' : 'a timed'} event`);
+  if (allDay) return;
   const zone = time.zone;
   if (!zone || zone === ICAL.Timezone.localTimezone || zone.tzid === 'floating') {
     throw new Error(`floating time ${time.toString()} in ${what} (ical.js found no zone for it)`);
@@ -70,7 +75,7 @@ const checkTzids = (calendar, vevent) => {
   }
 };
 
-const compareRows = (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] - b[2]);
+const compareRows = (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
 
 function expand(path, start, end, custom) {
   let text = readFileSync(path, 'utf8');
@@ -90,10 +95,11 @@ function expand(path, start, end, custom) {
     const event = new ICAL.Event(vevent, { strictExceptions: true, exceptions: [] });
     const uid = event.uid;
     if (!uid) throw new Error('a VEVENT without UID');
-    checkTime(event.startDate, `DTSTART of ${uid}`);
-    checkTime(event.endDate, `DTEND of ${uid}`);
+    const allDay = event.startDate.isDate;
+    checkTime(event.startDate, `DTSTART of ${uid}`, allDay);
+    checkTime(event.endDate, `DTEND of ${uid}`, allDay);
     if (event.isRecurrenceException()) {
-      checkTime(event.recurrenceId, `RECURRENCE-ID of ${uid}`);
+      checkTime(event.recurrenceId, `RECURRENCE-ID of ${uid}`, allDay);
       exceptions.push(event);
     } else if (masters.has(uid)) {
       throw new Error(`two VEVENTs with UID ${uid} and no RECURRENCE-ID`);
@@ -103,21 +109,31 @@ function expand(path, start, end, custom) {
     for (const name of ['rdate', 'exdate']) {
       for (const prop of vevent.getAllProperties(name)) {
         for (const value of prop.getValues()) {
-          if (!(value instanceof ICAL.Time)) throw new Error(`${name.toUpperCase()} of ${uid} is not a DATE-TIME: ${value}`);
-          checkTime(value, `${name.toUpperCase()} of ${uid}`);
+          if (!(value instanceof ICAL.Time)) throw new Error(`${name.toUpperCase()} of ${uid} is not a DATE-TIME or DATE: ${value}`);
+          checkTime(value, `${name.toUpperCase()} of ${uid}`, allDay);
         }
       }
     }
   }
+  const day = (time) => Date.UTC(time.year, time.month - 1, time.day) / 1000;
   const keep = (uid, from, to) => {
-    if (from >= start && from < end) rows.push([uid, stamp(from), to - from]);
+    if (from.isDate) {
+      const first = day(from);
+      if (first >= start - 2 * 86400 && first < end + 2 * 86400) {
+        const ymd = stamp(first).slice(0, 8);
+        rows.push([uid, ymd, `D${(day(to) - first) / 86400}`]);
+      }
+      return;
+    }
+    const [a, b] = [from.toUnixTime(), to.toUnixTime()];
+    if (a >= start && a < end) rows.push([uid, stamp(a), String(b - a)]);
   };
   for (const exception of exceptions) {
     const master = masters.get(exception.uid);
     if (master && master.isRecurring()) {
       master.relateException(exception);
     } else {
-      keep(exception.uid, exception.startDate.toUnixTime(), exception.endDate.toUnixTime());
+      keep(exception.uid, exception.startDate, exception.endDate);
     }
   }
   for (const [uid, event] of masters) {
@@ -127,7 +143,7 @@ function expand(path, start, end, custom) {
       if (next.toUnixTime() >= end + LOOKAHEAD_SECONDS) break;
       if (++n > MAX_OCCURRENCES) throw new Error(`${uid}: more than ${MAX_OCCURRENCES} occurrences`);
       const details = event.getOccurrenceDetails(next);
-      keep(uid, details.startDate.toUnixTime(), details.endDate.toUnixTime());
+      keep(uid, details.startDate, details.endDate);
     }
   }
   return rows.sort(compareRows);

@@ -8,7 +8,10 @@
  *
  *     FILE<TAB>UID<TAB>YYYYMMDDTHHMMSSZ<TAB>SECONDS
  *
- * sorted, where SECONDS is the length (end instant minus start instant). Anything libical
+ * sorted, where SECONDS is the length (end instant minus start instant). An all-day event (DTSTART
+ * a DATE) is printed as tempi expand prints it, `YYYYMMDD<TAB>D<days>`, for every instance whose
+ * first day lies within two days of [START, END); its dates are handled as midnight UTC, and any
+ * date-time in it (or a date in a timed event) is an error. Anything libical
  * complains about (a parse error: the X-LIC-ERROR properties its parser inserts), and anything it
  * would silently misread (a TZID the file does not define, a floating or DATE value in a tempi
  * feed), is printed as `FILE<TAB>!ERROR<TAB>message` and the exit code is 1.
@@ -51,6 +54,7 @@ struct row {
     const char *uid;
     time_t start;
     long seconds;
+    int all_day; /* start is the first day at midnight UTC, seconds whole days */
 };
 
 struct rows {
@@ -66,6 +70,7 @@ struct key {
 
 struct file {
     const char *path;
+    int all_day; /* the VEVENT being read has a DATE DTSTART */
     icalcomponent *cal;
     time_t start, end;
     struct rows rows;
@@ -131,9 +136,14 @@ static int instant(struct file *f, struct icaltimetype t, const char *what, cons
         fail(f, "%s of %s: missing or unreadable", what, uid);
         return 0;
     }
-    if (t.is_date) {
-        fail(f, "%s of %s: date value %s in a tempi feed", what, uid, icaltime_as_ical_string(t));
+    if (t.is_date != f->all_day) {
+        fail(f, "%s of %s: %s value %s in %s event", what, uid, t.is_date ? "date" : "date-time",
+             icaltime_as_ical_string(t), f->all_day ? "an all-day" : "a timed");
         return 0;
+    }
+    if (t.is_date) {
+        *out = icaltime_as_timet_with_zone(t, icaltimezone_get_utc_timezone());
+        return 1;
     }
     if (!t.zone && !icaltime_is_utc(t)) {
         fail(f, "%s of %s: floating time %s (libical found no zone for it)", what, uid,
@@ -160,9 +170,10 @@ static struct icaltimetype zoned(struct file *f, icalproperty *p, struct icaltim
 }
 
 static void keep(struct file *f, const char *uid, time_t start, long seconds) {
-    if (start < f->start || start >= f->end) return;
+    time_t margin = f->all_day ? 2 * 86400 : 0;
+    if (start < f->start - margin || start >= f->end + margin) return;
     if (f->rows.n == f->rows.cap) f->rows.at = grow(f->rows.at, &f->rows.cap, sizeof *f->rows.at);
-    f->rows.at[f->rows.n++] = (struct row){ uid, start, seconds };
+    f->rows.at[f->rows.n++] = (struct row){ uid, start, seconds, f->all_day };
 }
 
 static int is_overridden(struct file *f, const char *uid, time_t at) {
@@ -320,6 +331,7 @@ static void expand(struct file *f, int custom) {
             continue;
         }
         check_tzids(f, ev, uid);
+        f->all_day = icalcomponent_get_dtstart(ev).is_date;
         icalproperty *rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY);
         if (!rid) continue;
         time_t at;
@@ -335,6 +347,7 @@ static void expand(struct file *f, int custom) {
     for (icalcomponent *ev = icalcomponent_get_first_component(f->cal, ICAL_VEVENT_COMPONENT); ev;
          ev = icalcomponent_get_next_component(f->cal, ICAL_VEVENT_COMPONENT)) {
         const char *uid = icalcomponent_get_uid(ev);
+        f->all_day = icalcomponent_get_dtstart(ev).is_date;
         if (icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY)) {
             time_t start, end;
             if (instant(f, icalcomponent_get_dtstart(ev), "DTSTART", uid, &start) &&
@@ -376,6 +389,12 @@ int main(int argc, char **argv) {
                 char when[32];
                 struct tm tm;
                 gmtime_r(&f.rows.at[r].start, &tm);
+                if (f.rows.at[r].all_day) {
+                    strftime(when, sizeof when, "%Y%m%d", &tm);
+                    printf("%s\t%s\t%s\tD%ld\n", f.path, f.rows.at[r].uid, when,
+                           f.rows.at[r].seconds / 86400);
+                    continue;
+                }
                 strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tm);
                 printf("%s\t%s\t%s\t%ld\n", f.path, f.rows.at[r].uid, when, f.rows.at[r].seconds);
             }

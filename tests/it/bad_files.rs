@@ -151,8 +151,9 @@ bad_files! {
         Some(1), ["unknown field `phone`", "expected one of `id`, `name`, `zone`, `email`, `availability`"];
     unknown_rhythm_field: "unknown-field-rhythm.toml" at 37:1 on "location =",
         Some(1), ["unknown field `location`", "`length`", "see docs/community-file.md"];
-    missing_required_field: "missing-field-rhythm-at.toml" at 29:1 on "[[rhythms]]",
-        Some(1), ["missing field `at`"];
+    // Without `at` a rhythm is all-day, so a 90-minute length is what is wrong (or the missing `at`).
+    missing_required_field: "missing-field-rhythm-at.toml" at 35:10 on "\"90m\"",
+        Some(1), ["is all-day (it has no `at`)", "give it a time with `at`"];
     only_a_community_header: "only-community-header.toml" at 1:1 on "[community]",
         Some(1), ["missing field `id`"];
     unknown_zone_suggests_the_intended_one: "unknown-zone-community.toml" at 5:8 on "\"Europe/Berln\"",

@@ -24,6 +24,7 @@ use std::ffi::OsString;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
+mod allday;
 mod bad_files;
 mod bad_ics;
 mod docs;

@@ -143,6 +143,8 @@ fn check_occurrence(occ: &Value) {
             "roles",
             "attendees",
             "cycle",
+            "all_day",
+            "days",
         ]),
         "{occ}"
     );

@@ -42,6 +42,9 @@ pub enum Cadence {
     Rule(RecurrenceRule),
     /// Each new moon or each full moon, on its local date in the rhythm's zone.
     Moon(MoonPhase),
+    /// Explicit local dates (a one-off event, or a few dates with no rule): `dates = [...]` in a
+    /// community file. Build it with [`Cadence::dates`], which sorts the dates and drops repeats.
+    Dates(Vec<NaiveDate>),
 }
 
 impl Cadence {
@@ -51,6 +54,7 @@ impl Cadence {
             Cadence::Rule(rule) => rule.nominal_period_seconds(),
             // A synodic month: 29.53 days.
             Cadence::Moon(_) => 2_551_443,
+            Cadence::Dates(dates) => dates_period_seconds(dates),
         }
     }
 
@@ -58,7 +62,7 @@ impl Cadence {
     pub fn as_rule(&self) -> Option<&RecurrenceRule> {
         match self {
             Cadence::Rule(rule) => Some(rule),
-            Cadence::Moon(_) => None,
+            Cadence::Moon(_) | Cadence::Dates(_) => None,
         }
     }
 
@@ -77,8 +81,84 @@ impl Cadence {
         match self {
             Cadence::Rule(rule) => rule.wall_clock_starts(Some(zone), dtstart, horizon, budget),
             Cadence::Moon(phase) => moon_starts(*phase, zone, dtstart, horizon, budget),
+            Cadence::Dates(dates) => date_starts(dates, dtstart, horizon, budget),
         }
     }
+}
+
+impl Cadence {
+    /// A cadence of explicit local dates, sorted, each once.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use tempi_core::Cadence;
+    /// let day = |m, d| NaiveDate::from_ymd_opt(2027, m, d).unwrap();
+    /// let cadence = Cadence::dates([day(9, 18), day(6, 12), day(9, 18)]);
+    /// assert_eq!(cadence, Cadence::Dates(vec![day(6, 12), day(9, 18)]));
+    /// assert_eq!(cadence.to_string(), "dates 2027-06-12, 2027-09-18");
+    /// ```
+    pub fn dates(dates: impl IntoIterator<Item = NaiveDate>) -> Cadence {
+        let mut list: Vec<NaiveDate> = dates.into_iter().collect();
+        list.sort_unstable();
+        list.dedup();
+        Cadence::Dates(list)
+    }
+
+    /// The explicit dates, when this cadence is a list of them.
+    pub fn as_dates(&self) -> Option<&[NaiveDate]> {
+        match self {
+            Cadence::Dates(dates) => Some(dates),
+            Cadence::Rule(_) | Cadence::Moon(_) => None,
+        }
+    }
+}
+
+/// The tempo of explicit dates: the mean gap between them; a single date never repeats, so it
+/// has the slowest tempo of all (a century), and wins a clash against any cadence of equal
+/// priority.
+fn dates_period_seconds(dates: &[NaiveDate]) -> u64 {
+    const CENTURY: u64 = 100 * 365 * 86_400;
+    match (dates.iter().min(), dates.iter().max()) {
+        (Some(first), Some(last)) if dates.len() > 1 => {
+            let days = u64::try_from((*last - *first).num_days()).unwrap_or(0);
+            (days * 86_400 / (dates.len() as u64 - 1)).max(86_400)
+        }
+        _ => CENTURY,
+    }
+}
+
+/// The smallest gap between two of the dates, in seconds (`None` for one date).
+pub(crate) fn dates_min_gap_seconds(dates: &[NaiveDate]) -> Option<u64> {
+    let mut sorted = dates.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    sorted
+        .windows(2)
+        .filter_map(|pair| match pair {
+            [a, b] => u64::try_from((*b - *a).num_days()).ok(),
+            _ => None,
+        })
+        .min()
+        .map(|days| days * 86_400)
+}
+
+fn date_starts(
+    dates: &[NaiveDate],
+    dtstart: NaiveDateTime,
+    horizon: NaiveDateTime,
+    budget: usize,
+) -> Result<Vec<NaiveDateTime>, ExpandError> {
+    let mut out: Vec<NaiveDateTime> = dates
+        .iter()
+        .map(|d| d.and_time(dtstart.time()))
+        .filter(|start| *start >= dtstart && *start <= horizon)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    if out.len() > budget {
+        return Err(ExpandError::Budget);
+    }
+    Ok(out)
 }
 
 pub use crate::rule::ExpandError;
@@ -168,6 +248,16 @@ impl fmt::Display for Cadence {
             Cadence::Moon(MoonPhase::New) => f.write_str("new moon"),
             Cadence::Moon(MoonPhase::FirstQuarter) => f.write_str("first quarter moon"),
             Cadence::Moon(MoonPhase::LastQuarter) => f.write_str("last quarter moon"),
+            Cadence::Dates(dates) => {
+                f.write_str("dates ")?;
+                for (i, date) in dates.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{date}")?;
+                }
+                Ok(())
+            }
         }
     }
 }

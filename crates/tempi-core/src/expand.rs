@@ -161,9 +161,9 @@ fn inside(spans: &[(i64, i64)], start: i64, end: i64) -> bool {
 }
 
 /// Wall-clock candidates as occurrences: instants by the DST policy, sorted and unique.
-fn occurrences(zone: Tz, length: i64, locals: Vec<NaiveDateTime>) -> Vec<Occ> {
+fn occurrences(zone: Tz, length: i64, all_day: bool, locals: Vec<NaiveDateTime>) -> Vec<Occ> {
     let mut occs: Vec<Occ> =
-        locals.into_iter().map(|local| occurrence(zone, length, local, 0)).collect();
+        locals.into_iter().map(|local| occurrence(zone, length, all_day, local, 0)).collect();
     // Distinct wall-clock times can meet at one instant (a sub-daily rule's 02:00 and 03:00 on
     // a spring-forward night both resolve to 03:00) or swap order (02:30 moves to 03:30, after
     // 03:00): keep the instants sorted and unique.
@@ -172,9 +172,26 @@ fn occurrences(zone: Tz, length: i64, locals: Vec<NaiveDateTime>) -> Vec<Occ> {
     occs
 }
 
-fn occurrence(zone: Tz, length: i64, local: NaiveDateTime, index: u64) -> Occ {
+fn occurrence(zone: Tz, length: i64, all_day: bool, local: NaiveDateTime, index: u64) -> Occ {
     let start = resolve_local(zone, local).timestamp();
-    Occ { local, start, end: start + length, status: St::Scheduled, cycle: None, index, turn: 0 }
+    let end = end_of(zone, local, start, length, all_day);
+    Occ { local, start, end, status: St::Scheduled, cycle: None, index, turn: 0 }
+}
+
+/// The end of an occurrence that starts at wall time `local` (instant `start`) and lasts
+/// `seconds`: exact for a timed rhythm; for an all-day one, local midnight that many whole days
+/// later, so a day that DST makes 23 or 25 hours long is still a whole day.
+fn end_of(zone: Tz, local: NaiveDateTime, start: i64, seconds: i64, all_day: bool) -> i64 {
+    if all_day {
+        resolve_local(zone, local + Duration::seconds(seconds)).timestamp()
+    } else {
+        start + seconds
+    }
+}
+
+/// An all-day occurrence's span (which DST can lengthen or shorten by an hour) as whole days.
+fn whole_days(seconds: i64, all_day: bool) -> i64 {
+    if all_day { (seconds + 43_200).div_euclid(86_400) * 86_400 } else { seconds }
 }
 
 /// How many candidates a commitment's renewal lets go ahead, of `n` whose dates `date` gives:
@@ -521,7 +538,7 @@ impl Engine<'_> {
             let sparse = Sparse { locals: &locals, seconds: &seconds, length };
             self.sparse(i, rhythm, zone, &sparse, &excepts, &rivals.stronger)
         } else {
-            let mut occs = occurrences(zone, length, locals);
+            let mut occs = occurrences(zone, length, rhythm.all_day, locals);
             self.select(rhythm, &mut occs);
             for (k, occ) in occs.iter_mut().enumerate() {
                 occ.index = k as u64;
@@ -533,7 +550,7 @@ impl Engine<'_> {
             }
             (occs, Vec::new())
         };
-        self.commit(rhythm, &mut occs);
+        self.commit(rhythm, zone, &mut occs);
         self.apply_breaks(i, rhythm, zone, &mut occs);
         self.apply_excepts(rhythm, zone, &mut occs, &excepts);
         self.precedence(i, rhythm, zone, &mut occs, &excepts, &rivals);
@@ -584,7 +601,7 @@ impl Engine<'_> {
             .filter(|k| {
                 let Some(local) = locals.get(*k) else { return false };
                 let start = resolve_local(zone, *local).timestamp();
-                let end = start + length_of(*k as u64);
+                let end = end_of(zone, *local, start, length_of(*k as u64), rhythm.all_day);
                 self.except_clash(zone, excepts, start, end).is_some()
                     || stronger.iter().any(|q| overlaps_any(self.spans(*q), start, end).is_some())
                     || self.breaks_of(i).is_some_and(|b| b.hit(start).is_some())
@@ -599,10 +616,10 @@ impl Engine<'_> {
         for (k, local) in locals.iter().enumerate() {
             let index = k as u64;
             if k >= history || keep.get(k).copied().unwrap_or(true) {
-                occs.push(occurrence(zone, length, *local, index));
+                occs.push(occurrence(zone, length, rhythm.all_day, *local, index));
             } else if needed {
                 let start = resolve_local(zone, *local).timestamp();
-                quiet.push((start, start + length_of(index)));
+                quiet.push((start, end_of(zone, *local, start, length_of(index), rhythm.all_day)));
             }
         }
         (occs, quiet)
@@ -732,7 +749,7 @@ impl Engine<'_> {
 
     /// Step 3, Commitment: candidates are numbered into cycles of `meetings` plus a
     /// retrospective; a retrospective that outgrows its `within` parent is cancelled.
-    fn commit(&self, rhythm: &Rhythm, occs: &mut [Occ]) {
+    fn commit(&self, rhythm: &Rhythm, zone: Tz, occs: &mut [Occ]) {
         let Some(commitment) = &rhythm.commitment else { return };
         let per_cycle = u64::from(commitment.meetings) + 1;
         let retro_length = commitment.retrospective.map(|l| i64::from(l.minutes()) * 60);
@@ -742,7 +759,7 @@ impl Engine<'_> {
             let position = occ.index % per_cycle;
             let retrospective = position + 1 == per_cycle;
             if retrospective && let Some(len) = retro_length {
-                occ.end = occ.start + len;
+                occ.end = end_of(zone, occ.local, occ.start, len, rhythm.all_day);
             }
             occ.cycle = Some(Cycle {
                 number: u32::try_from(number + 1).unwrap_or(u32::MAX),
@@ -851,8 +868,10 @@ impl Engine<'_> {
             if iso_week(day) != week {
                 continue;
             }
-            let start = resolve_local(zone, day.and_time(occ.local.time())).timestamp();
-            let end = start + length;
+            let local = day.and_time(occ.local.time());
+            let start = resolve_local(zone, local).timestamp();
+            let end =
+                end_of(zone, local, start, whole_days(length, rhythm.all_day), rhythm.all_day);
             if self.except_clash(zone, excepts, start, end).is_some()
                 || self.in_break(rhythm, start)
             {
@@ -1120,6 +1139,7 @@ impl Engine<'_> {
                 roles,
                 attendees,
                 cycle: occ.cycle,
+                all_day: rhythm.all_day,
             });
         }
         let mut conflicts = self.conflicts;
@@ -1142,14 +1162,19 @@ impl Engine<'_> {
                 .unwrap_or_else(|| zone.from_utc_datetime(&DateTime::<Utc>::UNIX_EPOCH.naive_utc()))
         };
         let id = |r: usize| Arc::from(self.rhythm(r).map(|r| r.id.as_str()).unwrap_or_default());
+        let all_day = |r: usize| self.rhythm(r).is_some_and(|r| r.all_day);
         match why {
-            Why::Except { other, scope, other_start } => {
-                Reason::Except { rhythm: id(other), scope, start: local(other_start, other) }
-            }
+            Why::Except { other, scope, other_start } => Reason::Except {
+                rhythm: id(other),
+                scope,
+                start: local(other_start, other),
+                all_day: all_day(other),
+            },
             Why::Outside { parent } => Reason::Outside { parent: id(parent) },
             Why::Precedence { other, other_start, by_priority } => Reason::Precedence {
                 rhythm: id(other),
                 start: local(other_start, other),
+                all_day: all_day(other),
                 by_priority,
             },
             Why::Break { rhythm, index } => self.describe_break(rhythm, index),

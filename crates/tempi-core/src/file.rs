@@ -196,8 +196,8 @@ struct RawRhythm {
     category: Spanned<String>,
     cadence: Option<Spanned<String>>,
     offset: Option<Spanned<RawOffset>>,
-    at: Spanned<Value>,
-    length: Spanned<String>,
+    at: Option<Spanned<Value>>,
+    length: Option<Spanned<String>>,
     zone: Option<Spanned<String>>,
     start: Option<Spanned<Value>>,
     end: Option<Spanned<Value>>,
@@ -213,6 +213,8 @@ struct RawRhythm {
     after: Option<Spanned<RawAfter>>,
     on_clash: Option<Spanned<String>>,
     on_break: Option<Spanned<String>>,
+    /// Explicit dates instead of a cadence (one-off events).
+    dates: Option<Spanned<Vec<Spanned<Value>>>>,
 }
 
 #[derive(Deserialize)]
@@ -710,56 +712,46 @@ fn read_rhythm(
         ("id", r.id.span()),
         ("name", r.name.span()),
         ("group", r.group.span()),
-        ("length", r.length.span()),
         ("category", r.category.span()),
     ] {
         reader.note(item, field, None, span);
     }
     let category = reader.parse(&r.category, |t| t.parse::<Category>());
-    let timing = match (&r.cadence, &r.offset) {
-        (Some(cadence), None) => {
-            reader.note(item, "cadence", None, cadence.span());
-            reader.parse(cadence, |t| t.parse::<Cadence>()).map(Timing::Cadence)
-        }
-        (None, Some(offset)) => {
-            reader.note(item, "offset", None, offset.span());
-            read_offset(reader, offset.get_ref()).map(Timing::Offset)
-        }
-        (Some(cadence), Some(_)) => {
-            reader.error(
-                cadence.span(),
-                "a rhythm has either a `cadence` or an `offset` from another rhythm, not both; remove one",
-            );
-            None
-        }
-        (None, None) => {
-            reader.error(
-                rhythm_span,
-                format!(
-                    "rhythm `{}` has no `cadence` (e.g. cadence = \"weekly on tue\") and no `offset` from another rhythm; add one",
-                    r.id.get_ref()
-                ),
-            );
-            None
+    let timing = match (&r.cadence, &r.offset, &r.dates) {
+        (_, _, Some(dates)) => read_dates(reader, item, &r, dates),
+        (cadence, offset, None) => {
+            read_timing(reader, item, &r, cadence, offset, rhythm_span.clone())
         }
     };
-    let auto = matches!(r.at.get_ref(), Value::String(s) if s.trim().eq_ignore_ascii_case("auto"));
-    let at = if auto { Some(NaiveTime::MIN) } else { reader.time(&r.at) };
-    reader.note(item, "at", None, r.at.span());
-    let length = reader.parse(&r.length, |t| t.parse::<Length>());
+    let all_day = r.at.is_none();
+    let auto = r.at.as_ref().is_some_and(
+        |at| matches!(at.get_ref(), Value::String(s) if s.trim().eq_ignore_ascii_case("auto")),
+    );
+    if let Some(at) = &r.at {
+        reader.note(item, "at", None, at.span());
+    }
+    let at = match &r.at {
+        _ if auto => Some(NaiveTime::MIN),
+        Some(at) => reader.time(at),
+        None => Some(NaiveTime::MIN),
+    };
+    let length = read_length(reader, item, &r, all_day, &rhythm_span);
     let (Some(category), Some(timing), Some(at), Some(length)) = (category, timing, at, length)
     else {
         return None;
     };
     let mut out = Rhythm::new(
-        r.id.into_inner(),
-        r.name.into_inner(),
-        r.group.into_inner(),
+        r.id.get_ref().clone(),
+        r.name.get_ref().clone(),
+        r.group.get_ref().clone(),
         category,
         timing,
         at,
         length,
     );
+    if all_day {
+        out = out.all_day();
+    }
     if auto {
         out = out.auto();
     }
@@ -982,6 +974,120 @@ fn read_breaks(
         }
     }
     (out, paths)
+}
+
+/// A timed rhythm needs a `length`; an all-day one (no `at`) lasts one day unless it says more.
+fn read_length(
+    reader: &mut Reader<'_>,
+    item: Item,
+    r: &RawRhythm,
+    all_day: bool,
+    rhythm_span: &Range<usize>,
+) -> Option<Length> {
+    match &r.length {
+        Some(length) => {
+            reader.note(item, "length", None, length.span());
+            reader.parse(length, |t| t.parse::<Length>())
+        }
+        None if all_day => Length::try_minutes(24 * 60).ok(),
+        None => {
+            reader.error(
+                rhythm_span.clone(),
+                format!(
+                    "rhythm `{}` has an `at` but no `length`; add one, e.g. length = \"90m\" (an all-day rhythm has no `at`)",
+                    r.id.get_ref()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// `dates = ["2027-06-12", ...]`: explicit dates instead of a cadence. A date listed twice is a
+/// warning; the order does not matter.
+fn read_dates(
+    reader: &mut Reader<'_>,
+    item: Item,
+    r: &RawRhythm,
+    dates: &Spanned<Vec<Spanned<Value>>>,
+) -> Option<Timing> {
+    reader.note(item, "dates", None, dates.span());
+    if let Some(other) =
+        r.cadence.as_ref().map(Spanned::span).or(r.offset.as_ref().map(Spanned::span))
+    {
+        reader.error(
+            other,
+            "a rhythm has either explicit `dates`, a `cadence` or an `offset` from another rhythm, only one; remove the others",
+        );
+        return None;
+    }
+    let mut list = Vec::with_capacity(dates.get_ref().len());
+    let mut seen: HashMap<NaiveDate, usize> = HashMap::new();
+    let mut ok = true;
+    for (j, value) in dates.get_ref().iter().enumerate() {
+        reader.note(item, "dates", Some(j), value.span());
+        let Some(date) = reader.date(value) else {
+            ok = false;
+            continue;
+        };
+        if let Some(first) = seen.insert(date, j) {
+            let d = reader.diagnostic(
+                &value.span(),
+                Severity::Warning,
+                format!("{date} is listed twice in `dates` (entries {} and {}); it is planned once, remove one", first + 1, j + 1),
+            );
+            reader.warnings.push(d);
+        }
+        list.push(date);
+    }
+    if ok && list.is_empty() {
+        reader.error(
+            dates.span(),
+            format!(
+                "rhythm `{}` has an empty `dates` list; list at least one date, e.g. dates = [\"2027-06-12\"]",
+                r.id.get_ref()
+            ),
+        );
+        return None;
+    }
+    ok.then(|| Timing::Cadence(Cadence::dates(list)))
+}
+
+fn read_timing(
+    reader: &mut Reader<'_>,
+    item: Item,
+    r: &RawRhythm,
+    cadence: &Option<Spanned<String>>,
+    offset: &Option<Spanned<RawOffset>>,
+    rhythm_span: Range<usize>,
+) -> Option<Timing> {
+    match (cadence, offset) {
+        (Some(cadence), None) => {
+            reader.note(item, "cadence", None, cadence.span());
+            reader.parse(cadence, |t| t.parse::<Cadence>()).map(Timing::Cadence)
+        }
+        (None, Some(offset)) => {
+            reader.note(item, "offset", None, offset.span());
+            read_offset(reader, offset.get_ref()).map(Timing::Offset)
+        }
+        (Some(cadence), Some(_)) => {
+            reader.error(
+                cadence.span(),
+                "a rhythm has either a `cadence` or an `offset` from another rhythm, not both; remove one",
+            );
+            None
+        }
+        (None, None) => {
+            reader.error(
+                rhythm_span,
+                format!(
+                    "rhythm `{}` has no `cadence` (e.g. cadence = \"weekly on tue\") and no `offset` from another rhythm; add one",
+                    r.id.get_ref()
+                ),
+            );
+            None
+        }
+    }
 }
 
 fn read_offset(reader: &mut Reader<'_>, o: &RawOffset) -> Option<Offset> {

@@ -775,6 +775,8 @@ pub struct Rhythm {
     pub(crate) on_clash: ClashPolicy,
     pub(crate) auto: bool,
     pub(crate) on_break: OnBreak,
+    /// All-day: whole local days from midnight, no time of day (see [`Rhythm::all_day`]).
+    pub(crate) all_day: bool,
 }
 
 impl Rhythm {
@@ -812,6 +814,7 @@ impl Rhythm {
             on_clash: ClashPolicy::default(),
             auto: false,
             on_break: OnBreak::default(),
+            all_day: false,
         }
     }
 
@@ -992,6 +995,28 @@ impl Rhythm {
     /// The intention text.
     pub fn intention_text(&self) -> Option<&str> {
         self.intention.as_deref()
+    }
+}
+
+/// All-day rhythms: whole local days, no time of day.
+impl Rhythm {
+    /// Makes the rhythm all-day: each occurrence covers whole local days of the rhythm's zone,
+    /// from midnight for [`Rhythm::length`] (which must be whole days, e.g. `"3d"`), and feeds
+    /// write it as dates (`VALUE=DATE`). Sets the time of day to midnight.
+    pub fn all_day(mut self) -> Rhythm {
+        self.all_day = true;
+        self.at = NaiveTime::MIN;
+        self
+    }
+
+    /// Whether the rhythm is all-day.
+    pub fn is_all_day(&self) -> bool {
+        self.all_day
+    }
+
+    /// How many days each occurrence of an all-day rhythm covers (`None` for a timed rhythm).
+    pub fn all_day_days(&self) -> Option<u32> {
+        self.all_day.then(|| (self.length.minutes() / (24 * 60)).max(1))
     }
 }
 

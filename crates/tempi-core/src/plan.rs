@@ -32,6 +32,10 @@ pub struct Occurrence {
     pub attendees: Arc<[Arc<str>]>,
     /// Which commitment cycle this occurrence belongs to, if the rhythm is a commitment.
     pub cycle: Option<Cycle>,
+    /// Whether it covers whole days (an all-day rhythm): `start` is then local midnight of its
+    /// first day in the rhythm's zone (or the first instant after it, where midnight falls in a
+    /// DST gap) and `end` local midnight after its last day. See [`Occurrence::days`].
+    pub all_day: bool,
 }
 
 impl Occurrence {
@@ -43,6 +47,19 @@ impl Occurrence {
     /// The facilitator, if the rhythm has one.
     pub fn facilitator(&self) -> Option<&str> {
         self.holder("facilitator")
+    }
+
+    /// For an all-day occurrence, its first local date and how many days it covers (counted in
+    /// local dates, so a day that DST makes 23 or 25 hours long is still one day).
+    pub fn days(&self) -> Option<(chrono::NaiveDate, u32)> {
+        if !self.all_day {
+            return None;
+        }
+        let first = self.start.date_naive();
+        // The end is local midnight, or an hour past it where midnight is a DST gap.
+        let last = (self.end - chrono::Duration::hours(3)).date_naive();
+        let days = u32::try_from((last - first).num_days() + 1).unwrap_or(1).max(1);
+        Some((first, days))
     }
 
     /// Whether the occurrence goes ahead (scheduled or shifted).
@@ -108,6 +125,8 @@ pub enum Reason {
         scope: ClashScope,
         /// The start of the occurrence it clashed with, in that rhythm's zone.
         start: DateTime<Tz>,
+        /// Whether that rhythm is all-day (its date alone names the occurrence).
+        all_day: bool,
     },
     /// It clashes with a stronger rhythm that shares a member.
     Precedence {
@@ -115,6 +134,8 @@ pub enum Reason {
         rhythm: Arc<str>,
         /// The start of the occurrence it clashed with, in that rhythm's zone.
         start: DateTime<Tz>,
+        /// Whether that rhythm is all-day (its date alone names the occurrence).
+        all_day: bool,
         /// Whether the other wins by a higher `priority` (else by its slower tempo).
         by_priority: bool,
     },
@@ -138,24 +159,27 @@ pub enum Reason {
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let local = |t: &DateTime<Tz>| t.format("%a %Y-%m-%d %H:%M");
+        // An all-day rhythm's occurrence is named by its date alone.
+        let local = |t: &DateTime<Tz>, all_day: &bool| {
+            t.format(if *all_day { "%a %Y-%m-%d, all day" } else { "%a %Y-%m-%d %H:%M" })
+        };
         match self {
             Reason::Outside { parent } => write!(
                 f,
                 "its retrospective would run past the end of `{parent}`; shorten the retrospective"
             ),
-            Reason::Except { rhythm, scope, start } => {
+            Reason::Except { rhythm, scope, start, all_day } => {
                 let what = match scope {
                     ClashScope::Span => "overlaps",
                     ClashScope::Day => "falls on a day of",
                     ClashScope::Week => "falls in the week of",
                 };
-                write!(f, "{what} `{rhythm}` ({})", local(start))
+                write!(f, "{what} `{rhythm}` ({})", local(start, all_day))
             }
-            Reason::Precedence { rhythm, start, by_priority } => write!(
+            Reason::Precedence { rhythm, start, all_day, by_priority } => write!(
                 f,
                 "clashes with `{rhythm}` ({}), which wins by {}",
-                local(start),
+                local(start, all_day),
                 if *by_priority { "priority" } else { "its slower tempo" }
             ),
             Reason::Break { name, owner, .. } => write!(f, "{name} ({owner})"),

@@ -286,6 +286,7 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
                 ),
             );
         }
+        check_dates_and_all_day(&mut report, item, rhythm, rhythm_start);
         let list: Vec<usize> = match group_index.get(&rhythm.group) {
             Some(g) => {
                 if let Some(slot) = rhythm_group.get_mut(i) {
@@ -370,6 +371,9 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
                 let min_gap = match cadence {
                     Cadence::Rule(rule) => min_gap_seconds(rule, rule.frequency_period_seconds()),
                     Cadence::Moon(_) => period,
+                    Cadence::Dates(dates) => {
+                        crate::cadence::dates_min_gap_seconds(dates).unwrap_or(u64::MAX)
+                    }
                 };
                 if length > min_gap {
                     report.error(
@@ -661,6 +665,96 @@ fn resolve_breaks(
 }
 
 /// The shortest gap a rule's occurrences can have, in seconds (a lower bound).
+/// The most dates one `dates = [...]` list may hold.
+pub(crate) const MAX_DATES: usize = 10_000;
+
+/// One-off dates and all-day rhythms: dates outside the rhythm's start and end (never planned),
+/// too many dates, and all-day rhythms that are not whole days or have a time.
+fn check_dates_and_all_day(
+    report: &mut Report,
+    item: crate::model::Item,
+    rhythm: &crate::model::Rhythm,
+    rhythm_start: chrono::NaiveDate,
+) {
+    if let Timing::Cadence(Cadence::Dates(dates)) = &rhythm.timing {
+        if dates.is_empty() {
+            report.error(
+                place(item, "dates"),
+                format!("rhythm `{}` has an empty `dates` list; list at least one date, e.g. dates = [\"2027-06-12\"]", rhythm.id),
+            );
+        }
+        if dates.len() > MAX_DATES {
+            report.error(
+                place(item, "dates"),
+                format!(
+                    "rhythm `{}` lists {} dates, more than {MAX_DATES}; use a `cadence` for a regular rhythm",
+                    rhythm.id,
+                    dates.len()
+                ),
+            );
+        }
+        for (j, date) in dates.iter().enumerate() {
+            let before = *date < rhythm_start;
+            let after = rhythm.end.is_some_and(|end| *date > end);
+            if before || after {
+                let (edge, when) = if before {
+                    ("starts", rhythm_start)
+                } else {
+                    ("ends", rhythm.end.unwrap_or(*date))
+                };
+                report.warn(
+                    place_at(item, "dates", j),
+                    format!(
+                        "{date} is {} rhythm `{}` {edge} on {when}, so it is never planned; remove it or move the rhythm's `{}`",
+                        if before { "before" } else { "after" },
+                        rhythm.id,
+                        if before { "start" } else { "end" }
+                    ),
+                );
+            }
+        }
+    }
+    if !rhythm.all_day {
+        return;
+    }
+    let minutes = rhythm.length.minutes();
+    if !minutes.is_multiple_of(24 * 60) {
+        report.error(
+            place(item, "length"),
+            format!(
+                "rhythm `{}` is all-day (it has no `at`), so it lasts whole days, not {}; write e.g. length = \"1d\" or \"3d\", or give it a time with `at`",
+                rhythm.id, rhythm.length
+            ),
+        );
+    }
+    if rhythm.at != chrono::NaiveTime::MIN {
+        report.error(
+            place(item, "at"),
+            format!(
+                "rhythm `{}` is all-day, so it has no `at`; remove `at`, or make it a timed rhythm",
+                rhythm.id
+            ),
+        );
+    }
+    if rhythm.auto {
+        report.error(
+            place(item, "at"),
+            format!("rhythm `{}` is all-day, so the solver has no time to choose; remove `at = \"auto\"` or give it a length in hours", rhythm.id),
+        );
+    }
+    if let Some(retro) = rhythm.commitment.as_ref().and_then(|c| c.retrospective)
+        && !retro.minutes().is_multiple_of(24 * 60)
+    {
+        report.error(
+            place(item, "commitment"),
+            format!(
+                "rhythm `{}` is all-day, so its retrospective lasts whole days too, not {retro}; write e.g. retrospective = \"1d\"",
+                rhythm.id
+            ),
+        );
+    }
+}
+
 fn min_gap_seconds(rule: &crate::rule::RecurrenceRule, period: u64) -> u64 {
     use crate::rule::Frequency::{Monthly, Yearly};
     let many_times = rule.by_hour.len() > 1 || rule.by_minute.len() > 1 || rule.by_second.len() > 1;

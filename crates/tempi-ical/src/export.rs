@@ -498,6 +498,8 @@ struct Series {
     overrides: Vec<usize>,
     /// Every occurrence this series carries, active or not.
     carried: Vec<usize>,
+    /// Written as dates (`VALUE=DATE`): an all-day rhythm.
+    all_day: bool,
 }
 
 /// A plan laid out as series, with every occurrence's identity.
@@ -794,6 +796,10 @@ impl<'a> Layout<'a> {
         indices: &[usize],
         ambiguity: &mut BTreeMap<&'static str, Vec<(NaiveDateTime, NaiveDateTime)>>,
     ) -> Vec<Part> {
+        if rhythm.is_all_day() {
+            // Dates have no wall time to fall in a DST gap or overlap: one series.
+            return vec![Part::Base; indices.len()];
+        }
         let zone = self.community.rhythm_zone(rhythm);
         let slots: Vec<DateTime<Tz>> =
             indices.iter().filter_map(|i| self.occurrence(*i)).map(slot).collect();
@@ -892,6 +898,9 @@ impl<'a> Layout<'a> {
         members: &[usize],
         uid: String,
     ) -> Option<Series> {
+        if rhythm.is_all_day() {
+            return self.all_day_series(rhythm, members, uid);
+        }
         let zone = self.community.rhythm_zone(rhythm);
         let occurrences = self.plan.occurrences();
         let active: Vec<usize> = members
@@ -912,6 +921,7 @@ impl<'a> Layout<'a> {
             exdates: Vec::new(),
             overrides: Vec::new(),
             carried: members.to_vec(),
+            all_day: false,
         };
         if self.self_override(&series, master_occurrence) {
             series.overrides.push(master);
@@ -955,11 +965,17 @@ impl<'a> Layout<'a> {
             // Only the count is written.
             o.attendees.len() != master.attendees.len()
         };
+        let times_differ = if series.all_day {
+            // Dates: only the number of days counts (DST makes a day 23 or 25 hours long).
+            o.days().map(|(_, n)| n) != master.days().map(|(_, n)| n)
+        } else {
+            (o.end - o.start) != (master.end - master.start)
+                || libical_misreads_length(series.base_zone, master)
+                || crosses(o)
+                || needs_utc(series.zone, o)
+        };
         matches!(o.status, Status::Shifted { .. })
-            || (o.end - o.start) != (master.end - master.start)
-            || libical_misreads_length(series.base_zone, master)
-            || crosses(o)
-            || needs_utc(series.zone, o)
+            || times_differ
             || o.roles != master.roles
             || o.cycle != master.cycle
             || o.group != master.group
@@ -1058,6 +1074,10 @@ impl<'a> Layout<'a> {
     /// The zones a series names, each with the span it must cover.
     fn zone_spans(&self, series: &Series) -> Vec<(Tz, DateTime<Utc>, DateTime<Utc>)> {
         let mut out = Vec::new();
+        if series.all_day {
+            // Dates name no zone: no VTIMEZONE.
+            return out;
+        }
         for index in &series.carried {
             let Some(o) = self.occurrence(*index) else { continue };
             let (start, end) = (utc(o.start).min(utc(slot(o))), utc(o.end).max(utc(slot(o))));
@@ -1070,6 +1090,10 @@ impl<'a> Layout<'a> {
     }
 
     fn write_series(&self, writer: &mut Writer, series: &Series) {
+        if series.all_day {
+            self.write_all_day_series(writer, series);
+            return;
+        }
         let Some(master) = self.occurrence(series.master) else { return };
         let base = series.base_zone;
         let base_name = base.name();
@@ -1160,6 +1184,177 @@ impl<'a> Layout<'a> {
     }
 }
 
+/// All-day rhythms: series of dates (`VALUE=DATE`), no zone.
+///
+/// `DTSTART;VALUE=DATE` and an exclusive `DTEND;VALUE=DATE` (not `DURATION`: `P1D` is a nominal
+/// day everywhere, but DTEND reads alike in every client), an RRULE whose `UNTIL` is a date (RFC
+/// 5545 §3.3.10: the same value type as DTSTART), or `RRULE:FREQ=DAILY;COUNT=1` plus
+/// `RDATE;VALUE=DATE` for explicit dates and every other cadence; `EXDATE;VALUE=DATE` and
+/// `RECURRENCE-ID;VALUE=DATE` overrides. A lone date is a plain VEVENT.
+impl Layout<'_> {
+    fn all_day_series(&self, rhythm: &Rhythm, members: &[usize], uid: String) -> Option<Series> {
+        let occurrences = self.plan.occurrences();
+        let active: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|i| occurrences.get(*i).is_some_and(Occurrence::is_active))
+            .collect();
+        let master = *active.first()?;
+        let master_occurrence = occurrences.get(master)?;
+        let zone = self.community.rhythm_zone(rhythm);
+        let mut series = Series {
+            uid,
+            zone,
+            base_zone: zone,
+            form: Form::Single,
+            master,
+            exdates: Vec::new(),
+            overrides: Vec::new(),
+            carried: members.to_vec(),
+            all_day: true,
+        };
+        if matches!(master_occurrence.status, Status::Shifted { .. }) {
+            series.overrides.push(master);
+        }
+        if active.len() == 1 {
+            series.carried = vec![master];
+            return Some(series);
+        }
+        if let Some(rule_series) = self.all_day_rule_series(rhythm, &series, members, &active) {
+            return Some(rule_series);
+        }
+        for index in active.iter().skip(1) {
+            let o = occurrences.get(*index)?;
+            if self.differs(&series, master_occurrence, o) {
+                series.overrides.push(*index);
+            }
+        }
+        series.form = Form::Dates(active.iter().skip(1).copied().collect());
+        Some(series)
+    }
+
+    /// The RRULE form of an all-day rhythm, checked as for timed ones: the rule, expanded from the
+    /// master's date (as a floating midnight) to the last one's, minus the EXDATEs, gives exactly
+    /// the active occurrences' dates.
+    fn all_day_rule_series(
+        &self,
+        rhythm: &Rhythm,
+        template: &Series,
+        members: &[usize],
+        active: &[usize],
+    ) -> Option<Series> {
+        let Timing::Cadence(cadence) = rhythm.timing() else { return None };
+        let recurrence = cadence.as_rule()?;
+        if !matches!(
+            recurrence.freq(),
+            Frequency::Daily | Frequency::Weekly | Frequency::Monthly | Frequency::Yearly
+        ) {
+            return None;
+        }
+        let rule = Rule::from_rule(recurrence);
+        let occurrences = self.plan.occurrences();
+        let master = occurrences.get(template.master)?;
+        let day = |o: &Occurrence| slot(o).date_naive();
+        let first = day(master);
+        let last = day(occurrences.get(*active.last()?)?);
+        let midnight = |d: chrono::NaiveDate| d.and_time(chrono::NaiveTime::MIN);
+        if !portable(&rule, midnight(first)) {
+            return None;
+        }
+        let walls = rule.starts(None, midnight(first), midnight(last), CHECK_BUDGET).ok()?;
+        let mut by_date: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
+        for index in members {
+            let d = day(occurrences.get(*index)?);
+            if d >= first && d <= last {
+                by_date.insert(d, *index);
+            }
+        }
+        let mut series = template.clone();
+        let mut matched = 0;
+        let mut expected = Vec::new();
+        for wall in &walls {
+            match by_date.get(&wall.date()).and_then(|i| Some((*i, occurrences.get(*i)?))) {
+                Some((index, o)) => {
+                    matched += 1;
+                    if !o.is_active() {
+                        series.exdates.push(*wall);
+                        continue;
+                    }
+                    expected.push(wall.date());
+                    if index != template.master && self.differs(&series, master, o) {
+                        series.overrides.push(index);
+                    }
+                }
+                None => series.exdates.push(*wall),
+            }
+        }
+        if matched != by_date.len() || series.exdates.len() > active.len() {
+            return None;
+        }
+        let slots: Vec<chrono::NaiveDate> =
+            active.iter().filter_map(|i| occurrences.get(*i)).map(day).collect();
+        if expected != slots {
+            return None;
+        }
+        // The RRULE form's UNTIL is an instant; for dates it is written as the last date.
+        let until = Utc.from_utc_datetime(&midnight(last));
+        series.form = Form::Rule { body: rule.body.clone(), until };
+        Some(series)
+    }
+
+    fn write_all_day_series(&self, writer: &mut Writer, series: &Series) {
+        let Some(master) = self.occurrence(series.master) else { return };
+        let date = |t: DateTime<Tz>| t.date_naive().format("%Y%m%d").to_string();
+        let days = |o: &Occurrence| i64::from(o.days().map_or(1, |(_, n)| n));
+        let dates = |o: &Occurrence, start: DateTime<Tz>| {
+            let first = start.date_naive();
+            let end = first + Duration::days(days(o));
+            (first.format("%Y%m%d").to_string(), end.format("%Y%m%d").to_string())
+        };
+        let as_date = [("VALUE", "DATE")];
+        let (start, end) = dates(master, slot(master));
+        writer.raw("BEGIN", "VEVENT");
+        writer.raw("UID", &series.uid);
+        writer.raw("DTSTAMP", &self.stamp);
+        writer.line("DTSTART", &as_date, &start);
+        writer.line("DTEND", &as_date, &end);
+        let self_override = series.overrides.contains(&series.master);
+        match &series.form {
+            Form::Rule { body, until } => {
+                writer.raw("RRULE", &format!("{body};UNTIL={}", until.format("%Y%m%d")));
+            }
+            Form::Dates(list) => {
+                // ical.js leaves DTSTART out of a series with RDATE and no RRULE (class 25).
+                writer.raw("RRULE", "FREQ=DAILY;COUNT=1");
+                for index in list {
+                    if let Some(o) = self.occurrence(*index) {
+                        writer.line("RDATE", &as_date, &date(slot(o)));
+                    }
+                }
+            }
+            Form::Single if self_override => writer.raw("RRULE", "FREQ=DAILY;COUNT=1"),
+            Form::Single => {}
+        }
+        for exdate in &series.exdates {
+            writer.line("EXDATE", &as_date, &exdate.format("%Y%m%d").to_string());
+        }
+        self.write_body(writer, master);
+        writer.raw("END", "VEVENT");
+        for index in &series.overrides {
+            let Some(o) = self.occurrence(*index) else { continue };
+            let (start, end) = dates(o, o.start);
+            writer.raw("BEGIN", "VEVENT");
+            writer.raw("UID", &series.uid);
+            writer.raw("DTSTAMP", &self.stamp);
+            writer.line("RECURRENCE-ID", &as_date, &date(slot(o)));
+            writer.line("DTSTART", &as_date, &start);
+            writer.line("DTEND", &as_date, &end);
+            self.write_body(writer, o);
+            writer.raw("END", "VEVENT");
+        }
+    }
+}
+
 /// What a VEVENT says about one occurrence besides its times.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Content {
@@ -1214,8 +1409,9 @@ fn content(
             writeln!(description, "{}: {}", title_case(&holder.role), member_name(&holder.member));
     }
     if let Status::Shifted { from, reason } = &o.status {
-        let _ =
-            writeln!(description, "Moved from {}: {reason}", from.format("%a %-d %b %Y %H:%M %Z"));
+        // An all-day occurrence moved from a date, which has no time or zone.
+        let format = if o.all_day { "%a %-d %b %Y" } else { "%a %-d %b %Y %H:%M %Z" };
+        let _ = writeln!(description, "Moved from {}: {reason}", from.format(format));
     }
     let group = group_names.get(&*o.group).copied();
     if let Some(group) = group {

@@ -50,11 +50,15 @@ pub fn write_agenda(
     let mut month: Option<(i32, u32)> = None;
     for occ in plan.occurrences() {
         let start = occ.start.with_timezone(&zone);
-        let key = (start.year(), start.month());
+        // An all-day occurrence is filed under its own date, which no zone moves.
+        let key = match occ.days() {
+            Some((first, _)) => (first.year(), first.month()),
+            None => (start.year(), start.month()),
+        };
         if month != Some(key) {
             month = Some(key);
-            let name = MONTHS.get(start.month0() as usize).copied().unwrap_or_default();
-            writeln!(out, "\n{name} {}", start.year())?;
+            let name = MONTHS.get(key.1.saturating_sub(1) as usize).copied().unwrap_or_default();
+            writeln!(out, "\n{name} {}", key.0)?;
         }
         agenda_line(out, community, occ, zone)?;
     }
@@ -122,6 +126,12 @@ fn agenda_line(
         Status::Shifted { .. } => '>',
         Status::Cancelled { .. } => 'x',
     };
+    if let Some((first, days)) = occ.days() {
+        write!(out, "{mark} ")?;
+        all_day_span(out, first, days)?;
+        write!(out, "  {}", Safe(rhythm_name(community, &occ.rhythm)))?;
+        return agenda_tail(out, occ, zone);
+    }
     write!(
         out,
         "{mark} {} {:02} {:02}:{:02}-",
@@ -141,11 +151,38 @@ fn agenda_line(
         end.minute(),
         Safe(rhythm_name(community, &occ.rhythm))
     )?;
+    agenda_tail(out, occ, zone)
+}
+
+/// An all-day occurrence's dates, as wide as a timed line's times: `Sat 12 all day` or
+/// `Fri 11-Sun 13 Jun 3 days`.
+fn all_day_span(out: &mut dyn Write, first: chrono::NaiveDate, days: u32) -> io::Result<()> {
+    if days <= 1 {
+        return write!(out, "{} {:02} all day    ", first.weekday(), first.day());
+    }
+    let last = first + chrono::Duration::days(i64::from(days) - 1);
+    let month = MONTHS.get(last.month0() as usize).and_then(|m| m.get(..3)).unwrap_or_default();
+    write!(
+        out,
+        "{} {:02}-{} {:02} {month} {days} days",
+        first.weekday(),
+        first.day(),
+        last.weekday(),
+        last.day()
+    )
+}
+
+/// The end of an agenda line: cycle, status and facilitator.
+fn agenda_tail(out: &mut dyn Write, occ: &Occurrence, zone: Tz) -> io::Result<()> {
     if let Some(cycle) = occ.cycle {
         write!(out, " ({})", Safe(cycle))?;
     }
     match &occ.status {
         Status::Scheduled => {}
+        Status::Shifted { from, reason } if occ.all_day => {
+            let from = from.date_naive();
+            write!(out, "  shifted from {} {:02}: {}", from.weekday(), from.day(), Safe(reason))?;
+        }
         Status::Shifted { from, reason } => {
             let from = from.with_timezone(&zone);
             write!(

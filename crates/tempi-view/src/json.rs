@@ -64,6 +64,8 @@ fn occurrence(community: &Community, o: &Occurrence, uid: &str) -> Value {
         "name": rhythm_name(community, &o.rhythm),
         "group": &*o.group,
         "category": o.category.as_str(),
+        "all_day": o.all_day,
+        "days": o.days().map(|(_, days)| days),
         "start": rfc3339(&o.start),
         "end": rfc3339(&o.end),
         "timezone": timezone.name(),

@@ -21,6 +21,8 @@ mod lunar;
 /// Honest messages: silent acceptances become located warnings; errors say what is wrong.
 #[cfg(feature = "serde")]
 mod messages;
+/// One-off dates and all-day rhythms.
+mod oneoff;
 /// Precedence between rhythms sharing members: priority, tempo, conflicts.
 mod precedence;
 /// Property tests over random small communities.

@@ -16,11 +16,13 @@
 //! feed may leave out occurrences (it carries its ancestors' rhythms only where its members
 //! attend), but shows nothing that is not planned.
 //!
-//! The cases: the bundled sample, and generated communities in four families: the general mix
+//! The cases: the bundled sample, and generated communities in these families: the general mix
 //! (zones with odd DST, times in gaps and overlaps, commitments, clashes), rhythms in UTC and
-//! `Etc/*` zones, single long events across DST changes, and every series the exporter writes as
+//! `Etc/*` zones, single long events across DST changes, every series the exporter writes as
 //! RDATEs (moon cadences, offsets, `within`, `after`, BYWEEKNO and the other rules outside the
-//! portable subset).
+//! portable subset), all-day rhythms (dates: `VALUE=DATE` RRULE, RDATE, EXDATE and overrides) and
+//! one-off rhythms (explicit `dates`). An all-day instance is compared as `tempi expand` prints
+//! it, `YYYYMMDD` and `D<days>`, which the three checkers print alike.
 //!
 //! Each (family, client) pair is its own test, `#[ignore]`d with the reason "needs the interop
 //! checkers", so a plain `cargo test` skips them; CI runs them with
@@ -169,16 +171,35 @@ fn expected(community: &Community, plan: &Plan, feed: &Feed) -> Vec<String> {
             Scope::Member(id) => community.attendees_of(&o.rhythm).contains(&id.as_str()),
             _ => true,
         })
-        .map(|(o, uid)| {
-            format!(
+        .map(|(o, uid)| match o.days() {
+            // All-day: its first date and days, as `tempi expand` and the checkers print them.
+            Some((first, days)) => format!("{uid}\t{}\tD{days}", first.format("%Y%m%d")),
+            None => format!(
                 "{uid}\t{}\t{}",
                 stamp(o.start.with_timezone(&Utc)),
                 (o.end - o.start).num_seconds()
-            )
+            ),
         })
         .collect();
     rows.sort();
     rows
+}
+
+/// Whether a row a client printed starts in the plan's window. A timed row's start is an instant;
+/// an all-day row's is a date (the checkers print those within two days of the window), which
+/// starts at local midnight of its rhythm's zone, the rhythm named by the UID.
+fn in_window(community: &Community, plan: &Plan, row: &str) -> bool {
+    let (uid, start) = key(row);
+    let window = plan.window();
+    match NaiveDate::parse_from_str(start, "%Y%m%d") {
+        Ok(date) if start.len() == 8 => {
+            let id = uid.split(['@', '+']).next().unwrap_or("");
+            let zone = community.rhythm(id).map_or(community.zone(), |r| community.rhythm_zone(r));
+            let midnight = tempi_core::time::resolve_local(zone, date.and_time(NaiveTime::MIN));
+            window.contains(midnight.with_timezone(&Utc))
+        }
+        _ => (stamp(window.start()).as_str()..stamp(window.end()).as_str()).contains(&start),
+    }
 }
 
 /// `a - b` as multisets of sorted rows.
@@ -328,10 +349,9 @@ fn check(cases: &[(Community, Plan)], tag: &str, clients: &[Client]) {
                 .flatten()
                 .map(|e| format!("{}: {name}: error: {e}", client.name()))
                 .collect();
-            let (from, to) = (stamp(plan.window().start()), stamp(plan.window().end()));
             let got: Vec<String> = said.rows[path]
                 .iter()
-                .filter(|row| (from.as_str()..to.as_str()).contains(&key(row).1))
+                .filter(|row| in_window(community, plan, row))
                 .cloned()
                 .collect();
             let want = expected(community, plan, feed);
@@ -893,6 +913,143 @@ fn long() -> &'static Cases {
         assert!(crossing >= 20, "{crossing}");
         cases
     })
+}
+
+/// All-day rhythms: rule cadences (written as RRULE with a date UNTIL), moon and other RDATE
+/// cadences, explicit dates, 1 to 3 days, in zones whose DST changes fall at midnight (Santiago,
+/// Havana) and elsewhere; some yield to another with `except` and shift, so EXDATEs and
+/// overrides appear; a timed weekly rhythm beside them loses its day to them.
+fn allday_generated(seed: u64) -> Option<(Community, Plan)> {
+    let mut rng = Rng::new(seed ^ 0xA11D);
+    let zone = zone(rng.pick(DST_ZONES));
+    let start = random_start(&mut rng)?;
+    let mut builder = people(&mut rng, seed, zone, start, ZONES);
+    let n = 2 + rng.below(3) as usize;
+    let mut ids: Vec<String> = Vec::new();
+    for r in 0..n {
+        let id = format!("d{r}");
+        let cadence: Cadence = if rng.chance(35) {
+            random_dates(&mut rng)
+        } else {
+            let list = if rng.chance(70) { CADENCES } else { RDATE_CADENCES };
+            rng.pick(list).parse().ok()?
+        };
+        let days = 1 + rng.below(3);
+        let mut rhythm = rhythm(&mut rng, &id, cadence, "00:00", &format!("{days}d")).all_day();
+        if rng.chance(40) {
+            rhythm = rhythm.zone(self::zone(rng.pick(DST_ZONES)));
+        }
+        if rng.chance(40) && !ids.is_empty() {
+            let target = rng.pick(&ids).clone();
+            rhythm = rhythm.except(target, *rng.pick(&[ClashScope::Span, ClashScope::Day]));
+            if rng.chance(50) {
+                rhythm = rhythm.on_clash(ClashPolicy::Shift);
+            }
+        }
+        builder.rhythm(rhythm);
+        ids.push(id);
+    }
+    if rng.chance(60) {
+        let at = *rng.pick(TIMES);
+        builder.rhythm(rhythm(&mut rng, "timed", cadence_of("weekly on sat")?, at, "90m"));
+    }
+    let window = some_window(&mut rng);
+    planned(builder, window)
+}
+
+/// One-off rhythms: 1 to 6 explicit dates at times in DST gaps and overlaps and ordinary ones,
+/// in many zones (a single date is a plain VEVENT, more are an RDATE series), some composed
+/// with `except` and shifted, some all-day.
+fn oneoff_generated(seed: u64) -> Option<(Community, Plan)> {
+    let mut rng = Rng::new(seed ^ 0x0FF);
+    let zone = zone(rng.pick(ZONES));
+    let start = random_start(&mut rng)?;
+    let mut builder = people(&mut rng, seed, zone, start, ZONES);
+    let n = 2 + rng.below(3) as usize;
+    let mut ids: Vec<String> = Vec::new();
+    for r in 0..n {
+        let id = format!("o{r}");
+        let dates = random_dates(&mut rng);
+        let mut rhythm = if rng.chance(25) {
+            rhythm(&mut rng, &id, dates, "00:00", "1d").all_day()
+        } else {
+            let at = *rng.pick(TIMES);
+            let length = *rng.pick(LENGTHS);
+            rhythm(&mut rng, &id, dates, at, length)
+        };
+        if rng.chance(50) {
+            rhythm = rhythm.zone(self::zone(rng.pick(ZONES)));
+        }
+        if rng.chance(40) && !ids.is_empty() {
+            let target = rng.pick(&ids).clone();
+            rhythm = rhythm.except(target, *rng.pick(&[ClashScope::Span, ClashScope::Day]));
+            if rng.chance(50) {
+                rhythm = rhythm.on_clash(ClashPolicy::Shift);
+            }
+        }
+        builder.rhythm(rhythm);
+        ids.push(id);
+    }
+    let window = some_window(&mut rng);
+    planned(builder, window)
+}
+
+fn cadence_of(text: &str) -> Option<Cadence> {
+    text.parse().ok()
+}
+
+/// 1 to 6 dates between June 2026 and December 2027, a few days apart at least (a rhythm's
+/// occurrences may not overlap its next one).
+fn random_dates(rng: &mut Rng) -> Cadence {
+    let first = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or_default();
+    let n = 1 + rng.below(6);
+    Cadence::dates((0..n).map(|_| first + Duration::days(4 * rng.below(140) as i64)))
+}
+
+fn allday() -> &'static Cases {
+    static CASES: OnceLock<Cases> = OnceLock::new();
+    CASES.get_or_init(|| cases(allday_generated, 30, 15))
+}
+
+fn oneoff() -> &'static Cases {
+    static CASES: OnceLock<Cases> = OnceLock::new();
+    CASES.get_or_init(|| cases(oneoff_generated, 30, 15))
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn all_day_in_python() {
+    check(allday(), "allday-python", PYTHON);
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn all_day_in_icaljs() {
+    check(allday(), "allday-icaljs", ICALJS);
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn all_day_in_libical() {
+    check(allday(), "allday-libical", LIBICAL);
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn one_off_in_python() {
+    check(oneoff(), "oneoff-python", PYTHON);
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn one_off_in_icaljs() {
+    check(oneoff(), "oneoff-icaljs", ICALJS);
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn one_off_in_libical() {
+    check(oneoff(), "oneoff-libical", LIBICAL);
 }
 
 fn rdates() -> &'static Cases {

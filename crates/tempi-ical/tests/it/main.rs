@@ -13,6 +13,8 @@
 //! - `identity`: every occurrence keeps one (UID, RECURRENCE-ID) in plans of other windows and
 //!   after unrelated edits; a client loading one year's feed after another shows no duplicate.
 //! - `forms`: RDATE series carry an RRULE, no lone event spans a DST change, no X-WR-TIMEZONE.
+//! - `allday`: all-day and one-off rhythms in feeds: date forms, and export then expand equals the
+//!   plan (a property test).
 //! - `attendees`: the attendee limit, on both sides.
 //! - `publication`: `Publication::write` equals each feed built alone; group and member feeds
 //!   carry the documented rhythms; an unknown scope is `InvalidInput`.
@@ -23,6 +25,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod allday;
 mod attendees;
 mod expand;
 mod forms;

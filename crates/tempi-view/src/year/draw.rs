@@ -272,6 +272,23 @@ fn when(start: DateTime<Tz>, end: DateTime<Tz>) -> String {
     }
 }
 
+/// How many hours of load one all-day day counts for in the weekly chart: a day of engagement
+/// (docs/year.md), not 24 hours of meetings.
+pub(crate) const ALL_DAY_HOURS: f64 = 8.0;
+
+/// When an all-day occurrence is: its dates, no times or zone.
+fn all_day_when(first: NaiveDate, days: u32) -> String {
+    if days <= 1 {
+        return format!("{} (all day)", first.format("%a %-d %b %Y"));
+    }
+    let last = first + Duration::days(i64::from(days) - 1);
+    format!(
+        "{} – {} (all day, {days} days)",
+        first.format("%a %-d %b %Y"),
+        last.format("%a %-d %b %Y")
+    )
+}
+
 /// The tooltip of one mark: what, when (in every zone that matters), who, and why not.
 fn tooltip(community: &Community, occ: &Occurrence, member: Option<&Member>) -> String {
     let rhythm = community.rhythm(&occ.rhythm);
@@ -280,15 +297,22 @@ fn tooltip(community: &Community, occ: &Occurrence, member: Option<&Member>) -> 
         community.groups().iter().find(|g| g.id() == &*occ.group).map_or(&*occ.group, Group::name);
     let mut lines = vec![name.to_string(), format!("{group} · {}", occ.category.as_str())];
     let rhythm_zone = occ.start.timezone();
-    lines.push(when(occ.start, occ.end));
+    if let Some((first, days)) = occ.days() {
+        lines.push(all_day_when(first, days));
+    } else {
+        lines.push(when(occ.start, occ.end));
+    }
     let zone = community.zone();
-    if zone != rhythm_zone {
+    if occ.all_day {
+        // Dates are the same dates in every zone: nothing to convert.
+    } else if zone != rhythm_zone {
         lines.push(format!(
             "= {} (community time)",
             when(occ.start.with_timezone(&zone), occ.end.with_timezone(&zone))
         ));
     }
     if let Some(member) = member
+        && !occ.all_day
         && member.zone() != rhythm_zone
         && member.zone() != zone
     {
@@ -1035,7 +1059,11 @@ impl Load {
         for occ in occurrences.iter().filter(|o| o.is_active()) {
             let day = occ.start.with_timezone(&axis.zone).date_naive();
             let index = usize::try_from((day - first_monday).num_days() / 7).unwrap_or(usize::MAX);
-            let hours = (occ.end - occ.start).num_minutes() as f64 / 60.0;
+            let hours = match occ.days() {
+                // An all-day day is a day of engagement, not 24 hours of meetings.
+                Some((_, days)) => f64::from(days) * ALL_DAY_HOURS,
+                None => (occ.end - occ.start).num_minutes() as f64 / 60.0,
+            };
             if let Some(slot) =
                 weeks.get_mut(index).and_then(|(_, by)| by.get_mut(category_index(occ.category)))
             {
