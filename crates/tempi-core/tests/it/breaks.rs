@@ -238,49 +238,33 @@ fn a_break_is_read_in_every_attendees_own_dates_across_the_date_line() {
     assert_eq!(cancelled(&plan, "call"), [date(2027, 12, 21), date(2027, 12, 28)]);
 }
 
+/// Where the pod's Friday meeting that yields to a gathering on Friday 17 December (18:00-22:00)
+/// shifts to, with a community break `b`.
+fn shifted_off_the_gathering(b: Break) -> NaiveDate {
+    let mut builder = base(Berlin);
+    builder.community_break(b);
+    let gathering = "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=17";
+    builder.rhythm(rhythm("gathering", "congregation", gathering, at(18, 0), "4h"));
+    builder.rhythm(
+        rhythm("fridays", "pod", "weekly on fri", at(19, 0), "1h").on_clash(ClashPolicy::Shift),
+    );
+    let plan = december(&build(&builder));
+    let moved = of(&plan, "fridays")
+        .into_iter()
+        .find(|o| matches!(o.status, Status::Shifted { .. }))
+        .unwrap();
+    moved.start.date_naive()
+}
+
 #[test]
 fn a_clash_shift_does_not_land_in_a_break() {
-    // The pod yields to a gathering on Friday 17 December by shifting within the week; Monday
-    // 20 December onwards is the break, so it can only move earlier in the week.
-    let mut builder = base(Berlin);
-    builder.community_break(winter());
-    builder.rhythm(rhythm(
-        "gathering",
-        "congregation",
-        "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=17",
-        at(18, 0),
-        "4h",
-    ));
-    builder.rhythm(
-        rhythm("fridays", "pod", "weekly on fri", at(19, 0), "1h").on_clash(ClashPolicy::Shift),
-    );
-    let plan = december(&build(&builder));
-    let moved = of(&plan, "fridays")
-        .into_iter()
-        .find(|o| matches!(o.status, Status::Shifted { .. }))
-        .unwrap();
-    // One day later would be Saturday 18 (still the same week, free): the break starts Monday.
-    assert_eq!(moved.start.date_naive(), date(2027, 12, 18));
-    // With the break moved to start on Saturday, the shift goes a day earlier instead.
-    let mut builder = base(Berlin);
-    builder.community_break(Break::new("Long winter", date(2027, 12, 18), date(2028, 1, 3)));
-    builder.rhythm(rhythm(
-        "gathering",
-        "congregation",
-        "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=17",
-        at(18, 0),
-        "4h",
-    ));
-    builder.rhythm(
-        rhythm("fridays", "pod", "weekly on fri", at(19, 0), "1h").on_clash(ClashPolicy::Shift),
-    );
-    let plan = december(&build(&builder));
-    let moved = of(&plan, "fridays")
-        .into_iter()
-        .find(|o| matches!(o.status, Status::Shifted { .. }))
-        .unwrap();
-    assert_eq!(moved.start.date_naive(), date(2027, 12, 16));
-    assert_eq!(moved.start.weekday(), Weekday::Thu);
+    // A shift tries one day later first: Saturday 18, free, the break starts on Monday 20.
+    assert_eq!(shifted_off_the_gathering(winter()), date(2027, 12, 18));
+    // With the break starting on Saturday, the shift goes a day earlier instead: Thursday 16.
+    let long = Break::new("Long winter", date(2027, 12, 18), date(2028, 1, 3));
+    let moved = shifted_off_the_gathering(long);
+    assert_eq!(moved, date(2027, 12, 16));
+    assert_eq!(moved.weekday(), Weekday::Thu);
 }
 
 #[test]
