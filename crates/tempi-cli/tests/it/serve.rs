@@ -609,7 +609,7 @@ fn an_edit_of_a_busy_calendar_moves_an_auto_rhythm() {
 /// docs/serve.md's nginx example passes `nginx -t`: the block as printed, inside a minimal
 /// `nginx.conf`, with a fresh self-signed certificate in place of the Let's Encrypt paths.
 #[test]
-#[ignore = "needs nginx and openssl; run `apt-get install -y nginx-light openssl`"]
+#[ignore = "needs nginx; run scripts/ci-setup-nginx.sh"]
 fn the_nginx_example_in_the_docs_passes_nginx_t() {
     let docs = std::fs::read_to_string(
         [env!("CARGO_MANIFEST_DIR"), "..", "..", "docs", "serve.md"].iter().collect::<PathBuf>(),
