@@ -498,6 +498,9 @@ fn a_page_is_rendered_once_per_plan_and_revalidates_with_304() {
     );
     let again = request(server.addr, "GET", &page, &[("If-None-Match", &etag)]);
     assert_eq!(again.status, 304);
+    // One render served all twenty-one requests.
+    assert!(server.wait_for_log("GET /<token> 304"), "{}", server.log());
+    assert_eq!(server.log().matches("rendered a page in").count(), 1, "{}", server.log());
     assert_security_headers(&again);
     // An edit makes a new plan: the page is rendered again, with the edit.
     std::fs::write(dir.join("c.toml"), sample().replace(ANA, "Ana Lima")).unwrap();
