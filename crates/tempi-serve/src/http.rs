@@ -367,6 +367,7 @@ impl Server {
             let base = base.clone();
             drop(tokio::task::spawn_blocking(move || {
                 let site = &guard.site;
+                let started = std::time::Instant::now();
                 let now = Utc::now();
                 let rendered = site.entries.get(guard.index).and_then(|entry| {
                     let (html, until) = page::render(site, entry, &base, now);
@@ -374,6 +375,11 @@ impl Server {
                 });
                 if let (Some(page), Some(cell)) = (rendered, site.pages.get(guard.index)) {
                     cell.lock().page = Some(Arc::new(page));
+                }
+                if !guard.server.quiet {
+                    // Which page is not said: the log never names a member.
+                    let ms = started.elapsed().as_millis();
+                    guard.server.log.line(format!("rendered a page in {ms} ms"));
                 }
                 drop(guard);
             }));

@@ -6,6 +6,9 @@
 //! - Every feed is rendered once per plan (with `tempi::ical::export::Publication`), gzipped once
 //!   and hashed once; requests share those bytes behind an `Arc`, so memory stays flat under any
 //!   number of requests and no request plans or renders a feed.
+//! - Pages are rendered on their first request, once per plan (concurrent requests wait for that
+//!   one render, for a bounded time), and shared like the feeds.
+//! - Busy calendars the file names are watched like the file: an edit plans again.
 //!
 //! See docs/serve.md.
 

@@ -498,6 +498,9 @@ fn a_page_is_rendered_once_per_plan_and_revalidates_with_304() {
     );
     let again = request(server.addr, "GET", &page, &[("If-None-Match", &etag)]);
     assert_eq!(again.status, 304);
+    // One render served all twenty-one requests.
+    assert!(server.wait_for_log("GET /<token> 304"), "{}", server.log());
+    assert_eq!(server.log().matches("rendered a page in").count(), 1, "{}", server.log());
     assert_security_headers(&again);
     // An edit makes a new plan: the page is rendered again, with the edit.
     std::fs::write(dir.join("c.toml"), sample().replace(ANA, "Ana Lima")).unwrap();
@@ -609,7 +612,7 @@ fn an_edit_of_a_busy_calendar_moves_an_auto_rhythm() {
 /// docs/serve.md's nginx example passes `nginx -t`: the block as printed, inside a minimal
 /// `nginx.conf`, with a fresh self-signed certificate in place of the Let's Encrypt paths.
 #[test]
-#[ignore = "needs nginx and openssl; run `apt-get install -y nginx-light openssl`"]
+#[ignore = "needs nginx; run scripts/ci-setup-nginx.sh"]
 fn the_nginx_example_in_the_docs_passes_nginx_t() {
     let docs = std::fs::read_to_string(
         [env!("CARGO_MANIFEST_DIR"), "..", "..", "docs", "serve.md"].iter().collect::<PathBuf>(),
@@ -654,4 +657,34 @@ fn the_nginx_example_in_the_docs_passes_nginx_t() {
     let said = String::from_utf8_lossy(&checked.stderr);
     assert!(checked.status.success(), "{said}");
     assert!(said.contains("syntax is ok") && said.contains("test is successful"), "{said}");
+}
+
+/// A community of more than 40 groups gets a summary of its groups on its page, not a year
+/// picture with a lane per group (4,441 lanes took 8 s for the 20,000-member organisation).
+#[test]
+fn a_large_communitys_page_summarises_its_groups() {
+    let dir = scratch("large");
+    let members = 300;
+    let text = super::synth::generate(members, 1);
+    let groups = text.matches("[[groups]]").count();
+    assert!(groups > 40, "{groups} groups: not a large community");
+    std::fs::write(dir.join("c.toml"), &text).unwrap();
+    let server = Server::start(&dir, &[]);
+    let links = tempi_serve(&dir, &["--print-links"]);
+    let community = links.iter().find(|l| l[0] == "community").unwrap();
+    let page = community[3].strip_prefix(BASE).unwrap();
+    let reply = request(server.addr, "GET", page, &[]);
+    assert_eq!(reply.status, 200, "{}", server.log());
+    let html = String::from_utf8(reply.body).unwrap();
+    assert!(!html.contains("<svg"), "no picture of {groups} lanes");
+    assert!(
+        html.contains(&format!("<p id=\"groups\">{members} members in {groups} groups: ")),
+        "{html}"
+    );
+    // Readable on a phone: a few kilobytes, not megabytes.
+    assert!(html.len() < 20_000, "{} bytes", html.len());
+    // A member's page still draws their year.
+    let member = links.iter().find(|l| l[0] == "member").unwrap();
+    let mine = request(server.addr, "GET", member[3].strip_prefix(BASE).unwrap(), &[]);
+    assert!(String::from_utf8_lossy(&mine.body).contains("<svg"));
 }
