@@ -268,37 +268,39 @@ fn iso_week(date: NaiveDate) -> (i32, u32) {
     (week.year(), week.week())
 }
 
-/// The days and ISO weeks another rhythm's active occurrences touch, in a given zone, each with
-/// the start of the occurrence that touches it.
+/// What the day and week checks need of another rhythm's active spans (which days and weeks a
+/// span touches is read near each candidate, not tabled for the whole history).
 struct Touches {
-    days: HashMap<NaiveDate, i64>,
-    weeks: HashMap<(i32, u32), i64>,
     /// The longest of the spans, in seconds.
     longest: i64,
 }
+
+/// The nine-day margin of [`near`].
+const MARGIN: i64 = 9 * 86_400;
 
 /// Whether any span in `spans` (sorted by start, none longer than `longest` seconds) comes within
 /// nine days of `[start, end)`. Two instants on one local date are under two days apart, and on
 /// one ISO week under nine, so an occurrence with no span that near cannot share a day or a week
 /// with one: the day and week checks (two zone lookups and a hash each) are skipped.
 fn near(spans: &[(i64, i64)], longest: i64, start: i64, end: i64) -> bool {
-    const MARGIN: i64 = 9 * 86_400;
-    let lo = spans.partition_point(|(s, _)| *s <= start - MARGIN - longest);
-    let hi = spans.partition_point(|(s, _)| *s < end + MARGIN);
-    spans.get(lo..hi).unwrap_or_default().iter().any(|(_, e)| *e > start - MARGIN)
+    nearby(spans, longest, start, end).iter().any(|(_, e)| *e > start - MARGIN)
 }
 
-fn touches(zone: Tz, spans: &[(i64, i64)]) -> Touches {
-    let mut days = HashMap::new();
-    let mut weeks = HashMap::new();
-    for (start, end) in spans {
-        for day in local_dates(zone, *start, *end) {
-            days.entry(day).or_insert(*start);
-            weeks.entry(iso_week(day)).or_insert(*start);
-        }
-    }
-    let longest = spans.iter().map(|(s, e)| e - s).max().unwrap_or(0);
-    Touches { days, weeks, longest }
+/// The spans in `spans` (sorted by start, none longer than `longest`) that start within nine
+/// days of `[start, end)` or overlap it: every span that can share a day or a week with it.
+fn nearby(spans: &[(i64, i64)], longest: i64, start: i64, end: i64) -> &[(i64, i64)] {
+    let lo = spans.partition_point(|(s, _)| *s <= start - MARGIN - longest);
+    let hi = spans.partition_point(|(s, _)| *s < end + MARGIN);
+    spans.get(lo..hi).unwrap_or_default()
+}
+
+/// The start of the first span (by start) touching a local date in `zone` that `hit` accepts.
+fn first_touching(zone: Tz, spans: &[(i64, i64)], hit: impl Fn(NaiveDate) -> bool) -> Option<i64> {
+    spans.iter().find(|(s, e)| local_dates(zone, *s, *e).into_iter().any(&hit)).map(|(s, _)| *s)
+}
+
+fn touches(spans: &[(i64, i64)]) -> Touches {
+    Touches { longest: spans.iter().map(|(s, e)| e - s).max().unwrap_or(0) }
 }
 
 /// A far window's candidates: wall-clock starts, the same as seconds, and the rhythm's length.
@@ -507,7 +509,7 @@ impl Engine<'_> {
         let mut locals = self.candidates(i, rhythm, zone)?;
         self.count(rhythm, zone, &locals)?;
         let length = i64::from(rhythm.length.minutes()) * 60;
-        let excepts = self.excepts(rhythm, zone);
+        let excepts = self.excepts(rhythm);
         let rivals = self.rivals(i, rhythm, &excepts);
         // Candidates a day apart keep their order and stay distinct as instants when the zone's
         // offsets differ by less than a day (not so in Samoa, which skipped 2011-12-30).
@@ -783,13 +785,13 @@ impl Engine<'_> {
     }
 
     /// The rhythms this one yields to with `except`, each with the days and weeks it touches.
-    fn excepts(&self, rhythm: &Rhythm, zone: Tz) -> Vec<(usize, ClashScope, Touches)> {
+    fn excepts(&self, rhythm: &Rhythm) -> Vec<(usize, ClashScope, Touches)> {
         rhythm
             .except
             .iter()
             .filter_map(|e| {
                 let other = *self.community.resolved.rhythm_index.get(&e.rhythm)?;
-                Some((other, e.scope, touches(zone, self.spans(other))))
+                Some((other, e.scope, touches(self.spans(other))))
             })
             .collect()
     }
@@ -829,12 +831,18 @@ impl Engine<'_> {
             let hit = match scope {
                 ClashScope::Span => overlaps_any(self.spans(*other), start, end).map(|(s, _)| s),
                 ClashScope::Day | ClashScope::Week if far() => None,
-                ClashScope::Day => local_dates(zone, start, end)
-                    .into_iter()
-                    .find_map(|d| touched.days.get(&d).copied()),
-                ClashScope::Week => local_dates(zone, start, end)
-                    .into_iter()
-                    .find_map(|d| touched.weeks.get(&iso_week(d)).copied()),
+                ClashScope::Day => {
+                    let spans = nearby(self.spans(*other), touched.longest, start, end);
+                    local_dates(zone, start, end)
+                        .into_iter()
+                        .find_map(|d| first_touching(zone, spans, |day| day == d))
+                }
+                ClashScope::Week => {
+                    let spans = nearby(self.spans(*other), touched.longest, start, end);
+                    local_dates(zone, start, end).into_iter().find_map(|d| {
+                        first_touching(zone, spans, |day| iso_week(day) == iso_week(d))
+                    })
+                }
             };
             if let Some(other_start) = hit {
                 return Some(Why::Except { other: *other, scope: *scope, other_start });

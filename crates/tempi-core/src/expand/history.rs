@@ -16,7 +16,7 @@ const DAY: i64 = 86_400;
 const SLACK: i64 = 3_600;
 
 /// The lowest and highest UTC offset, in seconds, that `zone` uses from `from` to `to` (UTC
-/// seconds), probed twice a day (a zone never changes offset and back within twelve hours).
+/// seconds), probed once a day (a zone never changes offset and back within a day).
 pub(super) fn offset_bounds(zone: Tz, from: i64, to: i64) -> (i64, i64) {
     use chrono::Offset;
     let mut low = i64::MAX;
@@ -28,7 +28,7 @@ pub(super) fn offset_bounds(zone: Tz, from: i64, to: i64) -> (i64, i64) {
             low = low.min(offset);
             high = high.max(offset);
         }
-        t += DAY / 2;
+        t += DAY;
     }
     if low > high { (0, 0) } else { (low, high) }
 }
