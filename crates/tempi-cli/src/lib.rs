@@ -365,15 +365,36 @@ fn shown_name(path: Option<&Path>) -> String {
 }
 
 /// The availability check over the window `plan` uses by default (the calendar year of the
-/// community's start), with the `at = "auto"` rhythms placed as `plan` places them.
+/// community's start), with the `at = "auto"` rhythms placed as `plan` places them. A file
+/// whose plan cannot be made (a cap is passed) is still a valid file: the check is skipped
+/// with a note, and `--strict` makes that an error.
 fn check_availability(
     path: Option<&Path>,
     community: &Community,
+    strict: bool,
+    err: &mut dyn Write,
 ) -> Result<pipeline::AvailabilityReport, Failure> {
     let window = Window::year(community.zone(), community.start().year())
         .map_err(|e| Failure::Message(e.to_string()))?;
     let busy = BusyFiles::beside(path);
-    let planned = pipeline::plan(community.clone(), window, ExpandOptions::new(), &busy)?;
+    let planned = match pipeline::plan(community.clone(), window, ExpandOptions::new(), &busy) {
+        Ok(planned) => planned,
+        Err(pipeline::Error::Plan(e)) if !strict => {
+            writeln!(
+                err,
+                "note: availability not checked: the plan for {} cannot be made: {e}",
+                community.start().year()
+            )?;
+            return Ok(pipeline::AvailabilityReport::default());
+        }
+        Err(pipeline::Error::Plan(e)) => {
+            return Err(Failure::Message(format!(
+                "--strict: availability cannot be checked: the plan for {} cannot be made: {e}",
+                community.start().year()
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
     Ok(pipeline::availability_problems(community, &planned.community, &planned.plan, &busy)?)
 }
 
@@ -424,7 +445,7 @@ fn check(
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     let loaded = load(path, input, err)?;
-    let report = check_availability(path, &loaded.community)?;
+    let report = check_availability(path, &loaded.community, strict, err)?;
     write_busy_warnings(err, &report.warnings)?;
     report_availability(&loaded, &shown_name(path), &report.problems, strict, err)?;
     let warnings = loaded.warnings.len() + report.problems.len();
@@ -454,7 +475,9 @@ fn check_json(
     let (text, shown) = read_source(path, input)?;
     let read = file::parse(&text, &shown);
     let problems = match &read {
-        Ok(loaded) => check_availability(path, &loaded.community)?.problems,
+        Ok(loaded) => {
+            check_availability(path, &loaded.community, strict, &mut std::io::sink())?.problems
+        }
         Err(_) => Vec::new(),
     };
     tempi::view::check::write_check_json_with(out, &read, &problems, strict)?;

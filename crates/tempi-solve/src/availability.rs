@@ -161,6 +161,12 @@ impl Availability {
         &self.avoid
     }
 
+    /// The same member with no weekly or extra windows: only away dates and busy time bind
+    /// (the availability check judges day-long rhythms so).
+    pub(crate) fn without_windows(&self) -> Availability {
+        Availability { windows: Vec::new(), extra: Vec::new(), ..self.clone() }
+    }
+
     pub(crate) fn is_away(&self, date: NaiveDate) -> bool {
         self.away.iter().any(|(from, to)| *from <= date && date <= *to)
     }

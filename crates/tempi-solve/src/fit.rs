@@ -6,9 +6,19 @@
 //!
 //! The check judges each occurrence that goes ahead (scheduled or shifted; cancelled ones are
 //! not held) for each of its attendees with [`Availability::conflict`]: away dates first, then
-//! busy time, then the weekly windows (with extra windows). A member who declares no weekly
-//! windows has said nothing about their hours, so only their away dates and busy calendars are
-//! checked. `at = "auto"` rhythms are left out: the solver placed them around everyone.
+//! busy time, then the weekly windows (with extra windows). The rules:
+//!
+//! - A member who declares no weekly windows has said nothing about their hours, so only their
+//!   away dates and busy calendars are checked.
+//! - Every attendee of a rhythm without a `presence` is required at every occurrence.
+//! - A rhythm with a `presence` goes ahead with its quorum, so no one is required at every
+//!   occurrence. The members its own group lists are still expected: one who can come to none
+//!   of its occurrences is reported (the rhythm, as timed, leaves them out). Members who attend
+//!   through a subgroup (a pod's members at the congregation's call) are invited, not expected.
+//! - Weekly windows are hours for meetings, not for a retreat: a rhythm a day long or longer,
+//!   and an occurrence held inside one that the member attends (a morning circle at the
+//!   retreat), is checked against away dates and busy calendars only.
+//! - `at = "auto"` rhythms are left out: the solver placed them around everyone.
 //!
 //! When a rhythm has a warning, the solver looks for a better time: the recurring search of
 //! `tempi slots --repeat` for the rhythm's cadence, zone, length and attendees, over the same
@@ -151,7 +161,25 @@ impl fmt::Display for Unavailable {
             Why::Away => "falls on away dates of",
             Why::Busy => "clashes with the busy calendar of",
         };
-        let local: Vec<String> = self.local.iter().map(ToString::to_string).collect();
+        let one_day = self.local.windows(2).all(|w| matches!(w, [a, b] if a.weekday == b.weekday));
+        let mut local: Vec<String> = self
+            .local
+            .iter()
+            .take(SHOWN_TIMES)
+            .enumerate()
+            .map(|(i, span)| {
+                let text = span.to_string();
+                match (one_day && i > 0, text.split_once(' ')) {
+                    (true, Some((_, hours))) => hours.to_string(),
+                    _ => text,
+                }
+            })
+            .collect();
+        match self.local.len().saturating_sub(SHOWN_TIMES) {
+            0 => {}
+            1 => local.push("1 other time".to_string()),
+            n => local.push(format!("{n} other times")),
+        }
         write!(
             f,
             "rhythm `{}` ({}) {what} `{}` {} ({} {})",
@@ -168,6 +196,12 @@ impl fmt::Display for Unavailable {
         Ok(())
     }
 }
+
+/// How many local times a warning spells out.
+const SHOWN_TIMES: usize = 3;
+
+/// A rhythm this long or longer is a retreat, not a meeting: weekly windows do not apply.
+const DAY_LONG_MINUTES: u32 = 24 * 60;
 
 /// "Tuesdays".
 fn plural(day: Weekday) -> String {
@@ -262,6 +296,18 @@ pub fn check_plan(
     skip: &[&str],
 ) -> Vec<Unavailable> {
     let mut out = Vec::new();
+    // Day-long occurrences that go ahead, per attendee: what happens inside them (a morning
+    // circle at the retreat) is not judged against the weekly windows.
+    let mut retreats: Vec<(&str, DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    for o in plan.occurrences().iter().filter(|o| o.is_active()) {
+        let long =
+            community.rhythm(&o.rhythm).is_some_and(|r| r.length().minutes() >= DAY_LONG_MINUTES);
+        if long {
+            for a in o.attendees.iter() {
+                retreats.push((a, o.start.with_timezone(&Utc), o.end.with_timezone(&Utc)));
+            }
+        }
+    }
     for rhythm in community.rhythms() {
         if skip.contains(&rhythm.id()) || rhythm.is_auto() {
             continue;
@@ -272,9 +318,18 @@ pub fn check_plan(
             .filter(|o| &*o.rhythm == rhythm.id() && o.is_active())
             .collect();
         let mut found: Vec<Unavailable> = Vec::new();
+        let own: Vec<&str> = community
+            .groups()
+            .iter()
+            .filter(|g| g.id() == rhythm.group())
+            .flat_map(|g| g.direct_members().iter().map(String::as_str))
+            .collect();
         for id in community.attendees_of(rhythm.id()) {
             let Some(member) = members.iter().find(|m| m.id() == id) else { continue };
+            let open = member.without_windows();
+            let day_long = rhythm.length().minutes() >= DAY_LONG_MINUTES;
             let zone = member.zone();
+            let mut missed = 0usize;
             let mut per_why: Vec<Unavailable> = Vec::new();
             let mut attended = 0usize;
             let mut weekday: Option<Option<Weekday>> = None;
@@ -286,11 +341,12 @@ pub fn check_plan(
                     None => Some(day),
                     Some(w) => w.filter(|w| *w == day),
                 });
-                let Some(reason) =
-                    member.conflict(o.start.with_timezone(&Utc), o.end.with_timezone(&Utc))
-                else {
-                    continue;
-                };
+                let (start, end) = (o.start.with_timezone(&Utc), o.end.with_timezone(&Utc));
+                let inside_retreat =
+                    retreats.iter().any(|(who, a, b)| *who == id && *a <= start && end <= *b);
+                let judge = if day_long || inside_retreat { &open } else { member };
+                let Some(reason) = judge.conflict(start, end) else { continue };
+                missed += 1;
                 let why = Why::of(&reason);
                 let local_end = o.end.with_timezone(&zone);
                 let span = LocalSpan {
@@ -323,6 +379,11 @@ pub fn check_plan(
                         entry.local.push(span);
                     }
                 }
+            }
+            // With a presence, missing some occurrences is allowed; missing all is not, for the
+            // group's own members.
+            if rhythm.presence_needed().is_some() && (missed < attended || !own.contains(&id)) {
+                continue;
             }
             per_why.sort_by_key(|u| u.why);
             for mut u in per_why {
