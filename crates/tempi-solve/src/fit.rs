@@ -198,7 +198,7 @@ impl fmt::Display for Unavailable {
 }
 
 /// How many local times a warning spells out.
-const SHOWN_TIMES: usize = 3;
+const SHOWN_TIMES: usize = 4;
 
 /// A rhythm this long or longer is a retreat, not a meeting: weekly windows do not apply.
 const DAY_LONG_MINUTES: u32 = 24 * 60;
