@@ -105,12 +105,15 @@ pub fn write_agenda_with(
     let zone = options.zone.or(person.map(tempi_core::Member::zone)).unwrap_or(community.zone());
     let attends = |o: &Occurrence| member.is_none_or(|id| o.attendees.iter().any(|a| &**a == id));
     let window = plan.window();
-    let last_day = (window.end() - chrono::Duration::seconds(1)).with_timezone(&zone);
+    // The window's dates are the community's (that is how it was asked for); the times are in
+    // `zone`.
+    let home = community.zone();
+    let last_day = (window.end() - chrono::Duration::seconds(1)).with_timezone(&home);
     write!(
         out,
         "{} — {} to {} (times in {})",
         Safe(community.name()),
-        window.start().with_timezone(&zone).format("%Y-%m-%d"),
+        window.start().with_timezone(&home).format("%Y-%m-%d"),
         last_day.format("%Y-%m-%d"),
         zone.name()
     )?;
