@@ -85,7 +85,7 @@ pub fn write_check_json_with(
         Err(e) => (Value::Null, &e.errors[..], &e.warnings[..]),
     };
     let value = json!({
-        "ok": errors.is_empty() && !(strict && !availability.is_empty()),
+        "ok": errors.is_empty() && (!strict || availability.is_empty()),
         "community": community,
         "errors": errors.iter().map(diagnostic).collect::<Vec<_>>(),
         "warnings": warnings.iter().map(diagnostic).collect::<Vec<_>>(),
