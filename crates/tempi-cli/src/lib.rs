@@ -57,12 +57,16 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Validate a community file: every error with file:line:col and a hint.
+    /// Validate a community file: every error with file:line:col and a hint, and every fixed
+    /// time checked against its members' availability.
+    #[command(after_help = EXIT_CODES)]
     Check {
         /// The community file (TOML); `-` reads stdin. Omit it to check the bundled sample.
         file: Option<PathBuf>,
         /// Print one JSON object on stdout: `ok`, the community's counts, `errors` and
-        /// `warnings` (each with file, line, col, severity, message). Exit codes are unchanged.
+        /// `warnings` (each with file, line, col, severity, message), and `availability` (each
+        /// with member, rhythm, reason, dates, summary, suggestion, message). Exit codes are
+        /// unchanged.
         #[arg(long)]
         json: bool,
         /// Treat the availability warnings (a fixed-time rhythm outside a member's windows, on
@@ -73,6 +77,7 @@ enum Command {
         strict: bool,
     },
     /// Expand a community's rhythms over a window: an agenda by month, JSON, feeds, a picture.
+    #[command(after_help = EXIT_CODES)]
     Plan(PlanArgs),
     /// Print the busy intervals tempi reads from a calendar export (.ics).
     Busy(busy::BusyArgs),
