@@ -30,7 +30,7 @@ use std::fmt;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use tempi_core::rule::Frequency;
-use tempi_core::{Community, Plan, Timing, Window};
+use tempi_core::{Community, Plan, Timing};
 
 use crate::availability::{Availability, Shape, epoch_minutes, explain};
 use crate::{Reason, SeriesEnd, SeriesQuery};
@@ -395,7 +395,7 @@ pub fn check_plan(
             }
         }
         if !found.is_empty() {
-            let suggestion = suggest(community, plan.window(), rhythm, members);
+            let suggestion = suggest(community, plan, rhythm, members);
             for u in &mut found {
                 u.suggestion.clone_from(&suggestion);
             }
@@ -409,10 +409,11 @@ pub fn check_plan(
 /// recurring search; `None` when there is none (or the rhythm is timed by another).
 fn suggest(
     community: &Community,
-    window: Window,
+    plan: &Plan,
     rhythm: &tempi_core::Rhythm,
     members: &[Availability],
 ) -> Option<Suggestion> {
+    let window = plan.window();
     let Timing::Cadence(cadence) = rhythm.timing() else { return None };
     let zone = community.rhythm_zone(rhythm);
     let first = window.start().with_timezone(&zone).date_naive();
@@ -445,6 +446,26 @@ fn suggest(
         occurrences.iter().all(|(s, e)| attendees.iter().all(|m| m.conflict(*s, *e).is_none()));
     if !clear || best.time == rhythm.at() && best.first == start {
         return None;
+    }
+    // On the plan's own dates too (the phase of the rhythm's start, shifted occurrences, a
+    // commitment's longer retrospectives), when the suggestion keeps the weekdays.
+    let held: Vec<_> =
+        plan.occurrences().iter().filter(|o| &*o.rhythm == rhythm.id() && o.is_active()).collect();
+    let mut days: Vec<Weekday> = held.iter().map(|o| o.start.date_naive().weekday()).collect();
+    days.sort_by_key(|d| d.num_days_from_monday());
+    days.dedup();
+    if days == best.weekdays {
+        let moved = held.iter().all(|o| {
+            let s = tempi_core::time::resolve_local(zone, o.start.date_naive().and_time(best.time))
+                .with_timezone(&Utc);
+            let e = s + (o.end - o.start);
+            attendees
+                .iter()
+                .all(|m| !o.attendees.iter().any(|a| &**a == m.id()) || m.conflict(s, e).is_none())
+        });
+        if !moved {
+            return None;
+        }
     }
     let weekly = cadence.as_rule().is_some_and(|r| r.freq() == Frequency::Weekly);
     Some(Suggestion {
