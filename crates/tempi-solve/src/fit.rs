@@ -25,12 +25,13 @@
 //! window; a time is suggested only when every attendee can come to every occurrence, checked
 //! again here with the same rule as the warnings.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use tempi_core::rule::Frequency;
-use tempi_core::{Community, Plan, Timing};
+use tempi_core::{Community, Occurrence, Plan, Timing};
 
 use crate::availability::{Availability, Shape, epoch_minutes, explain};
 use crate::{Reason, SeriesEnd, SeriesQuery};
@@ -273,6 +274,9 @@ impl Availability {
             buffer_after: 0,
             not_before: None,
         };
+        if self.plainly_free(start, end) {
+            return None;
+        }
         let start = epoch_minutes(start);
         // A partial last minute still counts as busy.
         let end = epoch_minutes(end) + i64::from(end.timestamp().rem_euclid(60) > 0);
@@ -296,57 +300,70 @@ pub fn check_plan(
     skip: &[&str],
 ) -> Vec<Unavailable> {
     let mut out = Vec::new();
-    // Day-long occurrences that go ahead, per attendee: what happens inside them (a morning
-    // circle at the retreat) is not judged against the weekly windows.
-    let mut retreats: Vec<(&str, DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    let by_id: HashMap<&str, &Availability> = members.iter().map(|m| (m.id(), m)).collect();
+    // The occurrences that go ahead, per rhythm, in plan order; and the day-long ones per
+    // attendee: what happens inside them (a morning circle at the retreat) is not judged
+    // against the weekly windows.
+    let mut by_rhythm: HashMap<&str, Vec<&Occurrence>> = HashMap::new();
+    let mut retreats: HashMap<&str, Spans> = HashMap::new();
     for o in plan.occurrences().iter().filter(|o| o.is_active()) {
+        by_rhythm.entry(&o.rhythm).or_default().push(o);
         let long =
             community.rhythm(&o.rhythm).is_some_and(|r| r.length().minutes() >= DAY_LONG_MINUTES);
         if long {
             for a in o.attendees.iter() {
-                retreats.push((a, o.start.with_timezone(&Utc), o.end.with_timezone(&Utc)));
+                retreats
+                    .entry(a)
+                    .or_default()
+                    .push((o.start.with_timezone(&Utc), o.end.with_timezone(&Utc)));
             }
         }
     }
+    // Members judged without their windows, made when first needed.
+    let mut open: HashMap<&str, Availability> = HashMap::new();
     for rhythm in community.rhythms() {
         if skip.contains(&rhythm.id()) || rhythm.is_auto() {
             continue;
         }
-        let occurrences: Vec<_> = plan
-            .occurrences()
-            .iter()
-            .filter(|o| &*o.rhythm == rhythm.id() && o.is_active())
-            .collect();
-        let mut found: Vec<Unavailable> = Vec::new();
-        let own: Vec<&str> = community
+        let occurrences = by_rhythm.get(rhythm.id()).map(Vec::as_slice).unwrap_or_default();
+        let own: HashSet<&str> = community
             .groups()
             .iter()
             .filter(|g| g.id() == rhythm.group())
             .flat_map(|g| g.direct_members().iter().map(String::as_str))
             .collect();
-        for id in community.attendees_of(rhythm.id()) {
-            let Some(member) = members.iter().find(|m| m.id() == id) else { continue };
-            let open = member.without_windows();
-            let day_long = rhythm.length().minutes() >= DAY_LONG_MINUTES;
-            let zone = member.zone();
-            let mut missed = 0usize;
-            let mut per_why: Vec<Unavailable> = Vec::new();
-            let mut attended = 0usize;
-            let mut weekday: Option<Option<Weekday>> = None;
-            for o in occurrences.iter().filter(|o| o.attendees.iter().any(|a| &**a == id)) {
-                attended += 1;
+        let day_long = rhythm.length().minutes() >= DAY_LONG_MINUTES;
+        let attendees = community.attendees_of(rhythm.id());
+        let position: HashMap<&str, usize> =
+            attendees.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        let mut tally: Vec<Tally> = vec![Tally::default(); attendees.len()];
+        for o in occurrences {
+            let (start, end) = (o.start.with_timezone(&Utc), o.end.with_timezone(&Utc));
+            for a in o.attendees.iter() {
+                let (Some(&i), Some(&member)) = (position.get(&**a), by_id.get(&**a)) else {
+                    continue;
+                };
+                let Some(t) = tally.get_mut(i) else { continue };
+                let zone = member.zone();
                 let local_start = o.start.with_timezone(&zone);
                 let day = local_start.weekday();
-                weekday = Some(match weekday {
+                t.attended += 1;
+                t.weekday = Some(match t.weekday {
                     None => Some(day),
                     Some(w) => w.filter(|w| *w == day),
                 });
-                let (start, end) = (o.start.with_timezone(&Utc), o.end.with_timezone(&Utc));
-                let inside_retreat =
-                    retreats.iter().any(|(who, a, b)| *who == id && *a <= start && end <= *b);
-                let judge = if day_long || inside_retreat { &open } else { member };
-                let Some(reason) = judge.conflict(start, end) else { continue };
-                missed += 1;
+                let inside_retreat = retreats
+                    .get(&**a)
+                    .is_some_and(|spans| spans.iter().any(|(s, e)| *s <= start && end <= *e));
+                let reason = if day_long || inside_retreat {
+                    open.entry(member.id())
+                        .or_insert_with(|| member.without_windows())
+                        .conflict(start, end)
+                } else {
+                    member.conflict(start, end)
+                };
+                let Some(reason) = reason else { continue };
+                t.missed += 1;
                 let why = Why::of(&reason);
                 let local_end = o.end.with_timezone(&zone);
                 let span = LocalSpan {
@@ -355,43 +372,45 @@ pub fn check_plan(
                     end: local_end.time(),
                     days: (local_end.date_naive() - local_start.date_naive()).num_days(),
                 };
-                let entry = match per_why.iter_mut().position(|u| u.why == why) {
-                    Some(i) => per_why.get_mut(i),
+                let entry = match t.per_why.iter().position(|(w, _, _)| *w == why) {
+                    Some(k) => t.per_why.get_mut(k),
                     None => {
-                        per_why.push(Unavailable {
-                            member: id.to_string(),
-                            zone,
-                            rhythm: rhythm.id().to_string(),
-                            rhythm_name: rhythm.name().to_string(),
-                            why,
-                            dates: Vec::new(),
-                            local: Vec::new(),
-                            occurrences: 0,
-                            weekday: None,
-                            suggestion: None,
-                        });
-                        per_why.last_mut()
+                        t.per_why.push((why, Vec::new(), Vec::new()));
+                        t.per_why.last_mut()
                     }
                 };
-                if let Some(entry) = entry {
-                    entry.dates.push(local_start.date_naive());
-                    if !entry.local.contains(&span) {
-                        entry.local.push(span);
+                if let Some((_, dates, local)) = entry {
+                    dates.push(local_start.date_naive());
+                    if !local.contains(&span) {
+                        local.push(span);
                     }
                 }
             }
+        }
+        let mut found: Vec<Unavailable> = Vec::new();
+        for (id, mut t) in attendees.iter().zip(tally) {
             // With a presence, missing some occurrences is allowed; missing all is not, for the
             // group's own members.
-            if rhythm.presence_needed().is_some() && (missed < attended || !own.contains(&id)) {
+            if rhythm.presence_needed().is_some() && (t.missed < t.attended || !own.contains(id)) {
                 continue;
             }
-            per_why.sort_by_key(|u| u.why);
-            for mut u in per_why {
-                u.occurrences = attended;
-                u.weekday = weekday.flatten();
-                u.dates.sort_unstable();
-                u.dates.dedup();
-                found.push(u);
+            let Some(member) = by_id.get(id) else { continue };
+            t.per_why.sort_by_key(|(why, _, _)| *why);
+            for (why, mut dates, local) in t.per_why {
+                dates.sort_unstable();
+                dates.dedup();
+                found.push(Unavailable {
+                    member: (*id).to_string(),
+                    zone: member.zone(),
+                    rhythm: rhythm.id().to_string(),
+                    rhythm_name: rhythm.name().to_string(),
+                    why,
+                    dates,
+                    local,
+                    occurrences: t.attended,
+                    weekday: t.weekday.flatten(),
+                    suggestion: None,
+                });
             }
         }
         if !found.is_empty() {
@@ -403,6 +422,19 @@ pub fn check_plan(
         out.extend(found);
     }
     out
+}
+
+/// Intervals `[start, end)`.
+type Spans = Vec<(DateTime<Utc>, DateTime<Utc>)>;
+
+/// One attendee's occurrences of one rhythm: how many they attend and miss, whether they share
+/// a weekday, and the missed ones by reason (dates and local times).
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    attended: usize,
+    missed: usize,
+    weekday: Option<Option<Weekday>>,
+    per_why: Vec<(Why, Vec<NaiveDate>, Vec<LocalSpan>)>,
 }
 
 /// A time for `rhythm` that every attendee can make at every occurrence in `window`, from the

@@ -118,7 +118,7 @@ fn brute(p: &Person, start: DateTime<Utc>, end: DateTime<Utc>) -> Option<Why> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     /// Every reported date is one the brute force finds unavailable for that reason, and every
     /// occurrence the brute force finds unavailable is reported: so a rhythm with no warning
@@ -134,7 +134,7 @@ proptest! {
         let text = community_text(&people, day, (hour, quarter * 15), minutes);
         let loaded = file::parse(&text, "c.toml").map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         let community = loaded.community;
-        let window = Window::days(community.zone(), start(), start() + Duration::days(55)).unwrap();
+        let window = Window::days(community.zone(), start(), start() + Duration::days(118)).unwrap();
         let plan = community.plan(window).unwrap();
         let members: Vec<Availability> = community
             .members()
