@@ -10,6 +10,8 @@
 //!   warnings; messages are insta snapshots; no panic, no hang.
 //! - `sample`: the bundled sample community (`examples/community.toml`) through `check` and `plan`:
 //!   the agenda, the JSON document against `docs/plan-json.md`, determinism, windows, usage errors.
+//! - `availability`: `check`/`plan` availability warnings, `--strict`, and the agenda's
+//!   `--zone`/`--member` (issue 11 §3, §7).
 //! - `docs`: the examples in `docs/` are real (the minimal community file, the example plan).
 //! - `dst`: the DST policy of `docs/community-file.md` as seen in `tempi plan --json`.
 //! - `durability`: a failed `plan --out` leaves the earlier feeds byte for byte; ids that try
@@ -25,6 +27,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 mod allday;
+mod availability;
 mod bad_files;
 mod bad_ics;
 mod docs;

@@ -244,7 +244,7 @@ fn every_mark_has_a_tooltip_with_time_zones_facilitator_and_reason() {
     );
     assert!(cancelled_ceiba.contains("CANCELLED: falls in the week of `annual-retreat`"));
     let shifted = lines.iter().find(|l| l.contains("data-status=\"shifted\"")).unwrap();
-    assert!(shifted.contains("SHIFTED from Fri 10 Sep 15:00"), "{shifted}");
+    assert!(shifted.contains("SHIFTED from Fri 10 Sep 17:00"), "{shifted}");
     assert!(shifted.contains("Facilitator: Leilani Kahale"), "{shifted}");
 }
 

@@ -108,7 +108,7 @@ fn the_2027_agenda_has_every_month_the_retreat_and_its_consequences() {
     assert_eq!(
         shifted,
         [
-            &"> Thu 09 15:00-15:45  Stewards sprint retrospective  shifted from Fri 10 15:00: clashes with `annual-retreat` (Fri 2027-09-10 10:00), which wins by its slower tempo  · facilitator leilani"
+            &"> Thu 09 17:00-17:45  Stewards sprint retrospective  shifted from Fri 10 17:00: clashes with `annual-retreat` (Fri 2027-09-10 10:00), which wins by its slower tempo  · facilitator leilani"
         ]
     );
     // The winter break (20 December to 3 January) cancels the 7 meetings in it, and the two

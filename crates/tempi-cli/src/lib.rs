@@ -25,7 +25,8 @@ mod year;
 /// What each exit code means, as `--help` prints it.
 pub const EXIT_CODES: &str = "Exit codes:
   0  success (warnings allowed)
-  1  bad input: the community file, a calendar or a value has errors (printed on stderr)
+  1  bad input: the community file, a calendar or a value has errors (printed on stderr);
+     with --strict (check, plan), also a fixed-time rhythm outside an attendee's availability
   2  usage error: an unknown command or flag, or a missing or malformed argument
   3  nothing fits: `slots` found no time, or `pods` left a pod without a shared time
      (the answer, with the nearest misses, is still printed)";
@@ -56,16 +57,27 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Validate a community file: every error with file:line:col and a hint.
+    /// Validate a community file: every error with file:line:col and a hint, and every fixed
+    /// time checked against its members' availability.
+    #[command(after_help = EXIT_CODES)]
     Check {
         /// The community file (TOML); `-` reads stdin. Omit it to check the bundled sample.
         file: Option<PathBuf>,
         /// Print one JSON object on stdout: `ok`, the community's counts, `errors` and
-        /// `warnings` (each with file, line, col, severity, message). Exit codes are unchanged.
+        /// `warnings` (each with file, line, col, severity, message), and `availability` (each
+        /// with member, rhythm, reason, dates, summary, suggestion, message). Exit codes are
+        /// unchanged.
         #[arg(long)]
         json: bool,
+        /// Treat the availability warnings (a fixed-time rhythm outside a member's windows, on
+        /// their away dates or in their busy calendars) as errors: exit code 1. They are checked
+        /// over the window `tempi plan` uses by default (the calendar year of the community's
+        /// start).
+        #[arg(long)]
+        strict: bool,
     },
     /// Expand a community's rhythms over a window: an agenda by month, JSON, feeds, a picture.
+    #[command(after_help = EXIT_CODES)]
     Plan(PlanArgs),
     /// Print the busy intervals tempi reads from a calendar export (.ics).
     Busy(busy::BusyArgs),
@@ -116,9 +128,17 @@ struct PlanArgs {
     /// Write the year at a glance as one SVG image.
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
-    /// Draw one member's year (with --html or --svg): their groups and their load per week.
+    /// Only this member's occurrences in the agenda, in their zone (unless --zone); with --html
+    /// or --svg, draw their year: their groups and their load per week.
     #[arg(long, value_name = "ID")]
     member: Option<String>,
+    /// Print the agenda's times in this zone (IANA name, e.g. America/New_York).
+    #[arg(long, value_name = "ZONE")]
+    zone: Option<String>,
+    /// Treat the availability warnings (a fixed-time rhythm outside a member's windows, on
+    /// their away dates or in their busy calendars) as errors: exit code 1, nothing written.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// Runs the command line `args` (including the program name), writing to `out` and `err`;
@@ -152,8 +172,12 @@ pub fn run_with_input(
     let notes: &mut dyn Write = if cli.quiet { &mut sink } else { &mut *err };
     let progress = progress::Progress { enabled: !cli.quiet };
     let result = match cli.command {
-        Command::Check { file, json: false } => check(file.as_deref(), input, out, notes),
-        Command::Check { file, json: true } => check_json(file.as_deref(), input, out),
+        Command::Check { file, json: false, strict } => {
+            check(file.as_deref(), strict, input, out, notes)
+        }
+        Command::Check { file, json: true, strict } => {
+            check_json(file.as_deref(), strict, input, out)
+        }
         Command::Plan(args) => plan(&args, progress, input, out, notes),
         Command::Busy(args) => busy::run(&args, input, out, notes),
         Command::Expand(args) => expand::run(&args, out, notes),
@@ -336,13 +360,100 @@ fn write_diagnostics(err: &mut dyn Write, list: &[Diagnostic]) -> std::io::Resul
     Ok(())
 }
 
+/// The name messages use for the community file at `path`.
+fn shown_name(path: Option<&Path>) -> String {
+    match path {
+        None => SAMPLE_NAME.to_string(),
+        Some(p) if is_stdin(p) => STDIN_NAME.to_string(),
+        Some(p) => p.display().to_string(),
+    }
+}
+
+/// The availability check over the window `plan` uses by default (the calendar year of the
+/// community's start), with the `at = "auto"` rhythms placed as `plan` places them. A file
+/// whose plan cannot be made (a cap is passed) is still a valid file: the check is skipped
+/// with a note, and `--strict` makes that an error.
+fn check_availability(
+    path: Option<&Path>,
+    community: &Community,
+    strict: bool,
+    err: &mut dyn Write,
+) -> Result<pipeline::AvailabilityReport, Failure> {
+    let window = Window::year(community.zone(), community.start().year())
+        .map_err(|e| Failure::Message(e.to_string()))?;
+    let busy = BusyFiles::beside(path);
+    let planned = match pipeline::plan(community.clone(), window, ExpandOptions::new(), &busy) {
+        Ok(planned) => planned,
+        Err(pipeline::Error::Plan(e)) if !strict => {
+            writeln!(
+                err,
+                "note: availability not checked: the plan for {} cannot be made: {e}",
+                community.start().year()
+            )?;
+            return Ok(pipeline::AvailabilityReport::default());
+        }
+        Err(pipeline::Error::Plan(e)) => {
+            return Err(Failure::Message(format!(
+                "--strict: availability cannot be checked: the plan for {} cannot be made: {e}",
+                community.start().year()
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(pipeline::availability_problems(community, &planned.community, &planned.plan, &busy)?)
+}
+
+/// Writes the availability problems, each located at its rhythm, as `severity` lines.
+fn availability_lines(
+    loaded: &Loaded,
+    shown: &str,
+    problems: &[tempi::solve::Unavailable],
+    severity: &str,
+) -> String {
+    let mut text = String::new();
+    for p in problems {
+        let place = loaded.locate_rhythm(shown, &p.rhythm).unwrap_or_else(|| shown.to_string());
+        text.push_str(&format!("{place}: {severity}: {}\n", tempi::view::Safe(p)));
+    }
+    text
+}
+
+/// Under `--strict`, the problems as one error; else writes them to `err` as warnings.
+fn report_availability(
+    loaded: &Loaded,
+    shown: &str,
+    problems: &[tempi::solve::Unavailable],
+    strict: bool,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    if strict {
+        let n = problems.len();
+        let mut text = availability_lines(loaded, shown, problems, "error");
+        text.push_str(&format!(
+            "{n} availability error{} in {shown} (--strict); move the rhythm to a time that fits, or change the windows",
+            if n == 1 { "" } else { "s" }
+        ));
+        return Err(Failure::Located(text));
+    }
+    err.write_all(availability_lines(loaded, shown, problems, "warning").as_bytes())?;
+    Ok(())
+}
+
 fn check(
     path: Option<&Path>,
+    strict: bool,
     input: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     let loaded = load(path, input, err)?;
+    let report = check_availability(path, &loaded.community, strict, err)?;
+    write_busy_warnings(err, &report.warnings)?;
+    report_availability(&loaded, &shown_name(path), &report.problems, strict, err)?;
+    let warnings = loaded.warnings.len() + report.problems.len();
     let c = &loaded.community;
     writeln!(
         out,
@@ -352,8 +463,8 @@ fn check(
         c.members().len(),
         c.groups().len(),
         c.rhythms().len(),
-        loaded.warnings.len(),
-        if loaded.warnings.len() == 1 { "" } else { "s" }
+        warnings,
+        if warnings == 1 { "" } else { "s" }
     )?;
     Ok(())
 }
@@ -362,13 +473,20 @@ fn check(
 /// cannot be read at all.
 fn check_json(
     path: Option<&Path>,
+    strict: bool,
     input: &mut dyn Read,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let (text, shown) = read_source(path, input)?;
     let read = file::parse(&text, &shown);
-    tempi::view::check::write_check_json(out, &read)?;
-    if read.is_err() {
+    let problems = match &read {
+        Ok(loaded) => {
+            check_availability(path, &loaded.community, strict, &mut std::io::sink())?.problems
+        }
+        Err(_) => Vec::new(),
+    };
+    tempi::view::check::write_check_json_with(out, &read, &problems, strict)?;
+    if read.is_err() || (strict && !problems.is_empty()) {
         return Err(Failure::Reported);
     }
     Ok(())
@@ -437,6 +555,31 @@ fn plan_failure(loaded: &Loaded, error: &tempi::Error, args: &PlanArgs) -> Failu
     }
 }
 
+/// The agenda's `--zone` and `--member`; refused with `--json`, whose plan is always whole and
+/// in UTC offsets.
+fn agenda_options(
+    args: &PlanArgs,
+    community: &Community,
+) -> Result<tempi::view::agenda::AgendaOptions, Failure> {
+    let mut options = tempi::view::agenda::AgendaOptions::new();
+    if args.json && (args.zone.is_some() || args.member.is_some()) {
+        let flag = if args.zone.is_some() { "--zone" } else { "--member" };
+        return Err(Failure::Message(format!(
+            "{flag} shapes the text agenda (and --member the picture); the JSON always holds the whole plan: drop {flag} or --json"
+        )));
+    }
+    if let Some(zone) = &args.zone {
+        let zone =
+            tempi::time::parse_zone(zone).map_err(|e| Failure::Message(format!("--zone: {e}")))?;
+        options = options.zone(zone);
+    }
+    if let Some(id) = &args.member {
+        let member = pipeline::member(community, id).map_err(Failure::flagged("--member"))?;
+        options = options.member(member.id());
+    }
+    Ok(options)
+}
+
 fn plan(
     args: &PlanArgs,
     progress: progress::Progress,
@@ -453,12 +596,15 @@ fn plan(
     }
     let loaded = load(args.file.as_deref(), input, err)?;
     let window = window_for(args, &loaded.community)?;
+    let agenda = agenda_options(args, &loaded.community)?;
+    let original = loaded.community.clone();
     // Rhythms with `at = "auto"` get their times from the solver before anything is expanded.
     let busy = BusyFiles::beside(args.file.as_deref());
     let placed = progress.waiting("placing `auto` rhythms", || {
         pipeline::place_auto(loaded.community, window, &busy)
     })?;
     write_busy_warnings(err, &placed.warnings)?;
+    let placed_warnings = placed.warnings.clone();
     for p in &placed.unplaced {
         writeln!(
             err,
@@ -473,6 +619,17 @@ fn plan(
     let plan: Plan = progress
         .waiting("planning", || community.plan_with(window, options))
         .map_err(|e| plan_failure(&loaded, &e, args))?;
+    let report = pipeline::availability_problems(&original, community, &plan, &busy)?;
+    let fresh: Vec<_> =
+        report.warnings.iter().filter(|w| !placed_warnings.contains(w)).cloned().collect();
+    write_busy_warnings(err, &fresh)?;
+    report_availability(
+        &loaded,
+        &shown_name(args.file.as_deref()),
+        &report.problems,
+        args.strict,
+        err,
+    )?;
     if let Some(dir) = &args.out {
         export::write_feeds(community, &plan, dir, err)?;
     }
@@ -484,10 +641,6 @@ fn plan(
             args.svg.as_deref(),
             args.member.as_deref(),
         )?;
-    } else if args.member.is_some() {
-        return Err(Failure::Message(
-            "--member draws one person's year: use it with --html or --svg".into(),
-        ));
     }
     if args.json {
         tempi::view::write_plan_json(out, community, &plan, &loaded.warnings).map_err(
@@ -498,7 +651,7 @@ fn plan(
         )?;
         writeln!(out)?;
     } else {
-        tempi::view::write_agenda(out, community, &plan, &loaded.warnings)?;
+        tempi::view::agenda::write_agenda_with(out, community, &plan, &loaded.warnings, &agenda)?;
     }
     Ok(())
 }

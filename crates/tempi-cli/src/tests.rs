@@ -90,8 +90,9 @@ fn slots_with_no_fit_print_why_and_exit_3() {
 
 #[test]
 fn pods_without_a_shared_time_exit_3() {
-    // Four members on three continents with evening windows share no weekly 90 minutes.
-    let (code, out, _) = tempi(&["pods", "--members", "ana,bram,chiara,dawit", "--size", "4..4"]);
+    // Four members on three continents with evening windows share no weekly 90 minutes: Mei's
+    // Tokyo evenings (10:00-14:00 UTC) and Saturday mornings never meet Ana's Lisbon evenings.
+    let (code, out, _) = tempi(&["pods", "--members", "ana,bram,chiara,mei", "--size", "4..4"]);
     assert_eq!(code, EXIT_NO_FIT, "{out}");
     assert!(out.contains("no recurring time holds for all of them"), "{out}");
 }

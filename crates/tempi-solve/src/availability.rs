@@ -1,6 +1,8 @@
 //! Members' availability, and how it becomes a bitset on the time grid.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Timelike, Utc, Weekday,
+};
 use chrono_tz::Tz;
 use tempi_core::Member;
 use tempi_core::WeeklyWindow;
@@ -159,6 +161,58 @@ impl Availability {
     /// The weekdays to avoid.
     pub fn avoided_days(&self) -> &[Weekday] {
         &self.avoid
+    }
+
+    /// The same member with no weekly or extra windows: only away dates and busy time bind
+    /// (the availability check judges day-long rhythms so).
+    pub(crate) fn without_windows(&self) -> Availability {
+        Availability { windows: Vec::new(), extra: Vec::new(), ..self.clone() }
+    }
+
+    /// Whether `[start, end)` surely suits this member as they declared it, cheaply: one local
+    /// date with no offset change within a day either side, not away, clear of busy time, and
+    /// inside one weekly or extra window (any hour with no weekly windows). `false` means "look
+    /// closer" ([`explain`] decides and says why); the availability check runs this first for
+    /// every attendee of every occurrence.
+    pub(crate) fn plainly_free(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+        let zone = self.zone;
+        let (ls, le) = (start.with_timezone(&zone), end.with_timezone(&zone));
+        let date = ls.date_naive();
+        let offset = ls.offset().fix();
+        let day = Duration::days(1);
+        let steady = [start - day, end + day]
+            .iter()
+            .all(|t| t.with_timezone(&zone).offset().fix() == offset);
+        if le.date_naive() != date || le.offset().fix() != offset || !steady || self.is_away(date) {
+            return false;
+        }
+        let (a, b) = (epoch_minutes(start), epoch_minutes(end));
+        let upto = self.busy_minutes.partition_point(|(from, _)| *from < b);
+        let busy = self
+            .busy_minutes
+            .get(..upto)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .take_while(|(from, _)| from + self.longest_busy >= a)
+            .any(|(_, to)| *to > a);
+        if busy {
+            return false;
+        }
+        if self.windows.is_empty() {
+            return true;
+        }
+        let minute = |t: &DateTime<Tz>| {
+            u16::try_from(t.time().num_seconds_from_midnight() / 60).unwrap_or(u16::MAX)
+        };
+        let (from, to) = (minute(&ls), minute(&le));
+        let seconds = ls.time().nanosecond() == 0 && le.time().nanosecond() == 0;
+        seconds
+            && (self.windows.iter().any(|w| {
+                w.weekday() == date.weekday() && w.start_minute() <= from && to <= w.end_minute()
+            }) || self.extra.iter().any(|x| {
+                x.date() == date && x.hours().start_minute() <= from && to <= x.hours().end_minute()
+            }))
     }
 
     pub(crate) fn is_away(&self, date: NaiveDate) -> bool {

@@ -84,6 +84,7 @@ pub const MAX_MEMBERS: usize = 2_000;
 mod availability;
 mod bits;
 mod common;
+pub mod fit;
 mod oneoff;
 mod place;
 mod pods;
@@ -98,6 +99,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 pub use availability::Availability;
+pub use fit::{Unavailable, check_plan};
 pub use oneoff::{Candidate, NoFit, SlotQuery, Slots};
 
 pub use series::{

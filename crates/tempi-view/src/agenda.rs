@@ -24,6 +24,41 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
+/// What the agenda shows: every occurrence in the community's zone by default; one member's
+/// occurrences, and the times in another zone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AgendaOptions {
+    /// Print the times in this zone (default: the member's zone with `member`, else the
+    /// community's).
+    pub zone: Option<Tz>,
+    /// Only the occurrences this member attends (an id the community has; unknown ids print an
+    /// empty agenda, so check them first, e.g. with `tempi::pipeline::member`).
+    pub member: Option<String>,
+}
+
+impl AgendaOptions {
+    /// Every occurrence, in the community's zone.
+    #[must_use]
+    pub fn new() -> AgendaOptions {
+        AgendaOptions::default()
+    }
+
+    /// Times in `zone`.
+    #[must_use]
+    pub fn zone(mut self, zone: Tz) -> AgendaOptions {
+        self.zone = Some(zone);
+        self
+    }
+
+    /// Only `member`'s occurrences (in their zone unless [`AgendaOptions::zone`] is set).
+    #[must_use]
+    pub fn member(mut self, id: impl Into<String>) -> AgendaOptions {
+        self.member = Some(id.into());
+        self
+    }
+}
+
 /// Writes the agenda `tempi plan` prints: occurrences grouped by month in the community's zone
 /// (one line each, with its status, cycle and facilitator), then conflicts, `warnings` (those
 /// the community file produced) with the plan's own, and a count.
@@ -36,19 +71,60 @@ pub fn write_agenda(
     plan: &Plan,
     warnings: &[Diagnostic],
 ) -> io::Result<()> {
-    let zone = community.zone();
+    write_agenda_with(out, community, plan, warnings, &AgendaOptions::new())
+}
+
+/// [`write_agenda`] with options: the times in another zone, or one member's occurrences (and
+/// the conflicts between rhythms they attend), headed with their name.
+///
+/// ```
+/// use tempi_core::{Window, file};
+/// use tempi_view::agenda::{AgendaOptions, write_agenda_with};
+///
+/// let loaded = file::parse(include_str!("../../../examples/community.toml"), "community.toml")?;
+/// let community = &loaded.community;
+/// let plan = community.plan(Window::year(community.zone(), 2027)?)?;
+/// let mut agenda = Vec::new();
+/// write_agenda_with(&mut agenda, community, &plan, &[], &AgendaOptions::new().member("grace"))?;
+/// let text = String::from_utf8(agenda)?;
+/// assert!(text.contains("(times in America/New_York) for Grace Okafor (grace)"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// When `out` fails.
+pub fn write_agenda_with(
+    out: &mut dyn Write,
+    community: &Community,
+    plan: &Plan,
+    warnings: &[Diagnostic],
+    options: &AgendaOptions,
+) -> io::Result<()> {
+    let member = options.member.as_deref();
+    let person = member.and_then(|id| community.member(id));
+    let zone = options.zone.or(person.map(tempi_core::Member::zone)).unwrap_or(community.zone());
+    let attends = |o: &Occurrence| member.is_none_or(|id| o.attendees.iter().any(|a| &**a == id));
     let window = plan.window();
-    let last_day = (window.end() - chrono::Duration::seconds(1)).with_timezone(&zone);
-    writeln!(
+    // The window's dates are the community's (that is how it was asked for); the times are in
+    // `zone`.
+    let home = community.zone();
+    let last_day = (window.end() - chrono::Duration::seconds(1)).with_timezone(&home);
+    write!(
         out,
         "{} — {} to {} (times in {})",
         Safe(community.name()),
-        window.start().with_timezone(&zone).format("%Y-%m-%d"),
+        window.start().with_timezone(&home).format("%Y-%m-%d"),
         last_day.format("%Y-%m-%d"),
         zone.name()
     )?;
+    match (member, person) {
+        (Some(id), Some(p)) => writeln!(out, " for {} ({})", Safe(p.name()), Safe(id))?,
+        (Some(id), None) => writeln!(out, " for {}", Safe(id))?,
+        (None, _) => writeln!(out)?,
+    }
     let mut month: Option<(i32, u32)> = None;
-    for occ in plan.occurrences() {
+    let mut shown: Vec<&Occurrence> = Vec::new();
+    for occ in plan.occurrences().iter().filter(|o| attends(o)) {
         let start = occ.start.with_timezone(&zone);
         // An all-day occurrence is filed under its own date, which no zone moves.
         let key = match occ.days() {
@@ -61,11 +137,20 @@ pub fn write_agenda(
             writeln!(out, "\n{name} {}", key.0)?;
         }
         agenda_line(out, community, occ, zone)?;
+        shown.push(occ);
     }
-    let counts = Counts::of(plan.occurrences());
-    if !plan.conflicts().is_empty() {
+    let counts = Counts::of(shown.iter().copied());
+    let conflicts: Vec<_> = plan
+        .conflicts()
+        .iter()
+        .filter(|c| {
+            member
+                .is_none_or(|id| c.rhythms.iter().all(|r| community.attendees_of(r).contains(&id)))
+        })
+        .collect();
+    if !conflicts.is_empty() {
         writeln!(out, "\nConflicts")?;
-        for conflict in plan.conflicts() {
+        for conflict in &conflicts {
             writeln!(out, "  ! {}", Safe(&conflict.message))?;
         }
     }
@@ -81,12 +166,12 @@ pub fn write_agenda(
     writeln!(
         out,
         "\n{} occurrences: {} scheduled, {} shifted, {} cancelled; {} conflict{}",
-        plan.occurrences().len(),
+        shown.len(),
         counts.scheduled,
         counts.shifted,
         counts.cancelled,
-        plan.conflicts().len(),
-        if plan.conflicts().len() == 1 { "" } else { "s" }
+        conflicts.len(),
+        if conflicts.len() == 1 { "" } else { "s" }
     )?;
     Ok(())
 }
@@ -98,7 +183,7 @@ struct Counts {
 }
 
 impl Counts {
-    fn of(list: &[Occurrence]) -> Counts {
+    fn of<'a>(list: impl IntoIterator<Item = &'a Occurrence>) -> Counts {
         let mut c = Counts { scheduled: 0, shifted: 0, cancelled: 0 };
         for o in list {
             match o.status {

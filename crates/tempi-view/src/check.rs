@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 use tempi_core::file::{Diagnostic, FileErrors, Loaded, Severity};
+use tempi_solve::Unavailable;
 
 use crate::write_value;
 
@@ -27,6 +28,48 @@ fn diagnostic(d: &Diagnostic) -> Value {
 /// # Errors
 /// When `out` fails.
 pub fn write_check_json(out: &mut dyn Write, read: &Result<Loaded, FileErrors>) -> io::Result<()> {
+    write_check_json_with(out, read, &[], false)
+}
+
+/// One availability problem as JSON: who, which rhythm, why, the dates and their summary, the
+/// local times, and the suggested time (or `null`).
+fn unavailable(u: &Unavailable, strict: bool) -> Value {
+    let suggestion = u.suggestion.as_ref().map(|s| {
+        json!({
+            "weekdays": s.weekdays.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "time": s.time.format("%H:%M").to_string(),
+            "zone": s.zone.name(),
+            "first": s.first.to_string(),
+            "text": s.to_string(),
+        })
+    });
+    json!({
+        "severity": if strict { "error" } else { "warning" },
+        "member": u.member,
+        "rhythm": u.rhythm,
+        "reason": u.why.code(),
+        "zone": u.zone.name(),
+        "local": u.local.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "dates": u.dates.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "occurrences": u.occurrences,
+        "summary": u.dates_summary(),
+        "suggestion": suggestion,
+        "message": u.to_string(),
+    })
+}
+
+/// [`write_check_json`] with the availability check's findings (`availability`, each with
+/// `severity`, `member`, `rhythm`, `reason`, `zone`, `local`, `dates`, `occurrences`,
+/// `summary`, `suggestion` and `message`); with `strict` they are errors and make `ok` false.
+///
+/// # Errors
+/// When `out` fails.
+pub fn write_check_json_with(
+    out: &mut dyn Write,
+    read: &Result<Loaded, FileErrors>,
+    availability: &[Unavailable],
+    strict: bool,
+) -> io::Result<()> {
     let (community, errors, warnings) = match read {
         Ok(loaded) => {
             let c = &loaded.community;
@@ -42,10 +85,11 @@ pub fn write_check_json(out: &mut dyn Write, read: &Result<Loaded, FileErrors>) 
         Err(e) => (Value::Null, &e.errors[..], &e.warnings[..]),
     };
     let value = json!({
-        "ok": errors.is_empty(),
+        "ok": errors.is_empty() && (!strict || availability.is_empty()),
         "community": community,
         "errors": errors.iter().map(diagnostic).collect::<Vec<_>>(),
         "warnings": warnings.iter().map(diagnostic).collect::<Vec<_>>(),
+        "availability": availability.iter().map(|u| unavailable(u, strict)).collect::<Vec<_>>(),
     });
     write_value(out, &value)
 }

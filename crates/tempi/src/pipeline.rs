@@ -459,6 +459,51 @@ pub fn plan(
     })
 }
 
+/// What the availability check found: see [`availability_problems`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AvailabilityReport {
+    /// Each member who cannot come to some occurrences of a fixed-time rhythm, with the dates,
+    /// the local time, why, and a better time when the solver has one.
+    pub problems: Vec<tempi_solve::Unavailable>,
+    /// What the busy calendars' readers skipped or guessed.
+    pub warnings: Vec<BusyWarning>,
+}
+
+/// Checks every fixed-time rhythm of `plan` against its attendees' weekly windows, away dates
+/// and busy calendars (read through `busy` over the plan's window): the warnings of `tempi
+/// check` and `tempi plan` (errors with `--strict`). `community` is the one planned (its
+/// `at = "auto"` rhythms placed, as [`Planned::community`]); `original` is the community as
+/// written, before [`place_auto`]: its `at = "auto"` rhythms are left out (the solver placed
+/// them around everyone). Only occurrences that go ahead count; see [`tempi_solve::fit`] for
+/// the rules.
+///
+/// # Errors
+/// An error reading a busy calendar.
+pub fn availability_problems(
+    original: &Community,
+    community: &Community,
+    plan: &Plan,
+    busy: &BusyFiles,
+) -> Result<AvailabilityReport, Error> {
+    let auto: Vec<&str> =
+        original.rhythms().iter().filter(|r| r.is_auto()).map(|r| r.id()).collect();
+    let window = plan.window();
+    let mut report = AvailabilityReport::default();
+    let mut members = Vec::with_capacity(community.members().len());
+    for m in community.members() {
+        let mut availability = Availability::from_member(m);
+        if !m.busy_files().is_empty() {
+            let read = busy.read(m, window)?;
+            report.warnings.extend(read.warnings);
+            availability = availability.busy(read.intervals);
+        }
+        members.push(availability);
+    }
+    report.problems = tempi_solve::check_plan(community, plan, &members, &auto);
+    Ok(report)
+}
+
 #[cfg(all(test, feature = "serde"))]
 mod tests {
     use super::*;

@@ -6,11 +6,13 @@
 //! - `dst`: scenarios across DST with members in America/New_York, Europe/Berlin,
 //!   Australia/Sydney and Asia/Kolkata, with answers derived by hand from tz facts.
 //! - `plan`: whole-plan placement and pod formation.
+//! - `fit`: the availability check against a minute-by-minute brute force (property test).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod bounds;
 mod cadence;
 mod dst;
+mod fit;
 mod plan;
 mod reference;
