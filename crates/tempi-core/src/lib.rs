@@ -76,7 +76,7 @@ pub use model::{
 };
 pub use moon::MoonPhase;
 pub use plan::{Conflict, Cycle, Occurrence, Plan, RoleHolder, Status};
-pub use rule::{ByDay, Frequency, RecurrenceRule, RuleEnd, RuleError, Until};
+pub use rule::{ByDay, Frequency, RecurrenceRule, RuleBuilder, RuleEnd, RuleError, Until};
 pub use time::{Length, Window};
 
 impl Community {
