@@ -55,6 +55,7 @@ mod error;
 mod expand;
 #[cfg(feature = "serde")]
 pub mod file;
+mod groups;
 pub mod model;
 pub mod moon;
 pub mod plan;
@@ -69,6 +70,7 @@ pub use chrono_tz;
 pub use cadence::Cadence;
 pub use error::Error;
 pub use expand::ExpandOptions;
+pub use groups::Roster;
 pub use model::{
     Attendance, Category, ClashPolicy, ClashScope, Commitment, Community, CommunityBuilder, Edge,
     Except, Group, Holder, Item, Member, NthAfter, Offset, Place, Presence, Problem, Problems,

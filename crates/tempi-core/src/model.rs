@@ -1097,6 +1097,8 @@ pub(crate) struct Resolved {
     pub(crate) period: Vec<u64>,
     /// Per rhythm: the rhythms it lies within, transitively (never clash with these).
     pub(crate) within_chain: Vec<HashSet<usize>>,
+    /// The group tree: rosters, subgroups, ancestors, tree order.
+    pub(crate) groups: crate::groups::GroupTree,
 }
 
 impl Community {

@@ -397,8 +397,17 @@ fn group_rhythms(
     attendees: &[Vec<&str>],
 ) -> Vec<Vec<usize>> {
     let groups = community.groups();
-    let parent: Vec<Option<usize>> =
-        groups.iter().map(|g| g.parent().and_then(|p| group_index.get(p).copied())).collect();
+    // Per group: its index, then its ancestors' indices, nearest first.
+    let chains: Vec<Vec<usize>> = groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            let ancestors = community.ancestors(group.id()).into_iter().flatten();
+            std::iter::once(g)
+                .chain(ancestors.filter_map(|a| group_index.get(a.id()).copied()))
+                .collect()
+        })
+        .collect();
     // The groups each member is a direct member of.
     let mut direct: Vec<Vec<usize>> = vec![Vec::new(); community.members().len()];
     for (g, group) in groups.iter().enumerate() {
@@ -414,36 +423,15 @@ fn group_rhythms(
         if let Some(set) = out.get_mut(home) {
             set.insert(r);
         }
-        // Groups already walked for this rhythm: whether they lie below `home`.
-        let mut below: BTreeMap<usize, bool> = BTreeMap::new();
         for id in attendees.get(r).map(Vec::as_slice).unwrap_or_default() {
             let Some(starts) = member_index.get(id).and_then(|m| direct.get(*m)) else { continue };
             for &start in starts {
-                // Walk up from the member's group towards `home`; every group passed on the way
-                // has this attendee in its roster and `home` among its ancestors.
-                let mut chain = Vec::new();
-                let mut cursor = Some(start);
-                let mut verdict = false;
-                for _ in 0..=groups.len() {
-                    match cursor {
-                        Some(g) if g == home => {
-                            verdict = true;
-                            break;
-                        }
-                        Some(g) => {
-                            if let Some(known) = below.get(&g) {
-                                verdict = *known;
-                                break;
-                            }
-                            chain.push(g);
-                            cursor = parent.get(g).copied().flatten();
-                        }
-                        None => break,
-                    }
-                }
-                for g in chain {
-                    below.insert(g, verdict);
-                    if verdict && let Some(set) = out.get_mut(g) {
+                // Every group from the member's own up to (not including) `home` has this
+                // attendee in its roster and `home` among its ancestors.
+                let chain = chains.get(start).map(Vec::as_slice).unwrap_or_default();
+                let Some(below) = chain.iter().position(|g| *g == home) else { continue };
+                for g in chain.iter().take(below) {
+                    if let Some(set) = out.get_mut(*g) {
                         set.insert(r);
                     }
                 }
