@@ -33,7 +33,7 @@
 //!
 //! - [`Community`] holds [`Member`]s, [`Group`]s (each with a [`Scale`]) and [`Rhythm`]s. Build
 //!   one with [`Community::builder`] or read a community file with [`file::parse`] (feature
-//!   `serde`).
+//!   `toml`).
 //! - A [`Rhythm`] is timed by a [`Cadence`] (an RFC 5545 rule or a phase of the moon) or by an
 //!   [`Offset`] from another rhythm, and can be composed with others: `within`, `except`, `after`.
 //!   A [`Commitment`] makes it time-limited, ending each cycle in a retrospective; [`Role`]s rotate.
@@ -48,12 +48,13 @@
 //!
 //! | Name | Description | Default? |
 //! |---|---|---|
-//! | `serde` | Read community files (TOML) with [`file::parse`] | yes |
+//! | `serde` | `Serialize` on [`Plan`] and its parts, in the shape of docs/plan-json.md | with `toml` |
+//! | `toml` | Read community files (TOML) with [`file::parse`]; turns on `serde` | yes |
 
 pub mod cadence;
 mod error;
 mod expand;
-#[cfg(feature = "serde")]
+#[cfg(feature = "toml")]
 pub mod file;
 mod groups;
 pub mod model;

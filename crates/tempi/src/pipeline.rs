@@ -332,7 +332,7 @@ pub fn plan(
     })
 }
 
-#[cfg(all(test, feature = "serde"))]
+#[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
     use tempi_core::chrono;

@@ -17,7 +17,7 @@ mod dst;
 /// Lunar cadences, on local dates.
 mod lunar;
 /// Honest messages: silent acceptances become located warnings; errors say what is wrong.
-#[cfg(feature = "serde")]
+#[cfg(feature = "toml")]
 mod messages;
 /// Precedence between rhythms sharing members: priority, tempo, conflicts.
 mod precedence;
