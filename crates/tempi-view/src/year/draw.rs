@@ -220,8 +220,7 @@ fn when(start: DateTime<Tz>, end: DateTime<Tz>) -> String {
 fn tooltip(community: &Community, occ: &Occurrence, member: Option<&Member>) -> String {
     let rhythm = community.rhythm(&occ.rhythm);
     let name = rhythm.map_or(&*occ.rhythm, Rhythm::name);
-    let group =
-        community.groups().iter().find(|g| g.id() == &*occ.group).map_or(&*occ.group, Group::name);
+    let group = community.group(&occ.group).map_or(&*occ.group, Group::name);
     let mut lines = vec![name.to_string(), format!("{group} · {}", occ.category.as_str())];
     let rhythm_zone = occ.start.timezone();
     lines.push(when(occ.start, occ.end));
