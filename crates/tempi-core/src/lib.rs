@@ -33,7 +33,7 @@
 //!
 //! - [`Community`] holds [`Member`]s, [`Group`]s (each with a [`Scale`]) and [`Rhythm`]s. Build
 //!   one with [`Community::builder`] or read a community file with [`file::parse`] (feature
-//!   `serde`).
+//!   `toml`).
 //! - A [`Rhythm`] is timed by a [`Cadence`] (an RFC 5545 rule or a phase of the moon) or by an
 //!   [`Offset`] from another rhythm, and can be composed with others: `within`, `except`, `after`.
 //!   A [`Commitment`] makes it time-limited, ending each cycle in a retrospective; [`Role`]s rotate.
@@ -48,14 +48,16 @@
 //!
 //! | Name | Description | Default? |
 //! |---|---|---|
-//! | `serde` | Read community files (TOML) with [`file::parse`] | yes |
+//! | `serde` | `Serialize` on [`Plan`] and its parts, in the shape of docs/plan-json.md | with `toml` |
+//! | `toml` | Read community files (TOML) with [`file::parse`]; turns on `serde` | yes |
 
 pub mod breaks;
 pub mod cadence;
 mod error;
 mod expand;
-#[cfg(feature = "serde")]
+#[cfg(feature = "toml")]
 pub mod file;
+mod groups;
 pub mod model;
 pub mod moon;
 pub mod plan;
@@ -70,6 +72,7 @@ pub use chrono_tz;
 pub use cadence::Cadence;
 pub use error::Error;
 pub use expand::ExpandOptions;
+pub use groups::Roster;
 pub use model::{
     Attendance, Break, BreakOwner, Category, ClashPolicy, ClashScope, Commitment, Community,
     CommunityBuilder, Edge, Except, Group, Holder, Item, Member, NthAfter, Offset, OnBreak, Place,
@@ -77,7 +80,7 @@ pub use model::{
 };
 pub use moon::MoonPhase;
 pub use plan::{Conflict, Cycle, Occurrence, Plan, Reason, RoleHolder, Status};
-pub use rule::{ByDay, Frequency, RecurrenceRule, RuleEnd, RuleError, Until};
+pub use rule::{ByDay, Frequency, RecurrenceRule, RuleBuilder, RuleEnd, RuleError, Until};
 pub use time::{Length, Window};
 
 impl Community {

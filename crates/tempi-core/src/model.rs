@@ -1,7 +1,7 @@
 //! The community model: members, groups and their scales, rhythms, commitments, roles.
 //!
 //! Build a [`Community`] in code with [`Community::builder`], or read one from a community file
-//! (`tempi_core::file`, feature `serde`). Both go through the same validation in
+//! (`tempi_core::file`, feature `toml`). Both go through the same validation in
 //! [`CommunityBuilder::build`], which reports every problem at once, each with its [`Place`].
 
 use std::collections::{HashMap, HashSet};
@@ -563,6 +563,7 @@ impl Group {
 
 /// What kind of rhythm this is, in the community's four tempos.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "lowercase"))]
 pub enum Category {
     /// Peer support, calls, retreats.
     Relational,
@@ -1260,6 +1261,8 @@ pub(crate) struct Resolved {
     pub(crate) rhythm_breaks: Vec<RhythmBreaks>,
     /// Per member: their own breaks, as instants (sorted, disjoint).
     pub(crate) member_breaks: Vec<Vec<(i64, i64)>>,
+    /// The group tree: rosters, subgroups, ancestors, tree order.
+    pub(crate) groups: crate::groups::GroupTree,
 }
 
 impl Community {

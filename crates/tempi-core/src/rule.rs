@@ -68,6 +68,29 @@ pub struct ByDay {
     pub weekday: Weekday,
 }
 
+impl ByDay {
+    /// Every such weekday in the period (`BYDAY=MO`).
+    pub fn every(weekday: Weekday) -> ByDay {
+        ByDay { nth: None, weekday }
+    }
+
+    /// The `nth` such weekday in the month or year, counting from the end when negative
+    /// (`ByDay::nth(-1, Weekday::Fri)` is `BYDAY=-1FR`, the last Friday).
+    pub fn nth(nth: i16, weekday: Weekday) -> ByDay {
+        ByDay { nth: Some(nth), weekday }
+    }
+}
+
+impl fmt::Display for ByDay {
+    /// The RFC 5545 form, e.g. `MO` or `-1FR`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.nth {
+            Some(n) => write!(f, "{n}{}", weekday_code(self.weekday)),
+            None => f.write_str(weekday_code(self.weekday)),
+        }
+    }
+}
+
 /// Where a rule ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RuleEnd {
@@ -117,6 +140,120 @@ pub struct RecurrenceRule {
     pub(crate) by_minute: Vec<u8>,
     pub(crate) by_second: Vec<u8>,
     pub(crate) by_set_pos: Vec<i32>,
+}
+
+/// Builds a [`RecurrenceRule`] part by part ([`RecurrenceRule::builder`]). Each setter replaces
+/// that part; [`build`](RuleBuilder::build) checks the whole rule exactly as parsing does.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct RuleBuilder {
+    rule: RecurrenceRule,
+}
+
+impl RuleBuilder {
+    /// `INTERVAL`: every `interval`-th period (at least 1).
+    pub fn interval(mut self, interval: u16) -> RuleBuilder {
+        self.rule.interval = interval;
+        self
+    }
+
+    /// `COUNT`: the first `count` instances (replaces any `UNTIL`).
+    pub fn count(mut self, count: u32) -> RuleBuilder {
+        self.rule.end = RuleEnd::Count(count);
+        self
+    }
+
+    /// `UNTIL`: no instance after this (replaces any `COUNT`).
+    pub fn until(mut self, until: Until) -> RuleBuilder {
+        self.rule.end = RuleEnd::Until(until);
+        self
+    }
+
+    /// Where the rule ends (`COUNT`, `UNTIL` or neither).
+    pub fn end(mut self, end: RuleEnd) -> RuleBuilder {
+        self.rule.end = end;
+        self
+    }
+
+    /// `WKST`: the day weeks start on (`None`: not written, Monday).
+    pub fn week_start(mut self, week_start: Option<Weekday>) -> RuleBuilder {
+        self.rule.week_start = week_start;
+        self
+    }
+
+    /// `BYMONTH` (1–12).
+    pub fn by_month(mut self, months: impl IntoIterator<Item = u8>) -> RuleBuilder {
+        self.rule.by_month = months.into_iter().collect();
+        self
+    }
+
+    /// `BYWEEKNO` (±1–53; `YEARLY` only).
+    pub fn by_week_no(mut self, weeks: impl IntoIterator<Item = i8>) -> RuleBuilder {
+        self.rule.by_week_no = weeks.into_iter().collect();
+        self
+    }
+
+    /// `BYYEARDAY` (±1–366).
+    pub fn by_year_day(mut self, days: impl IntoIterator<Item = i16>) -> RuleBuilder {
+        self.rule.by_year_day = days.into_iter().collect();
+        self
+    }
+
+    /// `BYMONTHDAY` (±1–31).
+    pub fn by_month_day(mut self, days: impl IntoIterator<Item = i8>) -> RuleBuilder {
+        self.rule.by_month_day = days.into_iter().collect();
+        self
+    }
+
+    /// `BYDAY`, e.g. `[ByDay::every(Weekday::Tue)]` or `[ByDay::nth(-1, Weekday::Fri)]`.
+    pub fn by_day(mut self, days: impl IntoIterator<Item = ByDay>) -> RuleBuilder {
+        self.rule.by_day = days.into_iter().collect();
+        self
+    }
+
+    /// `BYHOUR` (0–23).
+    pub fn by_hour(mut self, hours: impl IntoIterator<Item = u8>) -> RuleBuilder {
+        self.rule.by_hour = hours.into_iter().collect();
+        self
+    }
+
+    /// `BYMINUTE` (0–59).
+    pub fn by_minute(mut self, minutes: impl IntoIterator<Item = u8>) -> RuleBuilder {
+        self.rule.by_minute = minutes.into_iter().collect();
+        self
+    }
+
+    /// `BYSECOND` (0–59).
+    pub fn by_second(mut self, seconds: impl IntoIterator<Item = u8>) -> RuleBuilder {
+        self.rule.by_second = seconds.into_iter().collect();
+        self
+    }
+
+    /// `BYSETPOS` (±1–366), picking from the instances the other BY-parts make in each period.
+    pub fn by_set_pos(mut self, positions: impl IntoIterator<Item = i32>) -> RuleBuilder {
+        self.rule.by_set_pos = positions.into_iter().collect();
+        self
+    }
+
+    /// The rule, checked as [`str::parse`] checks one.
+    ///
+    /// # Errors
+    /// A [`RuleError`] naming the part at fault, as parsing the rule's text would give.
+    pub fn build(self) -> Result<RecurrenceRule, RuleError> {
+        if self.rule.by_month.len() > 366
+            || self.rule.by_year_day.len() > 366
+            || self.rule.by_month_day.len() > 366
+            || self.rule.by_week_no.len() > 366
+            || self.rule.by_hour.len() > 366
+            || self.rule.by_minute.len() > 366
+            || self.rule.by_second.len() > 366
+            || self.rule.by_set_pos.len() > 366
+        {
+            return Err(RuleError::new("", "a BY-part lists more than 366 values"));
+        }
+        self.rule.validate()?;
+        Ok(self.rule)
+    }
 }
 
 /// Why a recurrence rule was rejected: names the part and says what would fix it.
@@ -170,9 +307,40 @@ impl RecurrenceRule {
         self.end
     }
 
-    /// `BYMONTH` values (1–12).
+    /// `COUNT`, if the rule ends after a number of instances.
+    pub fn count(&self) -> Option<u32> {
+        match self.end {
+            RuleEnd::Count(n) => Some(n),
+            RuleEnd::Never | RuleEnd::Until(_) => None,
+        }
+    }
+
+    /// `UNTIL`, if the rule ends at a date or time.
+    pub fn until(&self) -> Option<Until> {
+        match self.end {
+            RuleEnd::Until(until) => Some(until),
+            RuleEnd::Never | RuleEnd::Count(_) => None,
+        }
+    }
+
+    /// `WKST` as written; `None` when the rule does not give one (RFC 5545's default is Monday).
+    pub fn week_start(&self) -> Option<Weekday> {
+        self.week_start
+    }
+
+    /// `BYMONTH` values (1–12), in the order written.
     pub fn by_month(&self) -> &[u8] {
         &self.by_month
+    }
+
+    /// `BYWEEKNO` values (±1–53; `YEARLY` rules only).
+    pub fn by_week_no(&self) -> &[i8] {
+        &self.by_week_no
+    }
+
+    /// `BYYEARDAY` values (±1–366).
+    pub fn by_year_day(&self) -> &[i16] {
+        &self.by_year_day
     }
 
     /// `BYMONTHDAY` values (±1–31).
@@ -180,14 +348,74 @@ impl RecurrenceRule {
         &self.by_month_day
     }
 
-    /// `BYDAY` values.
+    /// `BYDAY` values, with their ordinals (`-1FR`).
     pub fn by_day(&self) -> &[ByDay] {
         &self.by_day
     }
 
-    /// `BYSETPOS` values.
+    /// `BYHOUR` values (0–23).
+    pub fn by_hour(&self) -> &[u8] {
+        &self.by_hour
+    }
+
+    /// `BYMINUTE` values (0–59).
+    pub fn by_minute(&self) -> &[u8] {
+        &self.by_minute
+    }
+
+    /// `BYSECOND` values (0–59).
+    pub fn by_second(&self) -> &[u8] {
+        &self.by_second
+    }
+
+    /// `BYSETPOS` values (±1–366).
     pub fn by_set_pos(&self) -> &[i32] {
         &self.by_set_pos
+    }
+
+    /// Whether every instance starts at the time of day of the rule's start: `DAILY` or coarser,
+    /// with no `BYHOUR`, `BYMINUTE` or `BYSECOND`.
+    pub fn keeps_time_of_day(&self) -> bool {
+        matches!(
+            self.freq,
+            Frequency::Daily | Frequency::Weekly | Frequency::Monthly | Frequency::Yearly
+        ) && self.by_hour.is_empty()
+            && self.by_minute.is_empty()
+            && self.by_second.is_empty()
+    }
+
+    /// The same rule without `COUNT` or `UNTIL` (open-ended).
+    pub fn without_end(&self) -> RecurrenceRule {
+        RecurrenceRule { end: RuleEnd::Never, ..self.clone() }
+    }
+
+    /// A builder for a rule of this frequency, to set its other parts without writing text;
+    /// [`RuleBuilder::build`] validates it as parsing would.
+    ///
+    /// ```
+    /// use tempi_core::chrono::Weekday;
+    /// use tempi_core::rule::{ByDay, Frequency, RecurrenceRule};
+    ///
+    /// let rule = RecurrenceRule::builder(Frequency::Monthly)
+    ///     .interval(2)
+    ///     .by_day([ByDay::nth(-1, Weekday::Fri)])
+    ///     .count(6)
+    ///     .build()?;
+    /// assert_eq!(rule.to_string(), "FREQ=MONTHLY;INTERVAL=2;COUNT=6;BYDAY=-1FR");
+    /// assert_eq!(rule, "FREQ=MONTHLY;INTERVAL=2;BYDAY=-1FR;COUNT=6".parse()?);
+    ///
+    /// // Ordinal weekdays only make sense in months and years.
+    /// let weekly = RecurrenceRule::builder(Frequency::Weekly).by_day([ByDay::nth(2, Weekday::Tue)]);
+    /// assert!(weekly.build().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn builder(freq: Frequency) -> RuleBuilder {
+        RuleBuilder { rule: RecurrenceRule::new(freq) }
+    }
+
+    /// A builder holding every part of this rule, to change some and build again.
+    pub fn to_builder(&self) -> RuleBuilder {
+        RuleBuilder { rule: self.clone() }
     }
 
     /// The nominal time between instances in seconds, used to rank tempos (a slower tempo wins a
@@ -924,10 +1152,7 @@ pub(crate) fn weekday_code(day: Weekday) -> &'static str {
 }
 
 fn format_by_day(day: ByDay) -> String {
-    match day.nth {
-        Some(n) => format!("{n}{}", weekday_code(day.weekday)),
-        None => weekday_code(day.weekday).to_string(),
-    }
+    day.to_string()
 }
 
 fn write_list<T: fmt::Display>(

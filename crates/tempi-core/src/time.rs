@@ -275,9 +275,14 @@ impl fmt::Display for ZoneError {
 impl std::error::Error for ZoneError {}
 
 /// The span of time a plan covers: occurrences that start in `[start, end)`.
+///
+/// With the `serde` feature it serializes as `{"start": ..., "end": ...}`, RFC 3339 instants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Window {
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::plan::ser::rfc3339"))]
     start: DateTime<Utc>,
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::plan::ser::rfc3339"))]
     end: DateTime<Utc>,
 }
 

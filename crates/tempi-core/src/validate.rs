@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::breaks::{Break, BreakOwner, RhythmBreaks, member_spans};
 use crate::cadence::Cadence;
+use crate::groups::GroupTree;
 use crate::model::{
     Attendance, Community, CommunityBuilder, Holder, Item, MAX_COMMITMENT_MEETINGS, MAX_TEXT_CHARS,
     Presence, Problem, Problems, Renewal, Resolved, Timing, check_id, place, place_at, unknown,
@@ -173,43 +174,9 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
         }
     }
     // Rosters: direct members plus every subgroup's, transitively.
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
-    for (i, p) in parent.iter().enumerate() {
-        if let Some(p) = p
-            && let Some(list) = children.get_mut(*p)
-        {
-            list.push(i);
-        }
-    }
-    let direct: Vec<Vec<usize>> = groups
-        .iter()
-        .map(|g| {
-            let mut list: Vec<usize> =
-                g.members.iter().filter_map(|m| member_index.get(m).copied()).collect();
-            list.sort_unstable();
-            list.dedup();
-            list
-        })
-        .collect();
-    let roster: Vec<Vec<usize>> = (0..groups.len())
-        .map(|g| {
-            let mut out = Vec::new();
-            let mut stack = vec![g];
-            let mut visited = HashSet::new();
-            while let Some(at) = stack.pop() {
-                if !visited.insert(at) {
-                    continue;
-                }
-                out.extend(direct.get(at).into_iter().flatten().copied());
-                stack.extend(children.get(at).into_iter().flatten().copied());
-            }
-            out.sort_unstable();
-            out.dedup();
-            out
-        })
-        .collect();
+    let tree = GroupTree::new(&groups, parent, &group_index, &member_index);
     for (i, group) in groups.iter().enumerate() {
-        let size = roster.get(i).map_or(0, Vec::len);
+        let size = tree.roster(i).len();
         let (min, max) = group.scale.expected_sizes();
         let size_u32 = u32::try_from(size).unwrap_or(u32::MAX);
         if size == 0 {
@@ -293,8 +260,8 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
                     *slot = *g;
                 }
                 match rhythm.attendance {
-                    Attendance::WithSubgroups => roster.get(*g).cloned().unwrap_or_default(),
-                    Attendance::Direct => direct.get(*g).cloned().unwrap_or_default(),
+                    Attendance::WithSubgroups => tree.roster(*g).to_vec(),
+                    Attendance::Direct => tree.direct(*g).to_vec(),
                 }
             }
             None => {
@@ -570,6 +537,7 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
         within_chain,
         rhythm_breaks,
         member_breaks,
+        groups: tree,
     };
     let community = Community {
         id,

@@ -28,18 +28,12 @@ impl Rule {
     }
 
     pub(crate) fn from_rule(rule: &RecurrenceRule) -> Rule {
-        let body = rule
-            .to_string()
-            .split(';')
-            .filter(|part| !part.starts_with("COUNT=") && !part.starts_with("UNTIL="))
-            .collect::<Vec<_>>()
-            .join(";");
-        Rule { body, rule: rule.clone() }
+        Rule { body: rule.without_end().to_string(), rule: rule.clone() }
     }
 
-    /// The value of one part, e.g. `part("FREQ")`.
-    pub(crate) fn part(&self, name: &str) -> Option<&str> {
-        self.body.split(';').find_map(|p| p.strip_prefix(name).and_then(|v| v.strip_prefix('=')))
+    /// The validated rule.
+    pub(crate) fn rule(&self) -> &RecurrenceRule {
+        &self.rule
     }
 
     /// Wall-clock starts from `dtstart` through `horizon` (inclusive), ascending and unique, at
@@ -85,7 +79,7 @@ impl Rule {
             return Some(Ok(Vec::new()));
         }
         let bound = fast::Bound { until, count: fast::count(&self.rule), budget };
-        fast::starts(&self.rule, &self.body, dtstart, &bound)
+        fast::starts(&self.rule, dtstart, &bound)
     }
 
     /// [`Rule::starts`] by `rrule`, through tempi-core.
@@ -120,25 +114,13 @@ mod fast {
     }
 
     /// Whether the rule has a part the fast path does not read.
-    fn unsupported(body: &str, rule: &RecurrenceRule) -> bool {
-        ["BYWEEKNO", "BYYEARDAY", "BYHOUR", "BYMINUTE", "BYSECOND", "BYSETPOS"]
-            .iter()
-            .any(|part| body.split(';').any(|p| p.starts_with(part)))
+    fn unsupported(rule: &RecurrenceRule) -> bool {
+        !rule.by_week_no().is_empty()
+            || !rule.by_year_day().is_empty()
+            || !rule.by_hour().is_empty()
+            || !rule.by_minute().is_empty()
+            || !rule.by_second().is_empty()
             || !rule.by_set_pos().is_empty()
-    }
-
-    fn week_start(body: &str) -> Option<Weekday> {
-        let code = body.split(';').find_map(|p| p.strip_prefix("WKST="));
-        Some(match code {
-            None | Some("MO") => Weekday::Mon,
-            Some("TU") => Weekday::Tue,
-            Some("WE") => Weekday::Wed,
-            Some("TH") => Weekday::Thu,
-            Some("FR") => Weekday::Fri,
-            Some("SA") => Weekday::Sat,
-            Some("SU") => Weekday::Sun,
-            Some(_) => return None,
-        })
     }
 
     fn month_length(year: i32, month: u32) -> u32 {
@@ -169,11 +151,10 @@ mod fast {
     /// The starts, or `None` when the rule is outside the fast path.
     pub(super) fn starts(
         rule: &RecurrenceRule,
-        body: &str,
         dtstart: NaiveDateTime,
         bound: &Bound,
     ) -> Option<Result<Vec<NaiveDateTime>, ()>> {
-        if unsupported(body, rule) || !(1900..=2200).contains(&dtstart.year()) {
+        if unsupported(rule) || !(1900..=2200).contains(&dtstart.year()) {
             return None;
         }
         let by_day = rule.by_day();
@@ -187,7 +168,7 @@ mod fast {
             Frequency::Daily | Frequency::Weekly | Frequency::Monthly | Frequency::Yearly => {}
             _ => return None,
         }
-        let wkst = week_start(body)?;
+        let wkst = rule.week_start().unwrap_or(Weekday::Mon);
         let interval = u32::from(rule.interval().max(1));
         let time = dtstart.time();
         let start = dtstart.date();

@@ -35,7 +35,7 @@ use std::io;
 use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use tempi_core::model::Timing;
-use tempi_core::rule::Frequency;
+use tempi_core::rule::{Frequency, RecurrenceRule};
 use tempi_core::{Community, Length, Occurrence, Plan, Rhythm, Status, chrono, chrono_tz};
 
 use crate::Error;
@@ -404,8 +404,17 @@ fn group_rhythms(
     attendees: &[Vec<&str>],
 ) -> Vec<Vec<usize>> {
     let groups = community.groups();
-    let parent: Vec<Option<usize>> =
-        groups.iter().map(|g| g.parent().and_then(|p| group_index.get(p).copied())).collect();
+    // Per group: its index, then its ancestors' indices, nearest first.
+    let chains: Vec<Vec<usize>> = groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            let ancestors = community.ancestors(group.id()).into_iter().flatten();
+            std::iter::once(g)
+                .chain(ancestors.filter_map(|a| group_index.get(a.id()).copied()))
+                .collect()
+        })
+        .collect();
     // The groups each member is a direct member of.
     let mut direct: Vec<Vec<usize>> = vec![Vec::new(); community.members().len()];
     for (g, group) in groups.iter().enumerate() {
@@ -421,36 +430,15 @@ fn group_rhythms(
         if let Some(set) = out.get_mut(home) {
             set.insert(r);
         }
-        // Groups already walked for this rhythm: whether they lie below `home`.
-        let mut below: BTreeMap<usize, bool> = BTreeMap::new();
         for id in attendees.get(r).map(Vec::as_slice).unwrap_or_default() {
             let Some(starts) = member_index.get(id).and_then(|m| direct.get(*m)) else { continue };
             for &start in starts {
-                // Walk up from the member's group towards `home`; every group passed on the way
-                // has this attendee in its roster and `home` among its ancestors.
-                let mut chain = Vec::new();
-                let mut cursor = Some(start);
-                let mut verdict = false;
-                for _ in 0..=groups.len() {
-                    match cursor {
-                        Some(g) if g == home => {
-                            verdict = true;
-                            break;
-                        }
-                        Some(g) => {
-                            if let Some(known) = below.get(&g) {
-                                verdict = *known;
-                                break;
-                            }
-                            chain.push(g);
-                            cursor = parent.get(g).copied().flatten();
-                        }
-                        None => break,
-                    }
-                }
-                for g in chain {
-                    below.insert(g, verdict);
-                    if verdict && let Some(set) = out.get_mut(g) {
+                // Every group from the member's own up to (not including) `home` has this
+                // attendee in its roster and `home` among its ancestors.
+                let chain = chains.get(start).map(Vec::as_slice).unwrap_or_default();
+                let Some(below) = chain.iter().position(|g| *g == home) else { continue };
+                for g in chain.iter().take(below) {
+                    if let Some(set) = out.get_mut(*g) {
                         set.insert(r);
                     }
                 }
@@ -593,39 +581,44 @@ fn ambiguous_walls(
 }
 
 /// Whether the rule stays inside the subset every client expands alike.
-fn portable(rule: &Rule, dtstart: NaiveDateTime) -> bool {
-    use chrono::Datelike;
-    let freq = rule.part("FREQ").unwrap_or("");
-    if !matches!(freq, "DAILY" | "WEEKLY" | "MONTHLY" | "YEARLY") {
+fn portable(rule: &RecurrenceRule, dtstart: NaiveDateTime) -> bool {
+    use chrono::{Datelike, Weekday};
+    let freq = rule.freq();
+    if !matches!(
+        freq,
+        Frequency::Daily | Frequency::Weekly | Frequency::Monthly | Frequency::Yearly
+    ) {
         return false;
     }
-    for banned in ["BYHOUR", "BYMINUTE", "BYSECOND", "BYWEEKNO"] {
-        if rule.part(banned).is_some() {
-            return false;
-        }
-    }
-    if rule.part("WKST").is_some_and(|w| w != "MO" && w != "SU") {
-        return false;
-    }
-    let by_month = rule.part("BYMONTH");
-    let ordinal_by_day =
-        rule.part("BYDAY").is_some_and(|d| d.contains(|c: char| c.is_ascii_digit()));
-    if freq == "YEARLY" && ordinal_by_day && by_month.is_none() {
-        return false;
-    }
-    if freq == "MONTHLY" && by_month.is_some() {
-        return false;
-    }
-    if matches!(freq, "DAILY" | "YEARLY")
-        && rule.part("BYMONTHDAY").is_some_and(|d| d.contains('-'))
+    if !rule.by_hour().is_empty()
+        || !rule.by_minute().is_empty()
+        || !rule.by_second().is_empty()
+        || !rule.by_week_no().is_empty()
     {
         return false;
     }
-    if freq == "YEARLY" {
-        let feb = by_month.is_none_or(|m| m.split(',').any(|m| m == "2"));
-        let day29 = match rule.part("BYMONTHDAY") {
-            Some(days) => days.split(',').any(|d| d == "29"),
-            None => dtstart.month() == 2 && dtstart.day() == 29 && rule.part("BYDAY").is_none(),
+    if rule.week_start().is_some_and(|w| w != Weekday::Mon && w != Weekday::Sun) {
+        return false;
+    }
+    let by_month = rule.by_month();
+    let ordinal_by_day = rule.by_day().iter().any(|d| d.nth.is_some());
+    if freq == Frequency::Yearly && ordinal_by_day && by_month.is_empty() {
+        return false;
+    }
+    if freq == Frequency::Monthly && !by_month.is_empty() {
+        return false;
+    }
+    if matches!(freq, Frequency::Daily | Frequency::Yearly)
+        && rule.by_month_day().iter().any(|d| *d < 0)
+    {
+        return false;
+    }
+    if freq == Frequency::Yearly {
+        let feb = by_month.is_empty() || by_month.contains(&2);
+        let day29 = if rule.by_month_day().is_empty() {
+            dtstart.month() == 2 && dtstart.day() == 29 && rule.by_day().is_empty()
+        } else {
+            rule.by_month_day().contains(&29)
         };
         if feb && day29 {
             return false;
@@ -639,8 +632,13 @@ fn portable(rule: &Rule, dtstart: NaiveDateTime) -> bool {
 /// that wall time falls in a gap (spring forward) on one of them, it carries the normalized,
 /// hour-later time on to later instances. The rule's time of day must then lie in no gap of the
 /// zone within a year either side of the series (the iterator may visit days past UNTIL).
-fn libical_gap_shift(rule: &Rule, zone: Tz, first: DateTime<Tz>, last: DateTime<Tz>) -> bool {
-    if !matches!(rule.part("FREQ"), Some("MONTHLY" | "YEARLY")) {
+fn libical_gap_shift(
+    rule: &RecurrenceRule,
+    zone: Tz,
+    first: DateTime<Tz>,
+    last: DateTime<Tz>,
+) -> bool {
+    if !matches!(rule.freq(), Frequency::Monthly | Frequency::Yearly) {
         return false;
     }
     let time = first.naive_local().time();
@@ -678,13 +676,6 @@ fn libical_misreads_length(base: Tz, master: &Occurrence) -> bool {
     }
     let wall_end = tempi_core::time::resolve_local(base, start.naive_local() + length);
     wall_end.with_timezone(&Utc) - utc(start) != length
-}
-
-/// Whether every instance of the rule starts at DTSTART's time of day (daily or coarser, no
-/// BYHOUR/BYMINUTE/BYSECOND).
-fn fixed_time_of_day(rule: &Rule) -> bool {
-    matches!(rule.part("FREQ"), Some("DAILY" | "WEEKLY" | "MONTHLY" | "YEARLY"))
-        && ["BYHOUR", "BYMINUTE", "BYSECOND"].iter().all(|p| rule.part(p).is_none())
 }
 
 /// The zone for times that are ambiguous in their own zone.
@@ -848,7 +839,7 @@ impl<'a> Layout<'a> {
         }
         // Most rules start every instance at the rhythm's time of day: then only a zone change
         // at that time of day can make one ambiguous, and most rhythms need no expansion here.
-        let possible = !fixed_time_of_day(&rule) || {
+        let possible = !rule.rule().keeps_time_of_day() || {
             let walls = ambiguity.entry(zone.name()).or_insert_with(|| {
                 // One scan per zone, wide enough for every rhythm of the plan.
                 let earliest = self
@@ -1006,8 +997,8 @@ impl<'a> Layout<'a> {
         let first = slot(master);
         let last = slot(occurrences.get(*active.last()?)?);
         if template.base_zone != zone
-            || !portable(&rule, first.naive_local())
-            || libical_gap_shift(&rule, zone, first, last)
+            || !portable(recurrence, first.naive_local())
+            || libical_gap_shift(recurrence, zone, first, last)
         {
             return None;
         }

@@ -239,12 +239,11 @@ impl SeriesQuery {
 fn day_free(cadence: &Cadence) -> bool {
     match cadence.as_rule() {
         Some(rule) => {
-            let text = rule.to_string();
             rule.by_day().is_empty()
                 && rule.by_month_day().is_empty()
                 && rule.by_set_pos().is_empty()
-                && !text.contains("BYYEARDAY")
-                && !text.contains("BYWEEKNO")
+                && rule.by_year_day().is_empty()
+                && rule.by_week_no().is_empty()
                 && matches!(rule.freq(), Frequency::Weekly | Frequency::Monthly | Frequency::Yearly)
         }
         None => false,

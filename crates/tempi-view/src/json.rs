@@ -2,18 +2,12 @@
 
 use std::io::{self, Write};
 
-use chrono::DateTime;
-use chrono_tz::Tz;
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{Error as _, Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Value, json};
 use tempi_core::file::Diagnostic;
-use tempi_core::{Community, Occurrence, Plan, Status};
+use tempi_core::{Community, Occurrence, Plan};
 
 use crate::rhythm_name;
-
-fn rfc3339(t: &DateTime<Tz>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
-}
 
 /// The JSON document for `tempi plan --json` (schema: docs/plan-json.md), streamed: a large
 /// plan is written one occurrence at a time instead of being built as one tree first (which took
@@ -49,42 +43,28 @@ impl Serialize for Occurrences<'_> {
         let uids = tempi_ical::export::occurrence_uids(self.community, self.plan);
         let mut seq = serializer.serialize_seq(Some(self.plan.occurrences().len()))?;
         for (o, uid) in self.plan.occurrences().iter().zip(&uids) {
-            seq.serialize_element(&occurrence(self.community, o, uid))?;
+            let value = occurrence(self.community, o, uid).map_err(S::Error::custom)?;
+            seq.serialize_element(&value)?;
         }
         seq.end()
     }
 }
 
-fn occurrence(community: &Community, o: &Occurrence, uid: &str) -> Value {
+/// One occurrence: its own `Serialize` (tempi-core's derive), plus the keys that need the
+/// community (`name`, `timezone`, `facilitator`) and the feeds (`uid`). A `Value` holds its keys
+/// sorted, so the keys come out in alphabetical order.
+fn occurrence(community: &Community, o: &Occurrence, uid: &str) -> serde_json::Result<Value> {
     let zone = community.zone();
     let timezone = community.rhythm(&o.rhythm).map_or(zone, |r| community.rhythm_zone(r));
-    json!({
-        "rhythm": &*o.rhythm,
-        "uid": uid,
-        "name": rhythm_name(community, &o.rhythm),
-        "group": &*o.group,
-        "category": o.category.as_str(),
-        "all_day": o.all_day,
-        "days": o.days().map(|(_, days)| days),
-        "start": rfc3339(&o.start),
-        "end": rfc3339(&o.end),
-        "timezone": timezone.name(),
-        "status": o.status.as_str(),
-        "reason": o.status.reason().map(ToString::to_string),
-        "shifted_from": match &o.status {
-            Status::Shifted { from, .. } => Some(rfc3339(from)),
-            _ => None,
-        },
-        "facilitator": o.facilitator(),
-        "roles": o.roles.iter().map(|r| json!({"role": &*r.role, "member": &*r.member})).collect::<Vec<_>>(),
-        "attendees": o.attendees.iter().map(|a| &**a).collect::<Vec<_>>(),
-        "cycle": o.cycle.map(|c| json!({
-            "number": c.number,
-            "meeting": c.meeting,
-            "meetings": c.meetings,
-            "retrospective": c.retrospective,
-        })),
-    })
+    let mut value = serde_json::to_value(o)?;
+    if let Value::Object(map) = &mut value {
+        map.insert("name".into(), rhythm_name(community, &o.rhythm).into());
+        map.insert("timezone".into(), timezone.name().into());
+        map.insert("facilitator".into(), o.facilitator().into());
+        map.insert("uid".into(), uid.into());
+        map.insert("days".into(), o.days().map(|(_, days)| days).into());
+    }
+    Ok(value)
 }
 
 impl Serialize for Document<'_> {
@@ -93,19 +73,8 @@ impl Serialize for Document<'_> {
         let zone = community.zone();
         let window = plan.window();
         let last_day = (window.end() - chrono::Duration::seconds(1)).with_timezone(&zone);
-        let conflicts: Vec<Value> = plan
-            .conflicts()
-            .iter()
-            .map(|c| {
-                json!({
-                    "rhythms": c.rhythms.iter().map(|r| &**r).collect::<Vec<_>>(),
-                    "members": c.members.iter().map(|m| &**m).collect::<Vec<_>>(),
-                    "first": rfc3339(&c.first),
-                    "count": c.count,
-                    "message": c.message,
-                })
-            })
-            .collect();
+        // Sorted keys, as every object here (a `Value` keeps its keys sorted).
+        let conflicts = serde_json::to_value(plan.conflicts()).map_err(S::Error::custom)?;
         let mut warning_list: Vec<Value> = self
             .warnings
             .iter()

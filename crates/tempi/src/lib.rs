@@ -35,19 +35,35 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # What is where
+//!
+//! - The root: the model and the engine ([`Community`], [`Rhythm`], [`Cadence`],
+//!   [`RecurrenceRule`], [`Plan`], [`Occurrence`]) and [`file`](mod@file), the community-file reader.
+//! - [`solve`]: meeting times across members' availability, recurring series, `at = "auto"`
+//!   placement and pods.
+//! - [`ical`]: RFC 5545 feeds out ([`ical::export`]) and members' busy time in ([`ical::import`]).
+//! - [`view`]: what `tempi` prints and draws: the agenda, the plan JSON, the year picture.
+//! - [`pipeline`]: the steps the `tempi` command joins: rosters, busy calendars, `at = "auto"`,
+//!   the plan.
+//! - [`publish`]: a feed set written to a directory whole, swapped in atomically.
+//!
 //! # Crate features
 //!
 //! | Name | Description | Default? |
 //! |---|---|---|
-//! | `serde` | Read community files (TOML) with [`file::parse`] | yes |
-//! | `view` | [`view`]: the agenda, the plan JSON and the year picture (turns on `serde`) | yes |
+//! | `serde` | `Serialize` on [`Plan`] and its parts, in the shape of docs/plan-json.md | with `toml` |
+//! | `toml` | Read community files (TOML) with [`file::parse`]; turns on `serde` | yes |
+//! | `view` | [`view`]: the agenda, the plan JSON and the year picture (turns on `toml`) | yes |
 
 pub use tempi_core::*;
 
 pub mod pipeline;
+#[doc(inline)]
 pub use tempi_ical as ical;
+#[doc(inline)]
 pub use tempi_solve as solve;
 #[cfg(feature = "view")]
+#[doc(inline)]
 pub use tempi_view as view;
 
 pub mod publish;

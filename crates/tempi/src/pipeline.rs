@@ -162,38 +162,19 @@ pub fn member<'a>(community: &'a Community, id: &str) -> Result<&'a Member, Erro
     })
 }
 
-/// The roster of a group: its members and its subgroups' members, transitively, each once, in
-/// the order they are first met (the group's own members first).
+/// The roster of a group as member ids: [`Community::roster`], its members and its subgroups'
+/// members, transitively, each once, in the order the community lists members.
 ///
 /// # Errors
 /// [`Error::UnknownGroup`].
 pub fn roster(community: &Community, group: &str) -> Result<Vec<String>, Error> {
-    if !community.groups().iter().any(|g| g.id() == group) {
-        let known = community.groups().iter().map(|g| g.id().to_string()).collect();
-        return Err(Error::UnknownGroup { id: group.to_string(), known });
-    }
-    let mut out: Vec<String> = Vec::new();
-    let mut stack = vec![group.to_string()];
-    let mut seen: Vec<String> = Vec::new();
-    while let Some(at) = stack.pop() {
-        if seen.contains(&at) {
-            continue;
-        }
-        seen.push(at.clone());
-        for g in community.groups() {
-            if g.id() == at {
-                for m in g.direct_members() {
-                    if !out.contains(m) {
-                        out.push(m.clone());
-                    }
-                }
-            }
-            if g.parent() == Some(at.as_str()) {
-                stack.push(g.id().to_string());
-            }
+    match community.roster(group) {
+        Some(roster) => Ok(roster.ids().map(str::to_string).collect()),
+        None => {
+            let known = community.groups().iter().map(|g| g.id().to_string()).collect();
+            Err(Error::UnknownGroup { id: group.to_string(), known })
         }
     }
-    Ok(out)
 }
 
 /// Something a busy calendar's reader skipped or guessed, with the file it is about.
@@ -504,7 +485,7 @@ pub fn availability_problems(
     Ok(report)
 }
 
-#[cfg(all(test, feature = "serde"))]
+#[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
     use tempi_core::chrono;
@@ -547,8 +528,12 @@ mod tests {
         let community = sample();
         for group in community.groups() {
             let list = roster(&community, group.id()).unwrap_or_default();
-            // Its own members come first, in file order.
-            assert!(list.starts_with(group.direct_members()), "{}", group.id());
+            // Its own members are on it, and members keep the community's order.
+            for m in group.direct_members() {
+                assert!(list.contains(m), "{m} missing from {}", group.id());
+            }
+            let position = |id: &String| community.members().iter().position(|m| m.id() == id);
+            assert!(list.windows(2).all(|w| position(&w[0]) < position(&w[1])), "{list:?}");
             let mut sorted = list.clone();
             sorted.sort();
             sorted.dedup();

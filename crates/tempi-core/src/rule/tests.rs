@@ -139,6 +139,66 @@ fn accessors_report_the_parsed_parts() {
         ]
     );
     assert_eq!(rule.by_set_pos(), &[1, -1]);
+    assert_eq!(rule.count(), None);
+    assert_eq!(rule.until(), None);
+    assert_eq!(rule.week_start(), None);
+}
+
+#[test]
+fn accessors_report_every_other_part() {
+    let rule = parse(
+        "FREQ=YEARLY;COUNT=3;BYWEEKNO=1,-1;BYYEARDAY=100,-2;BYHOUR=9,17;BYMINUTE=0,30;BYSECOND=15;WKST=SU",
+    );
+    assert_eq!(rule.count(), Some(3));
+    assert_eq!(rule.until(), None);
+    assert_eq!(rule.by_week_no(), &[1, -1]);
+    assert_eq!(rule.by_year_day(), &[100, -2]);
+    assert_eq!(rule.by_hour(), &[9, 17]);
+    assert_eq!(rule.by_minute(), &[0, 30]);
+    assert_eq!(rule.by_second(), &[15]);
+    assert_eq!(rule.week_start(), Some(Weekday::Sun));
+    // BYHOUR makes several times a day.
+    assert!(!rule.keeps_time_of_day());
+    assert!(parse("FREQ=MONTHLY;BYDAY=-1FR").keeps_time_of_day());
+    // HOURLY moves the time of day even without BY-parts.
+    assert!(!parse("FREQ=HOURLY").keeps_time_of_day());
+
+    let date = NaiveDate::from_ymd_opt(2027, 12, 31).unwrap();
+    let until = parse("FREQ=DAILY;UNTIL=20271231");
+    assert_eq!(until.until(), Some(Until::Date(date)));
+    assert_eq!(until.count(), None);
+    assert_eq!(until.without_end().to_string(), "FREQ=DAILY");
+    assert_eq!(ByDay::nth(-1, Weekday::Fri).to_string(), "-1FR");
+    assert_eq!(ByDay::every(Weekday::Mon).to_string(), "MO");
+}
+
+#[test]
+fn the_builder_checks_as_parsing_does() {
+    let built = RecurrenceRule::builder(Frequency::Yearly)
+        .by_month([1, 4, 7, 10])
+        .by_day([ByDay::nth(1, Weekday::Mon)])
+        .week_start(Some(Weekday::Sun))
+        .build()
+        .unwrap();
+    assert_eq!(built, parse("FREQ=YEARLY;BYMONTH=1,4,7,10;BYDAY=1MO;WKST=SU"));
+    // The same errors as the text would give, naming the same part.
+    let cases: [(RuleBuilder, &str); 4] = [
+        (RecurrenceRule::builder(Frequency::Daily).interval(0), "FREQ=DAILY;INTERVAL=0"),
+        (
+            RecurrenceRule::builder(Frequency::Monthly).by_month_day([0]),
+            "FREQ=MONTHLY;BYMONTHDAY=0",
+        ),
+        (RecurrenceRule::builder(Frequency::Weekly).by_set_pos([1]), "FREQ=WEEKLY;BYSETPOS=1"),
+        (RecurrenceRule::builder(Frequency::Monthly).by_week_no([1]), "FREQ=MONTHLY;BYWEEKNO=1"),
+    ];
+    for (builder, text) in cases {
+        let from_text = text.parse::<RecurrenceRule>().unwrap_err();
+        assert_eq!(builder.build().unwrap_err(), from_text, "{text}");
+    }
+    // COUNT and UNTIL replace each other rather than clash.
+    let until = Until::Date(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+    let rule = RecurrenceRule::builder(Frequency::Daily).count(5).until(until).build().unwrap();
+    assert_eq!(rule.end(), RuleEnd::Until(until));
 }
 
 #[test]
@@ -466,6 +526,26 @@ proptest! {
         })?;
         prop_assert_eq!(&parsed, &rule, "{}", text);
         prop_assert_eq!(parsed.to_string(), text);
+    }
+
+    #[test]
+    fn the_accessors_rebuild_the_rule(rule in valid_rule()) {
+        // Everything a rule holds is readable: building from the accessors gives it back.
+        let rebuilt = RecurrenceRule::builder(rule.freq())
+            .interval(rule.interval())
+            .end(rule.end())
+            .week_start(rule.week_start())
+            .by_month(rule.by_month().iter().copied())
+            .by_week_no(rule.by_week_no().iter().copied())
+            .by_year_day(rule.by_year_day().iter().copied())
+            .by_month_day(rule.by_month_day().iter().copied())
+            .by_day(rule.by_day().iter().copied())
+            .by_hour(rule.by_hour().iter().copied())
+            .by_minute(rule.by_minute().iter().copied())
+            .by_second(rule.by_second().iter().copied())
+            .by_set_pos(rule.by_set_pos().iter().copied())
+            .build();
+        prop_assert_eq!(rebuilt, Ok(rule));
     }
 
     #[test]

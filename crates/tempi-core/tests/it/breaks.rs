@@ -354,7 +354,7 @@ proptest! {
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "toml")]
 mod file {
     use super::*;
 

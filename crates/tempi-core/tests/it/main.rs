@@ -19,7 +19,7 @@ mod dst;
 /// Lunar cadences, on local dates.
 mod lunar;
 /// Honest messages: silent acceptances become located warnings; errors say what is wrong.
-#[cfg(feature = "serde")]
+#[cfg(feature = "toml")]
 mod messages;
 /// One-off dates and all-day rhythms.
 mod oneoff;

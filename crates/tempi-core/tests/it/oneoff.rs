@@ -232,7 +232,7 @@ fn an_empty_dates_list_is_an_error() {
     assert!(message.contains("empty `dates` list"), "{message}");
 }
 
-#[cfg(feature = "serde")]
+#[cfg(feature = "toml")]
 mod file {
     use crate::date;
 

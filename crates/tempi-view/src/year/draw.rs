@@ -5,7 +5,7 @@
 //! Every mark carries `data-*` attributes (rhythm, start, status, category, box) and every label
 //! a `data-fit` box it must stay inside, which the tests check against a real browser.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -131,64 +131,10 @@ struct Lane<'a> {
     roster: usize,
 }
 
-/// The members of a group and of every group inside it.
-fn roster<'a>(
-    community: &'a Community,
-    group: &'a Group,
-    seen: &mut Vec<&'a str>,
-) -> BTreeSet<&'a str> {
-    let mut members: BTreeSet<&str> = group.direct_members().iter().map(String::as_str).collect();
-    if seen.contains(&group.id()) {
-        return members;
-    }
-    seen.push(group.id());
-    for child in community.groups().iter().filter(|g| g.parent() == Some(group.id())) {
-        members.extend(roster(community, child, seen));
-    }
-    members
-}
-
-/// The groups as a tree by `part_of`, depth first; siblings by scale (larger first), then in
-/// the order the file gives them.
-fn group_order(community: &Community) -> Vec<(&Group, usize)> {
-    let groups = community.groups();
-    let known: BTreeSet<&str> = groups.iter().map(Group::id).collect();
-    let sort = |list: &mut Vec<&Group>| {
-        list.sort_by_key(|g| {
-            (g.scale().depth(), groups.iter().position(|other| other.id() == g.id()))
-        });
-    };
-    let mut roots: Vec<&Group> =
-        groups.iter().filter(|g| g.parent().is_none_or(|p| !known.contains(p))).collect();
-    sort(&mut roots);
-    let mut order: Vec<(&Group, usize)> = Vec::new();
-    let mut stack: Vec<(&Group, usize)> = roots.into_iter().rev().map(|g| (g, 0)).collect();
-    let mut visited: BTreeSet<&str> = BTreeSet::new();
-    loop {
-        let Some((group, depth)) = stack.pop() else {
-            // Groups on a part_of cycle (rejected by validation, but never lost here).
-            match groups.iter().find(|g| !visited.contains(g.id())) {
-                Some(group) => stack.push((group, 0)),
-                None => break,
-            }
-            continue;
-        };
-        if !visited.insert(group.id()) {
-            continue;
-        }
-        order.push((group, depth));
-        let mut children: Vec<&Group> =
-            groups.iter().filter(|g| g.parent() == Some(group.id())).collect();
-        sort(&mut children);
-        stack.extend(children.into_iter().rev().map(|g| (g, depth + 1)));
-    }
-    order
-}
-
 fn lanes<'a>(community: &'a Community, member: Option<&Member>) -> Vec<Lane<'a>> {
     let mut lanes = Vec::new();
-    for (group, depth) in group_order(community) {
-        let members = roster(community, group, &mut Vec::new());
+    for (group, depth) in community.groups_in_tree_order() {
+        let Some(members) = community.roster(group.id()) else { continue };
         if let Some(member) = member
             && !members.contains(member.id())
         {
@@ -293,8 +239,7 @@ fn all_day_when(first: NaiveDate, days: u32) -> String {
 fn tooltip(community: &Community, occ: &Occurrence, member: Option<&Member>) -> String {
     let rhythm = community.rhythm(&occ.rhythm);
     let name = rhythm.map_or(&*occ.rhythm, Rhythm::name);
-    let group =
-        community.groups().iter().find(|g| g.id() == &*occ.group).map_or(&*occ.group, Group::name);
+    let group = community.group(&occ.group).map_or(&*occ.group, Group::name);
     let mut lines = vec![name.to_string(), format!("{group} · {}", occ.category.as_str())];
     let rhythm_zone = occ.start.timezone();
     if let Some((first, days)) = occ.days() {
