@@ -174,7 +174,7 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
         }
     }
     // Rosters: direct members plus every subgroup's, transitively.
-    let tree = GroupTree::new(&groups, parent, &group_index, &member_index);
+    let tree = GroupTree::new(&groups, parent.clone(), &group_index, &member_index);
     for (i, group) in groups.iter().enumerate() {
         let size = tree.roster(i).len();
         let (min, max) = group.scale.expected_sizes();

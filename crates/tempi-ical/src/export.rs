@@ -1249,7 +1249,7 @@ impl Layout<'_> {
         let first = day(master);
         let last = day(occurrences.get(*active.last()?)?);
         let midnight = |d: chrono::NaiveDate| d.and_time(chrono::NaiveTime::MIN);
-        if !portable(&rule, midnight(first)) {
+        if !portable(recurrence, midnight(first)) {
             return None;
         }
         let walls = rule.starts(None, midnight(first), midnight(last), CHECK_BUDGET).ok()?;
