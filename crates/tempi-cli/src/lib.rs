@@ -315,16 +315,17 @@ pub(crate) fn load(
             write_diagnostics(err, &loaded.warnings)?;
             Ok(loaded)
         }
-        Err(errors) => {
+        Err(tempi::Error::File { errors, warnings }) => {
             // An error, not a note: returned, so that --quiet still prints it.
             let mut text = String::new();
-            for d in errors.errors.iter().chain(&errors.warnings) {
+            for d in errors.iter().chain(&warnings) {
                 text.push_str(&format!("{d}\n"));
             }
-            let n = errors.errors.len();
+            let n = errors.len();
             text.push_str(&format!("{n} error{} in {shown}", if n == 1 { "" } else { "s" }));
             Err(Failure::Located(text))
         }
+        Err(other) => Err(Failure::Message(other.to_string())),
     }
 }
 
@@ -431,9 +432,16 @@ fn plan_failure(loaded: &Loaded, error: &tempi::Error, args: &PlanArgs) -> Failu
         Some(p) if is_stdin(p) => STDIN_NAME.to_string(),
         Some(p) => p.display().to_string(),
     };
+    let message = match error {
+        tempi::Error::TooManyOccurrences { per_plan, .. } => {
+            let flag = if *per_plan { "--max-occurrences" } else { "--max-per-rhythm" };
+            format!("{error} (CLI: {flag})")
+        }
+        _ => error.to_string(),
+    };
     match rhythm.and_then(|r| loaded.locate_rhythm(&shown, r)) {
-        Some(place) => Failure::Located(format!("{place}: error: {error}")),
-        None => Failure::Message(error.to_string()),
+        Some(place) => Failure::Located(format!("{place}: error: {message}")),
+        None => Failure::Message(message),
     }
 }
 

@@ -67,16 +67,16 @@ pub use chrono;
 pub use chrono_tz;
 
 pub use cadence::Cadence;
-pub use error::Error;
+pub use error::{Error, ValueKind};
 pub use expand::ExpandOptions;
 pub use model::{
     Attendance, Category, ClashPolicy, ClashScope, Commitment, Community, CommunityBuilder, Edge,
-    Except, Group, Holder, Item, Member, NthAfter, Offset, Place, Presence, Problem, Problems,
-    Renewal, Rhythm, Role, Scale, Timing, WeeklyWindow,
+    Except, Group, Holder, Item, Member, NthAfter, Offset, Place, Presence, Problem, Renewal,
+    Rhythm, Role, Scale, Timing, WeeklyWindow,
 };
 pub use moon::MoonPhase;
 pub use plan::{Conflict, Cycle, Occurrence, Plan, RoleHolder, Status};
-pub use rule::{ByDay, Frequency, RecurrenceRule, RuleEnd, RuleError, Until};
+pub use rule::{ByDay, Frequency, RecurrenceRule, RuleEnd, Until};
 pub use time::{Length, Window};
 
 impl Community {

@@ -13,6 +13,7 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 
 use crate::cadence::Cadence;
+use crate::error::{Error, ValueKind};
 use crate::suggest::closest;
 use crate::time::Length;
 
@@ -163,19 +164,9 @@ impl WeeklyWindow {
         weekday: Weekday,
         start: NaiveTime,
         end: Option<NaiveTime>,
-    ) -> Result<WeeklyWindow, String> {
-        use chrono::Timelike;
-        let start_minute = u16::try_from(start.hour() * 60 + start.minute()).unwrap_or(0);
-        let end_minute = match end {
-            Some(end) => u16::try_from(end.hour() * 60 + end.minute()).unwrap_or(0),
-            None => 24 * 60,
-        };
-        if end_minute <= start_minute {
-            return Err(format!(
-                "the window {} ends before it starts; windows cannot cross midnight, split it in two",
-                format_window(start_minute, end_minute)
-            ));
-        }
+    ) -> Result<WeeklyWindow, Error> {
+        let (start_minute, end_minute) =
+            minute_span(start, end).map_err(|e| Error::value(ValueKind::WeeklyWindow, e))?;
         Ok(WeeklyWindow { weekday, start_minute, end_minute })
     }
 
@@ -199,7 +190,11 @@ impl WeeklyWindow {
     ///
     /// # Errors
     /// When the text is not in that form.
-    pub fn parse_many(text: &str) -> Result<Vec<WeeklyWindow>, String> {
+    pub fn parse_many(text: &str) -> Result<Vec<WeeklyWindow>, Error> {
+        WeeklyWindow::parse_text(text).map_err(|e| Error::value(ValueKind::WeeklyWindow, e))
+    }
+
+    fn parse_text(text: &str) -> Result<Vec<WeeklyWindow>, String> {
         let bad = || {
             format!(
                 "`{text}` is not an availability window; write days and hours, e.g. \"mon-fri 09:00-17:00\" or \"sat,sun 10:00-13:00\""
@@ -234,7 +229,11 @@ impl WeeklyWindow {
             None => return Err(why("a window cannot start at 24:00; start it at 00:00".into())),
         };
         let end = crate::time::clock_time(end, true).map_err(why)?;
-        weekdays.into_iter().map(|day| WeeklyWindow::new(day, start, end)).collect()
+        let (start_minute, end_minute) = minute_span(start, end)?;
+        Ok(weekdays
+            .into_iter()
+            .map(|weekday| WeeklyWindow { weekday, start_minute, end_minute })
+            .collect())
     }
 }
 
@@ -250,9 +249,10 @@ impl LocalHours {
     ///
     /// # Errors
     /// When the span is empty or runs backwards.
-    pub fn new(start: NaiveTime, end: Option<NaiveTime>) -> Result<LocalHours, String> {
-        let window = WeeklyWindow::new(Weekday::Mon, start, end)?;
-        Ok(LocalHours { start_minute: window.start_minute, end_minute: window.end_minute })
+    pub fn new(start: NaiveTime, end: Option<NaiveTime>) -> Result<LocalHours, Error> {
+        let (start_minute, end_minute) =
+            minute_span(start, end).map_err(|e| Error::value(ValueKind::Hours, e))?;
+        Ok(LocalHours { start_minute, end_minute })
     }
 
     /// Minutes after local midnight the span opens.
@@ -269,7 +269,11 @@ impl LocalHours {
     ///
     /// # Errors
     /// When the text is not in that form.
-    pub fn parse(text: &str) -> Result<LocalHours, String> {
+    pub fn parse(text: &str) -> Result<LocalHours, Error> {
+        LocalHours::parse_text(text).map_err(|e| Error::value(ValueKind::Hours, e))
+    }
+
+    fn parse_text(text: &str) -> Result<LocalHours, String> {
         let bad = || format!("`{text}` is not a span of hours; write e.g. \"10:00-17:00\"");
         let (start, end) = text.trim().split_once('-').ok_or_else(bad)?;
         let why = |reason: String| format!("`{text}` is not a span of hours: {reason}");
@@ -278,7 +282,8 @@ impl LocalHours {
             None => return Err(why("a span cannot start at 24:00; start it at 00:00".into())),
         };
         let end = crate::time::clock_time(end, true).map_err(why)?;
-        LocalHours::new(start, end)
+        let (start_minute, end_minute) = minute_span(start, end)?;
+        Ok(LocalHours { start_minute, end_minute })
     }
 }
 
@@ -309,7 +314,11 @@ impl DateWindow {
     ///
     /// # Errors
     /// When the text is not in that form.
-    pub fn parse(text: &str) -> Result<DateWindow, String> {
+    pub fn parse(text: &str) -> Result<DateWindow, Error> {
+        DateWindow::parse_text(text).map_err(|e| Error::value(ValueKind::DateWindow, e))
+    }
+
+    fn parse_text(text: &str) -> Result<DateWindow, String> {
         let bad = || {
             format!(
                 "`{text}` is not a dated window; write a date and hours, e.g. \"2027-03-20 10:00-12:00\""
@@ -317,8 +326,26 @@ impl DateWindow {
         };
         let (date, hours) = text.trim().split_once(' ').ok_or_else(bad)?;
         let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad())?;
-        Ok(DateWindow { date, hours: LocalHours::parse(hours)? })
+        Ok(DateWindow { date, hours: LocalHours::parse_text(hours)? })
     }
+}
+
+/// A window's minutes after local midnight (`end` of `None`: midnight at the end of the day),
+/// or why it is empty.
+fn minute_span(start: NaiveTime, end: Option<NaiveTime>) -> Result<(u16, u16), String> {
+    use chrono::Timelike;
+    let start_minute = u16::try_from(start.hour() * 60 + start.minute()).unwrap_or(0);
+    let end_minute = match end {
+        Some(end) => u16::try_from(end.hour() * 60 + end.minute()).unwrap_or(0),
+        None => 24 * 60,
+    };
+    if end_minute <= start_minute {
+        return Err(format!(
+            "the window {} ends before it starts; windows cannot cross midnight, split it in two",
+            format_window(start_minute, end_minute)
+        ));
+    }
+    Ok((start_minute, end_minute))
 }
 
 fn format_window(start: u16, end: u16) -> String {
@@ -394,9 +421,9 @@ impl Scale {
 }
 
 impl FromStr for Scale {
-    type Err = String;
+    type Err = Error;
 
-    fn from_str(text: &str) -> Result<Scale, String> {
+    fn from_str(text: &str) -> Result<Scale, Error> {
         Ok(match text.trim().to_ascii_lowercase().as_str() {
             "dyad" | "pair" => Scale::Dyad,
             "pod" | "crew" | "home group" | "home-group" => Scale::Pod,
@@ -412,8 +439,11 @@ impl FromStr for Scale {
                         .parse()
                         .map_err(|_| scale_error(text))?;
                     if min == 0 || max < min {
-                        return Err(format!(
-                            "the size range `{text}` is empty; write min..max with 1 <= min <= max, e.g. \"4..6\""
+                        return Err(Error::value(
+                            ValueKind::Scale,
+                            format!(
+                                "the size range `{text}` is empty; write min..max with 1 <= min <= max, e.g. \"4..6\""
+                            ),
                         ));
                     }
                     return Ok(Scale::Range { min, max });
@@ -424,9 +454,12 @@ impl FromStr for Scale {
     }
 }
 
-fn scale_error(text: &str) -> String {
-    format!(
-        "`{text}` is not a scale; use dyad, pod (or crew, home group), circle, congregation, network, or a size range such as \"4..6\""
+fn scale_error(text: &str) -> Error {
+    Error::value(
+        ValueKind::Scale,
+        format!(
+            "`{text}` is not a scale; use dyad, pod (or crew, home group), circle, congregation, network, or a size range such as \"4..6\""
+        ),
     )
 }
 
@@ -523,17 +556,20 @@ impl Category {
 }
 
 impl FromStr for Category {
-    type Err = String;
+    type Err = Error;
 
-    fn from_str(text: &str) -> Result<Category, String> {
+    fn from_str(text: &str) -> Result<Category, Error> {
         Ok(match text.trim().to_ascii_lowercase().as_str() {
             "relational" => Category::Relational,
             "planning" => Category::Planning,
             "working" => Category::Working,
             "learning" => Category::Learning,
             _ => {
-                return Err(format!(
-                    "`{text}` is not a category; use relational, planning, working or learning"
+                return Err(Error::value(
+                    ValueKind::Category,
+                    format!(
+                        "`{text}` is not a category; use relational, planning, working or learning"
+                    ),
                 ));
             }
         })
@@ -978,29 +1014,6 @@ impl fmt::Display for Problem {
     }
 }
 
-/// The problems that stopped a community from being built.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problems {
-    /// The errors, in the order of the items they concern.
-    pub errors: Vec<Problem>,
-    /// Warnings found along the way.
-    pub warnings: Vec<Problem>,
-}
-
-impl fmt::Display for Problems {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, problem) in self.errors.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            write!(f, "{problem}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Problems {}
-
 /// Assembles a [`Community`]; [`CommunityBuilder::build`] validates it.
 #[derive(Debug, Clone)]
 pub struct CommunityBuilder {
@@ -1040,10 +1053,10 @@ impl CommunityBuilder {
     /// Validates everything and builds the community, with its warnings.
     ///
     /// # Errors
-    /// Every problem found, each with its [`Place`]: invalid or duplicate ids, unknown members,
-    /// groups or rhythms (with the close ids), composition cycles (naming the rhythms), impossible
-    /// commitments and quorums, lengths longer than their cadence.
-    pub fn build(&self) -> Result<(Community, Vec<Problem>), Problems> {
+    /// [`Error::Invalid`] with every problem found, each with its [`Place`]: invalid or duplicate
+    /// ids, unknown members, groups or rhythms (with the close ids), composition cycles (naming
+    /// the rhythms), impossible commitments and quorums, lengths longer than their cadence.
+    pub fn build(&self) -> Result<(Community, Vec<Problem>), Error> {
         crate::validate::build(self.clone())
     }
 

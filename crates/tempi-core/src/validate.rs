@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::cadence::Cadence;
 use crate::model::{
     Attendance, Community, CommunityBuilder, Holder, Item, MAX_COMMITMENT_MEETINGS, MAX_TEXT_CHARS,
-    Presence, Problem, Problems, Renewal, Resolved, Timing, check_id, place, place_at, unknown,
+    Presence, Problem, Renewal, Resolved, Timing, check_id, place, place_at, unknown,
 };
 use crate::rule::RuleEnd;
 
@@ -34,7 +34,7 @@ fn check_text(report: &mut Report, place: crate::model::Place, what: &str, text:
     }
 }
 
-pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), Problems> {
+pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::Error> {
     let (id, name, zone, start, members, groups, rhythms) = builder.into_parts();
     let mut report = Report { errors: Vec::new(), warnings: Vec::new() };
     let community_start = start;
@@ -504,7 +504,7 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
     };
 
     if !report.errors.is_empty() {
-        return Err(Problems { errors: report.errors, warnings: report.warnings });
+        return Err(crate::Error::Invalid { errors: report.errors, warnings: report.warnings });
     }
 
     // Tempo: offset rhythms take the tempo of the rhythm they hang from.

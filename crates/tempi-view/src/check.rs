@@ -3,7 +3,8 @@
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
-use tempi_core::file::{Diagnostic, FileErrors, Loaded, Severity};
+use tempi_core::Error;
+use tempi_core::file::{Diagnostic, Loaded, Severity};
 
 use crate::write_value;
 
@@ -26,7 +27,7 @@ fn diagnostic(d: &Diagnostic) -> Value {
 ///
 /// # Errors
 /// When `out` fails.
-pub fn write_check_json(out: &mut dyn Write, read: &Result<Loaded, FileErrors>) -> io::Result<()> {
+pub fn write_check_json(out: &mut dyn Write, read: &Result<Loaded, Error>) -> io::Result<()> {
     let (community, errors, warnings) = match read {
         Ok(loaded) => {
             let c = &loaded.community;
@@ -37,14 +38,18 @@ pub fn write_check_json(out: &mut dyn Write, read: &Result<Loaded, FileErrors>) 
                 "groups": c.groups().len(),
                 "rhythms": c.rhythms().len(),
             });
-            (community, &[][..], &loaded.warnings[..])
+            (community, Vec::new(), &loaded.warnings[..])
         }
-        Err(e) => (Value::Null, &e.errors[..], &e.warnings[..]),
+        Err(Error::File { errors, warnings }) => {
+            (Value::Null, errors.iter().map(diagnostic).collect(), &warnings[..])
+        }
+        // `file::parse` fails only with located errors; anything else has no place to show.
+        Err(other) => (Value::Null, vec![json!({"message": other.to_string()})], &[][..]),
     };
     let value = json!({
         "ok": errors.is_empty(),
         "community": community,
-        "errors": errors.iter().map(diagnostic).collect::<Vec<_>>(),
+        "errors": errors,
         "warnings": warnings.iter().map(diagnostic).collect::<Vec<_>>(),
     });
     write_value(out, &value)

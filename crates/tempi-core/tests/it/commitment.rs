@@ -152,6 +152,6 @@ fn impossible_commitments_are_build_errors() {
         );
         let problems = builder.build().unwrap_err();
         assert!(problems.to_string().contains(mention), "{problems}");
-        assert_eq!(problems.errors[0].place.field, "commitment");
+        assert_eq!(problems.problems()[0].place.field, "commitment");
     }
 }

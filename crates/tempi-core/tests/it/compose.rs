@@ -320,7 +320,7 @@ fn a_composition_cycle_is_a_build_error_naming_both_rhythms() {
     );
     let problems = builder.build().unwrap_err();
     let cycle = problems
-        .errors
+        .problems()
         .iter()
         .find(|p| p.message.contains("cycle"))
         .unwrap_or_else(|| panic!("{problems}"));

@@ -73,17 +73,17 @@ fn a_rule_that_ends_before_the_rhythm_starts_is_a_warning() {
 
 #[test]
 fn times_say_which_part_is_wrong() {
-    let hour = parse_time_of_day("25:00").unwrap_err();
+    let hour = parse_time_of_day("25:00").unwrap_err().to_string();
     assert!(hour.contains("25 is not an hour; hours run from 00 to 23"), "{hour}");
-    let minute = parse_time_of_day("19:75").unwrap_err();
+    let minute = parse_time_of_day("19:75").unwrap_err().to_string();
     assert!(minute.contains("75 is not a minute"), "{minute}");
-    let midnight = parse_time_of_day("24:00").unwrap_err();
+    let midnight = parse_time_of_day("24:00").unwrap_err().to_string();
     assert!(midnight.contains("24:00 is the end of a day"), "{midnight}");
-    let form = parse_time_of_day("7pm").unwrap_err();
+    let form = parse_time_of_day("7pm").unwrap_err().to_string();
     assert!(form.contains("write 24-hour HH:MM"), "{form}");
     assert_eq!(parse_time_of_day(" 07:05 ").unwrap().to_string(), "07:05:00");
 
-    let window = WeeklyWindow::parse_many("sat 25:00-26:00").unwrap_err();
+    let window = WeeklyWindow::parse_many("sat 25:00-26:00").unwrap_err().to_string();
     assert!(window.contains("25 is not an hour"), "{window}");
     // 24:00 still closes a window at midnight: the whole evening.
     let evening = WeeklyWindow::parse_many("tue 18:00-24:00").unwrap();
