@@ -257,11 +257,12 @@ pub enum Error {
         /// The count asked for.
         count: usize,
     },
-    /// The cadence could not be expanded (a message from tempi-core).
-    #[error("the cadence could not be expanded: {message}")]
+    /// The cadence could not be expanded.
+    #[error("the cadence could not be expanded: {source}")]
     Cadence {
-        /// What went wrong.
-        message: String,
+        /// What went wrong, in tempi-core.
+        #[source]
+        source: tempi_core::Error,
     },
     /// The cadence has no occurrence in the series' range. Check the cadence and the dates.
     #[error(
@@ -275,7 +276,7 @@ pub enum Error {
     },
     /// Members cannot be split into pods of the sizes asked for. Change the size range.
     #[error(
-        "{members} members cannot be split into pods of {min} to {max}; change --size or the members"
+        "{members} members cannot be split into pods of {min} to {max}; change the pod sizes or the members"
     )]
     PodSizes {
         /// How many members.
@@ -291,11 +292,12 @@ pub enum Error {
         /// What is unknown, with suggestions.
         message: String,
     },
-    /// The plan could not be expanded (a message from tempi-core).
-    #[error("{message}")]
+    /// The community could not be planned or rebuilt with the placed times.
+    #[error("{source}")]
     Plan {
-        /// What went wrong.
-        message: String,
+        /// What went wrong, in tempi-core.
+        #[source]
+        source: tempi_core::Error,
     },
 }
 

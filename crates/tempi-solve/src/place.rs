@@ -88,7 +88,7 @@ pub fn place(
     window: Window,
     options: &PlaceOptions,
 ) -> Result<PlaceReport, Error> {
-    let plan_error = |e: &dyn std::fmt::Display| Error::Plan { message: e.to_string() };
+    let plan_error = |source: tempi_core::Error| Error::Plan { source };
     let rhythms = community.rhythms();
     let mut auto: Vec<usize> =
         (0..rhythms.len()).filter(|i| rhythms.get(*i).is_some_and(|r| r.is_auto())).collect();
@@ -171,7 +171,7 @@ pub fn place(
     }
 
     // Fixed rhythms occupy their attendees.
-    let plan = community.plan(window).map_err(|e| plan_error(&e))?;
+    let plan = community.plan(window).map_err(plan_error)?;
     for occurrence in plan.occurrences().iter().filter(|o| o.is_active()) {
         let (x, y) = grid.touching(
             epoch_minutes(occurrence.start.with_timezone(&Utc)),
@@ -328,7 +328,7 @@ pub fn place(
         placement.score = Some(score);
         placements.push(placement);
     }
-    let (placed, _) = builder.build().map_err(|e| plan_error(&e))?;
+    let (placed, _) = builder.build().map_err(plan_error)?;
     Ok(PlaceReport { community: placed, placements })
 }
 

@@ -289,7 +289,7 @@ fn cadence_dates(
     from: NaiveDate,
     end: SeriesEnd,
 ) -> Result<Vec<NaiveDate>, Error> {
-    let cadence_error = |message: String| Error::Cadence { message };
+    let cadence_error = |source: tempi_core::Error| Error::Cadence { source };
     let cap = NaiveDate::from_ymd_opt(tempi_core::time::LAST_PLANNABLE_YEAR, 12, 31);
     let limit_day = |days: i64| {
         let last = from.checked_add_signed(Duration::days(days.min(MAX_SERIES_DAYS)));
@@ -304,9 +304,7 @@ fn cadence_dates(
         if last < from.max(start) {
             return Ok(Vec::new());
         }
-        cadence
-            .local_dates(zone, dtstart, from, last, EXPANSION_BUDGET)
-            .map_err(|e| cadence_error(e.to_string()))
+        cadence.local_dates(zone, dtstart, from, last, EXPANSION_BUDGET).map_err(cadence_error)
     };
     match end {
         SeriesEnd::Until(date) => {
