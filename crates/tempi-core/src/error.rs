@@ -107,6 +107,15 @@ pub enum Error {
         /// What is wrong and how to fix it, quoting the text.
         message: String,
     },
+    /// A rhythm built in code lacks a part every rhythm needs (see
+    /// [`crate::RhythmBuilder::build`]).
+    #[error("rhythm `{rhythm}` has no {part}; give it one")]
+    Missing {
+        /// The rhythm's id.
+        rhythm: String,
+        /// The missing part: `cadence`, `at` or `length`.
+        part: &'static str,
+    },
     /// The problems that stopped a community from being built, each with its [`Place`]
     /// (see [`crate::CommunityBuilder::build`]).
     ///

@@ -120,6 +120,31 @@ impl Member {
         self
     }
 
+    /// Adds weekly availability windows in the member's local time, e.g. all five that
+    /// [`WeeklyWindow::parse_many`] makes of `"mon-fri 09:00-17:00"`.
+    pub fn windows(mut self, windows: impl IntoIterator<Item = WeeklyWindow>) -> Member {
+        self.availability.extend(windows);
+        self
+    }
+
+    /// Adds weekly availability written as in a community file: `"mon-fri 19:00-22:00"`,
+    /// `"sat,sun 10:00-14:00"`, one window for each day named.
+    ///
+    /// ```
+    /// use chrono_tz::Europe::Berlin;
+    /// use tempi_core::Member;
+    ///
+    /// let ana = Member::new("ana", "Ana", Berlin).available("mon-fri 19:00-22:00")?;
+    /// assert_eq!(ana.availability().len(), 5);
+    /// # Ok::<(), tempi_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Value`] when the text is not days and hours.
+    pub fn available(self, text: &str) -> Result<Member, Error> {
+        Ok(self.windows(WeeklyWindow::parse_many(text)?))
+    }
+
     /// The member's id.
     pub fn id(&self) -> &str {
         &self.id
@@ -652,8 +677,9 @@ pub enum Renewal {
 }
 
 /// A time-limited commitment: "weekly for 6 weeks", then a retrospective that decides to
-/// continue, change or stop.
+/// continue, change or stop. Make one with [`Commitment::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Commitment {
     /// Meetings in each cycle, before its retrospective.
     pub meetings: u32,
@@ -661,6 +687,36 @@ pub struct Commitment {
     pub retrospective: Option<Length>,
     /// How the commitment renews.
     pub renewal: Renewal,
+}
+
+impl Commitment {
+    /// A commitment of `meetings` meetings a cycle, then a retrospective as long as the rhythm's
+    /// meetings, renewed for as long as the plan looks ([`Renewal::Ongoing`]).
+    ///
+    /// ```
+    /// use tempi_core::{Commitment, Renewal};
+    /// // "Weekly for six weeks, then a two-hour retrospective; one renewal."
+    /// let six_weeks = Commitment::new(6).retrospective("2h".parse()?).renewal(Renewal::Times(1));
+    /// assert_eq!(six_weeks.meetings, 6);
+    /// # Ok::<(), tempi_core::Error>(())
+    /// ```
+    pub fn new(meetings: u32) -> Commitment {
+        Commitment { meetings, retrospective: None, renewal: Renewal::Ongoing }
+    }
+
+    /// Gives the retrospective its own length.
+    #[must_use]
+    pub fn retrospective(mut self, length: Length) -> Commitment {
+        self.retrospective = Some(length);
+        self
+    }
+
+    /// Sets how the commitment renews.
+    #[must_use]
+    pub fn renewal(mut self, renewal: Renewal) -> Commitment {
+        self.renewal = renewal;
+        self
+    }
 }
 
 /// Who holds a hosting duty.
@@ -750,7 +806,9 @@ pub struct Rhythm {
 
 impl Rhythm {
     /// A rhythm of `group` with the given timing, at `at` local time for `length`.
-    /// It has the facilitator role by default.
+    /// It has the facilitator role by default. Prefer [`Rhythm::builder`], which names each
+    /// part; this stays until every caller has moved.
+    #[doc(hidden)]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -782,6 +840,21 @@ impl Rhythm {
             after: None,
             on_clash: ClashPolicy::default(),
             auto: false,
+        }
+    }
+
+    /// Starts a rhythm of `group` with the id `id`; see [`RhythmBuilder`].
+    pub fn builder(id: impl Into<String>, group: impl Into<String>) -> RhythmBuilder {
+        RhythmBuilder {
+            id: id.into(),
+            group: group.into(),
+            name: None,
+            category: Category::Relational,
+            timing: None,
+            at: None,
+            length: None,
+            auto: false,
+            error: None,
         }
     }
 
@@ -962,6 +1035,134 @@ impl From<Cadence> for Timing {
 impl From<Offset> for Timing {
     fn from(offset: Offset) -> Timing {
         Timing::Offset(offset)
+    }
+}
+
+/// Builds a [`Rhythm`] from the parts every rhythm has: what it is called, when it meets and for
+/// how long. Text parts (`"weekly on tue"`, `"19:00"`, `"90m"`) are read as a community file
+/// reads them; the first that cannot be read is [`RhythmBuilder::build`]'s error, so a program
+/// states the rhythm in one expression and checks it once.
+///
+/// ```
+/// use tempi_core::{Category, Rhythm};
+///
+/// let rhythm = Rhythm::builder("pod-a-checkin", "pod-a")
+///     .name("Pod A check-in")
+///     .category(Category::Relational)
+///     .cadence("weekly on tue")
+///     .at("19:00")
+///     .length("90m")
+///     .build()?;
+/// assert_eq!(rhythm.at().to_string(), "19:00:00");
+/// assert_eq!(rhythm.length().minutes(), 90);
+///
+/// let err = Rhythm::builder("x", "pod-a").cadence("weekly on tue").at("7pm").build().unwrap_err();
+/// assert!(err.to_string().contains("`7pm` is not a time of day"), "{err}");
+/// # Ok::<(), tempi_core::Error>(())
+/// ```
+///
+/// The rest (zone, dates, commitment, roles, composition) is set on the built [`Rhythm`].
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct RhythmBuilder {
+    id: String,
+    group: String,
+    name: Option<String>,
+    category: Category,
+    timing: Option<Timing>,
+    at: Option<NaiveTime>,
+    length: Option<Length>,
+    auto: bool,
+    error: Option<Error>,
+}
+
+impl RhythmBuilder {
+    /// The display name (default: the id).
+    pub fn name(mut self, name: impl Into<String>) -> RhythmBuilder {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The category (default: [`Category::Relational`]).
+    pub fn category(mut self, category: Category) -> RhythmBuilder {
+        self.category = category;
+        self
+    }
+
+    /// Meets on a cadence written as in a community file: `"weekly on tue"`, `"last fri of
+    /// every month"`, `"full moon"` or an RFC 5545 rule.
+    pub fn cadence(self, text: &str) -> RhythmBuilder {
+        match text.parse::<Cadence>() {
+            Ok(cadence) => self.timing(cadence),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Meets on this timing: a [`Cadence`] or an [`Offset`] from another rhythm.
+    pub fn timing(mut self, timing: impl Into<Timing>) -> RhythmBuilder {
+        self.timing = Some(timing.into());
+        self
+    }
+
+    /// Starts at this local time, `HH:MM` (24-hour).
+    pub fn at(self, text: &str) -> RhythmBuilder {
+        match crate::time::parse_time_of_day(text) {
+            Ok(time) => self.at_time(time),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Starts at this local time.
+    pub fn at_time(mut self, time: NaiveTime) -> RhythmBuilder {
+        self.at = Some(time);
+        self
+    }
+
+    /// Leaves the start time to the solver (`at = "auto"`); see [`Rhythm::auto`].
+    pub fn auto(mut self) -> RhythmBuilder {
+        self.auto = true;
+        self
+    }
+
+    /// Lasts this long, written as in a community file: `"90m"`, `"1h30m"`, `"2d6h"`.
+    pub fn length(self, text: &str) -> RhythmBuilder {
+        match text.parse::<Length>() {
+            Ok(length) => self.lasting(length),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Lasts this long.
+    pub fn lasting(mut self, length: Length) -> RhythmBuilder {
+        self.length = Some(length);
+        self
+    }
+
+    fn fail(mut self, error: Error) -> RhythmBuilder {
+        self.error.get_or_insert(error);
+        self
+    }
+
+    /// The rhythm, with the facilitator role.
+    ///
+    /// # Errors
+    /// The first part that could not be read, or [`Error::Missing`] when the timing, the start
+    /// time (unless [`RhythmBuilder::auto`]) or the length was never given.
+    pub fn build(self) -> Result<Rhythm, Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let missing = |part: &'static str| Error::Missing { rhythm: self.id.clone(), part };
+        let timing = self.timing.clone().ok_or_else(|| missing("cadence"))?;
+        let at = match (self.at, self.auto) {
+            (Some(at), _) => at,
+            (None, true) => NaiveTime::MIN,
+            (None, false) => return Err(missing("at")),
+        };
+        let length = self.length.ok_or_else(|| missing("length"))?;
+        let name = self.name.unwrap_or_else(|| self.id.clone());
+        let rhythm = Rhythm::new(self.id, name, self.group, self.category, timing, at, length);
+        Ok(if self.auto { rhythm.auto() } else { rhythm })
     }
 }
 
