@@ -1251,16 +1251,6 @@ impl CommunityBuilder {
         self
     }
 
-    /// Validates everything and builds the community, with its warnings.
-    ///
-    /// # Errors
-    /// [`Error::Invalid`] with every problem found, each with its [`Place`]: invalid or duplicate
-    /// ids, unknown members, groups or rhythms (with the close ids), composition cycles (naming
-    /// the rhythms), impossible commitments and quorums, lengths longer than their cadence.
-    pub fn build(&self) -> Result<(Community, Vec<Problem>), Error> {
-        crate::validate::build(self.clone())
-    }
-
     /// Replaces the rhythm with the same id; returns whether one was found.
     pub fn replace_rhythm(&mut self, rhythm: Rhythm) -> bool {
         match self.rhythms.iter_mut().find(|r| r.id == rhythm.id) {

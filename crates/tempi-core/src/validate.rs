@@ -34,7 +34,22 @@ fn check_text(report: &mut Report, place: crate::model::Place, what: &str, text:
     }
 }
 
-pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::Error> {
+// `build` lives here, not in model.rs, so that validation depends on the model and never the
+// other way round.
+impl CommunityBuilder {
+    /// Validates everything and builds the community, with its warnings.
+    ///
+    /// # Errors
+    /// [`crate::Error::Invalid`] with every problem found, each with its
+    /// [`Place`](crate::Place): invalid or duplicate ids, unknown members, groups or rhythms
+    /// (with the close ids), composition cycles (naming the rhythms), impossible commitments and
+    /// quorums, lengths longer than their cadence.
+    pub fn build(&self) -> Result<(Community, Vec<Problem>), crate::Error> {
+        build(self.clone())
+    }
+}
+
+fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::Error> {
     let (id, name, zone, start, members, groups, rhythms) = builder.into_parts();
     let mut report = Report { errors: Vec::new(), warnings: Vec::new() };
     let community_start = start;
