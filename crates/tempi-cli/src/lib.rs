@@ -459,7 +459,7 @@ fn plan(
             dir.display()
         )));
     }
-    let loaded = load(args.file.as_deref(), input, err)?;
+    let mut loaded = load(args.file.as_deref(), input, err)?;
     let window = window_for(args, &loaded.community)?;
     // Rhythms with `at = "auto"` get their times from the solver before anything is expanded.
     let busy = BusyFiles::beside(args.file.as_deref());
@@ -474,7 +474,7 @@ fn plan(
             p.rhythm, p.reason
         )?;
     }
-    let loaded = Loaded { community: placed.community, ..loaded };
+    loaded.community = placed.community;
     let community = &loaded.community;
     let options =
         ExpandOptions::new().max_per_rhythm(args.max_per_rhythm).max_per_plan(args.max_occurrences);

@@ -37,6 +37,7 @@ use crate::rule::{ByDay, Frequency, RecurrenceRule, RuleError};
 /// How often a rhythm comes round: a recurrence rule or a phase of the moon.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[allow(clippy::large_enum_variant, reason = "one per rhythm, never stored in bulk")]
+#[non_exhaustive]
 pub enum Cadence {
     /// An RFC 5545 recurrence rule.
     Rule(RecurrenceRule),

@@ -46,6 +46,7 @@ const MAX_QUOTED_CHARS: usize = 60;
 
 /// A located error or warning in a community file.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// The file's path, as given.
     pub path: String,
@@ -80,6 +81,7 @@ impl fmt::Display for Diagnostic {
 
 /// A community read from a file, with the file's warnings.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Loaded {
     /// The community.
     pub community: Community,

@@ -656,6 +656,7 @@ pub struct NthAfter {
 /// When a rhythm's occurrence loses a clash: skip it, or shift it to the nearest free day in the
 /// same week (and skip it if there is none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum ClashPolicy {
     /// Cancel the occurrence, recording why.
     #[default]
@@ -666,6 +667,7 @@ pub enum ClashPolicy {
 
 /// How a time-limited commitment renews.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Renewal {
     /// Renewed after every retrospective, for as long as the plan looks.
     #[default]
@@ -721,6 +723,7 @@ impl Commitment {
 
 /// Who holds a hosting duty.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Holder {
     /// Rotates over the rhythm's attendees, in the order the file lists them.
     Rotating,
@@ -751,6 +754,7 @@ impl Role {
 
 /// The presence a meeting needs to go ahead (its quorum), used by the solver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Presence {
     /// At least this many attendees.
     Count(u32),
@@ -760,6 +764,7 @@ pub enum Presence {
 
 /// Who attends a rhythm of a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Attendance {
     /// The group's members and its subgroups' members.
     #[default]
@@ -771,6 +776,7 @@ pub enum Attendance {
 /// How a rhythm's occurrences are timed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[allow(clippy::large_enum_variant, reason = "one per rhythm, never stored in bulk")]
+#[non_exhaustive]
 pub enum Timing {
     /// By its own cadence.
     Cadence(Cadence),
@@ -1168,6 +1174,7 @@ impl RhythmBuilder {
 
 /// Which item of a community a problem is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Item {
     /// The community itself.
     Community,
@@ -1181,6 +1188,7 @@ pub enum Item {
 
 /// Where a problem is: an item, one of its fields, and an index into that field's list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub struct Place {
     /// The item.
     pub item: Item,
@@ -1202,6 +1210,7 @@ impl Place {
 
 /// A validation error or warning, with its place and a message that says what would fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Problem {
     /// Where.
     pub place: Place,

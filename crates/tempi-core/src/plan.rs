@@ -11,6 +11,7 @@ use crate::time::Window;
 
 /// One meeting of a rhythm.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Occurrence {
     /// The rhythm's id.
     pub rhythm: Arc<str>,
@@ -89,6 +90,7 @@ impl Status {
 
 /// A member holding a hosting duty at one occurrence.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct RoleHolder {
     /// The duty, e.g. `facilitator`.
     pub role: Arc<str>,
@@ -121,6 +123,7 @@ impl fmt::Display for Cycle {
 
 /// A clash between two rhythms that no policy resolved: both still take place.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Conflict {
     /// The two rhythms' ids.
     pub rhythms: [Arc<str>; 2],

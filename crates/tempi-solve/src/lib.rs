@@ -106,6 +106,7 @@ pub use series::{
 
 /// The fewest attendees a meeting needs, beyond its required members.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Quorum {
     /// At least this many members.
     Count(u32),
@@ -115,6 +116,7 @@ pub enum Quorum {
 
 /// A candidate's score: the sum of its parts (see the crate docs). Higher is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct Score {
     /// The sum of the parts below.
     pub total: i64,
@@ -128,6 +130,7 @@ pub struct Score {
 
 /// Someone who attends, with their local start time.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Attendee {
     /// The member's id.
     pub id: String,
@@ -139,6 +142,7 @@ pub struct Attendee {
 
 /// Someone who cannot attend, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Missing {
     /// The member's id.
     pub id: String,

@@ -40,6 +40,7 @@ impl PlaceOptions {
 
 /// What happened to one `at = "auto"` rhythm.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Placement {
     /// The rhythm's id.
     pub rhythm: String,
@@ -59,6 +60,7 @@ pub struct Placement {
 
 /// The community with solved times, and what happened to each auto rhythm.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PlaceReport {
     /// The community, each placed rhythm with its time (unplaced ones stay `auto` and are
     /// skipped by the engine with a warning).
@@ -100,7 +102,7 @@ pub fn place(
         let priority = r.map_or(0, |r| r.priority_value());
         let period = r.map_or(0, |r| match r.timing() {
             Timing::Cadence(c) => c.nominal_period_seconds(),
-            Timing::Offset(_) => 0,
+            _ => 0,
         });
         (std::cmp::Reverse(priority), std::cmp::Reverse(period), *i)
     });
