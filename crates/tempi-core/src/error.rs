@@ -109,11 +109,11 @@ pub enum Error {
     },
     /// A rhythm built in code lacks a part every rhythm needs (see
     /// [`crate::RhythmBuilder::build`]).
-    #[error("rhythm `{rhythm}` has no {part}; give it one")]
+    #[error("rhythm `{rhythm}` has no {part}; give it one on the builder")]
     Missing {
         /// The rhythm's id.
         rhythm: String,
-        /// The missing part: `cadence`, `at` or `length`.
+        /// The missing part: `cadence`, `start time` or `length`.
         part: &'static str,
     },
     /// The problems that stopped a community from being built, each with its [`Place`]

@@ -1163,7 +1163,7 @@ impl RhythmBuilder {
         let at = match (self.at, self.auto) {
             (Some(at), _) => at,
             (None, true) => NaiveTime::MIN,
-            (None, false) => return Err(missing("at")),
+            (None, false) => return Err(missing("start time")),
         };
         let length = self.length.ok_or_else(|| missing("length"))?;
         let name = self.name.unwrap_or_else(|| self.id.clone());
