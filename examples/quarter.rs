@@ -4,23 +4,22 @@
 
 #![allow(clippy::print_stdout, reason = "an example prints its result")]
 
-use tempi::chrono::{NaiveDate, NaiveTime};
+use tempi::chrono::NaiveDate;
 use tempi::chrono_tz::{America, Asia, Europe};
 use tempi::{
-    Cadence, Category, ClashScope, Commitment, Community, Group, Member, Renewal, Rhythm, Role,
-    Scale, Status, Window,
+    Category, ClashScope, Commitment, Community, Group, Member, Renewal, Rhythm, Role, Scale,
+    Status, Window,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = NaiveDate::from_ymd_opt(2027, 1, 4).ok_or("bad date")?;
-    let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).ok_or("bad time");
 
     let mut builder =
         Community::builder("tidewater", "Tidewater Cooperative", Europe::Berlin, start);
     builder
-        .member(Member::new("amara", "Amara", Europe::Berlin))
-        .member(Member::new("bea", "Bea", America::New_York))
-        .member(Member::new("chen", "Chen", Asia::Singapore))
+        .member(Member::new("amara", "Amara", Europe::Berlin).available("mon-fri 17:00-21:00")?)
+        .member(Member::new("bea", "Bea", America::New_York).available("mon-fri 09:00-17:00")?)
+        .member(Member::new("chen", "Chen", Asia::Singapore).available("mon-sat 08:00-23:00")?)
         .member(Member::new("dara", "Dara", Europe::Dublin))
         .member(Member::new("eli", "Eli", America::Chicago));
     builder.group(Group::new("tidewater", "Tidewater", Scale::Range { min: 4, max: 15 })).group(
@@ -30,33 +29,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // A two-day gathering on the first Saturday of February.
-    builder.rhythm(Rhythm::new(
-        "gathering",
-        "Winter gathering",
-        "tidewater",
-        Category::Relational,
-        "first sat of february".parse::<Cadence>()?,
-        at(10, 0)?,
-        "1d8h".parse()?,
-    ));
+    builder.rhythm(
+        Rhythm::builder("gathering", "tidewater")
+            .name("Winter gathering")
+            .category(Category::Relational)
+            .cadence("first sat of february")
+            .at("10:00")
+            .length("1d8h")
+            .build()?,
+    );
     // Weekly for six weeks, then a retrospective; renewed once; skips the gathering's week.
     builder.rhythm(
-        Rhythm::new(
-            "pod-one-weekly",
-            "Pod One check-in",
-            "pod-one",
-            Category::Relational,
-            "weekly on wed".parse::<Cadence>()?,
-            at(18, 0)?,
-            "75m".parse()?,
-        )
-        .commitment(Commitment {
-            meetings: 6,
-            retrospective: Some("2h".parse()?),
-            renewal: Renewal::Times(1),
-        })
-        .roles(vec![Role::rotating("facilitator"), Role::rotating("timekeeper")])
-        .except("gathering", ClashScope::Week),
+        Rhythm::builder("pod-one-weekly", "pod-one")
+            .name("Pod One check-in")
+            .cadence("weekly on wed")
+            .at("18:00")
+            .length("75m")
+            .build()?
+            .commitment(Commitment::new(6).retrospective("2h".parse()?).renewal(Renewal::Times(1)))
+            .roles(vec![Role::rotating("facilitator"), Role::rotating("timekeeper")])
+            .except("gathering", ClashScope::Week),
     );
 
     let (community, warnings) = builder.build()?;

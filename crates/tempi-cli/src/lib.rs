@@ -339,16 +339,17 @@ pub(crate) fn load(
             write_diagnostics(err, &loaded.warnings)?;
             Ok(loaded)
         }
-        Err(errors) => {
+        Err(tempi::Error::File { errors, warnings }) => {
             // An error, not a note: returned, so that --quiet still prints it.
             let mut text = String::new();
-            for d in errors.errors.iter().chain(&errors.warnings) {
+            for d in errors.iter().chain(&warnings) {
                 text.push_str(&format!("{d}\n"));
             }
-            let n = errors.errors.len();
+            let n = errors.len();
             text.push_str(&format!("{n} error{} in {shown}", if n == 1 { "" } else { "s" }));
             Err(Failure::Located(text))
         }
+        Err(other) => Err(Failure::Message(other.to_string())),
     }
 }
 
@@ -549,9 +550,16 @@ fn plan_failure(loaded: &Loaded, error: &tempi::Error, args: &PlanArgs) -> Failu
         Some(p) if is_stdin(p) => STDIN_NAME.to_string(),
         Some(p) => p.display().to_string(),
     };
+    let message = match error {
+        tempi::Error::TooManyOccurrences { per_plan, .. } => {
+            let flag = if *per_plan { "--max-occurrences" } else { "--max-per-rhythm" };
+            format!("{error} (CLI: {flag})")
+        }
+        _ => error.to_string(),
+    };
     match rhythm.and_then(|r| loaded.locate_rhythm(&shown, r)) {
-        Some(place) => Failure::Located(format!("{place}: error: {error}")),
-        None => Failure::Message(error.to_string()),
+        Some(place) => Failure::Located(format!("{place}: error: {message}")),
+        None => Failure::Message(message),
     }
 }
 
@@ -594,7 +602,7 @@ fn plan(
             dir.display()
         )));
     }
-    let loaded = load(args.file.as_deref(), input, err)?;
+    let mut loaded = load(args.file.as_deref(), input, err)?;
     let window = window_for(args, &loaded.community)?;
     let agenda = agenda_options(args, &loaded.community)?;
     let original = loaded.community.clone();
@@ -612,7 +620,7 @@ fn plan(
             p.rhythm, p.reason
         )?;
     }
-    let loaded = Loaded { community: placed.community, ..loaded };
+    loaded.community = placed.community;
     let community = &loaded.community;
     let options =
         ExpandOptions::new().max_per_rhythm(args.max_per_rhythm).max_per_plan(args.max_occurrences);

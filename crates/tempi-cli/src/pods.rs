@@ -92,7 +92,10 @@ pub(crate) fn run(
     for id in &ids {
         query.member(member(community, id, "--members", &busy, window, err)?);
     }
-    let plan = progress.waiting("splitting", || query.solve()).map_err(|e| bad(e.to_string()))?;
+    let plan = progress.waiting("splitting", || query.solve()).map_err(|e| match e {
+        tempi::solve::Error::PodSizes { .. } => bad(format!("{e} (--size)")),
+        _ => bad(e.to_string()),
+    })?;
     if args.json {
         pods::write_pods_json(out, &plan)?;
     } else {

@@ -37,6 +37,7 @@ use crate::rule::{ByDay, Frequency, RecurrenceRule, RuleError};
 /// How often a rhythm comes round: a recurrence rule or a phase of the moon.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[allow(clippy::large_enum_variant, reason = "one per rhythm, never stored in bulk")]
+#[non_exhaustive]
 pub enum Cadence {
     /// An RFC 5545 recurrence rule.
     Rule(RecurrenceRule),
@@ -79,7 +80,7 @@ impl Cadence {
             return Ok(Vec::new());
         }
         match self {
-            Cadence::Rule(rule) => rule.wall_clock_starts(Some(zone), dtstart, horizon, budget),
+            Cadence::Rule(rule) => rule.starts_through(Some(zone), dtstart, horizon, budget),
             Cadence::Moon(phase) => moon_starts(*phase, zone, dtstart, horizon, budget),
             Cadence::Dates(dates) => date_starts(dates, dtstart, horizon, budget),
         }
@@ -161,7 +162,7 @@ fn date_starts(
     Ok(out)
 }
 
-pub use crate::rule::ExpandError;
+pub(crate) use crate::rule::ExpandError;
 
 impl Cadence {
     /// The local dates of a rhythm on this cadence that starts at `dtstart`, from `from` through
@@ -185,8 +186,8 @@ impl Cadence {
     /// ```
     ///
     /// # Errors
-    /// [`ExpandError::Budget`] when more than `budget` starts are generated;
-    /// [`ExpandError::Rule`] when the rule cannot be expanded from `dtstart`.
+    /// [`crate::Error::Budget`] when more than `budget` starts are generated;
+    /// [`crate::Error::RuleExpansion`] when the rule cannot be expanded from `dtstart`.
     pub fn local_dates(
         &self,
         zone: Tz,
@@ -194,9 +195,10 @@ impl Cadence {
         from: NaiveDate,
         last: NaiveDate,
         budget: usize,
-    ) -> Result<Vec<NaiveDate>, ExpandError> {
+    ) -> Result<Vec<NaiveDate>, crate::Error> {
         let Some(horizon) = last.and_hms_opt(23, 59, 59) else { return Ok(Vec::new()) };
-        let locals = self.local_starts(zone, dtstart, horizon, budget)?;
+        let locals =
+            self.local_starts(zone, dtstart, horizon, budget).map_err(|e| e.with_budget(budget))?;
         let mut instants: Vec<DateTime<Tz>> =
             locals.into_iter().map(|local| crate::time::resolve_local(zone, local)).collect();
         instants.sort_unstable();
@@ -269,15 +271,15 @@ impl From<RecurrenceRule> for Cadence {
 }
 
 impl FromStr for Cadence {
-    type Err = RuleError;
+    type Err = crate::Error;
 
-    fn from_str(text: &str) -> Result<Cadence, RuleError> {
+    fn from_str(text: &str) -> Result<Cadence, crate::Error> {
         let trimmed = text.trim();
         let upper = trimmed.to_ascii_uppercase();
         if upper.starts_with("FREQ=") || upper.starts_with("RRULE:") || upper.contains('=') {
             return trimmed.parse().map(Cadence::Rule);
         }
-        parse_friendly(trimmed)
+        parse_friendly(trimmed).map_err(crate::Error::from)
     }
 }
 

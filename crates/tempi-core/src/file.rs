@@ -12,7 +12,8 @@
 //! start = "2027-01-04"
 //! "#;
 //! let err = tempi_core::file::parse(text, "tiny.toml").unwrap_err();
-//! assert_eq!(err.errors[0].to_string(),
+//! let tempi_core::Error::File { errors, .. } = err else { panic!("{err}") };
+//! assert_eq!(errors[0].to_string(),
 //!     "tiny.toml:5:8: error: unknown time zone `Europe/Berln`; did you mean `Europe/Berlin`?");
 //! ```
 
@@ -26,6 +27,7 @@ use serde::Deserialize;
 use toml::{Spanned, Value};
 
 use crate::cadence::Cadence;
+use crate::error::Error;
 use crate::model::{
     Attendance, Category, ClashPolicy, ClashScope, Commitment, Community, Edge, Except, Group,
     Item, Member, NthAfter, Offset, Place, Presence, Problem, Renewal, Rhythm, Role, Scale, Timing,
@@ -44,6 +46,7 @@ const MAX_QUOTED_CHARS: usize = 60;
 
 /// A located error or warning in a community file.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// The file's path, as given.
     pub path: String,
@@ -76,31 +79,9 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The errors (and any warnings) that stopped a community file from being read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileErrors {
-    /// The errors, in file order.
-    pub errors: Vec<Diagnostic>,
-    /// The warnings, in file order.
-    pub warnings: Vec<Diagnostic>,
-}
-
-impl fmt::Display for FileErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.errors.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{d}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for FileErrors {}
-
 /// A community read from a file, with the file's warnings.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Loaded {
     /// The community.
     pub community: Community,
@@ -315,7 +296,7 @@ impl Reader<'_> {
 
     fn date(&mut self, value: &Spanned<Value>) -> Option<NaiveDate> {
         let result = match value.get_ref() {
-            Value::String(s) => parse_date(s),
+            Value::String(s) => parse_date(s).map_err(|e| e.to_string()),
             Value::Datetime(dt) => match (dt.date, dt.time) {
                 (Some(d), None) => {
                     NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
@@ -345,7 +326,7 @@ impl Reader<'_> {
 
     fn time(&mut self, value: &Spanned<Value>) -> Option<NaiveTime> {
         let result = match value.get_ref() {
-            Value::String(s) => parse_time_of_day(s),
+            Value::String(s) => parse_time_of_day(s).map_err(|e| e.to_string()),
             Value::Datetime(dt) => match (dt.date, dt.time) {
                 (None, Some(t)) => {
                     NaiveTime::from_hms_opt(u32::from(t.hour), u32::from(t.minute), 0)
@@ -384,9 +365,12 @@ impl Reader<'_> {
 /// Parses an away entry: `"2027-03-01"` or `"2027-03-01..2027-03-14"` (inclusive).
 fn parse_away(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
     let (from, to) = match text.split_once("..") {
-        Some((from, to)) => (parse_date(from)?, parse_date(to.trim_start_matches('='))?),
+        Some((from, to)) => (
+            parse_date(from).map_err(|e| e.to_string())?,
+            parse_date(to.trim_start_matches('=')).map_err(|e| e.to_string())?,
+        ),
         None => {
-            let day = parse_date(text)?;
+            let day = parse_date(text).map_err(|e| e.to_string())?;
             (day, day)
         }
     };
@@ -406,10 +390,10 @@ fn weekday_of(text: &str) -> Result<Weekday, String> {
 /// Reads and validates a community file. `path` is used only in messages.
 ///
 /// # Errors
-/// Every problem found, located `path:line:col`: TOML syntax, unknown fields, wrong types, unknown
+/// [`Error::File`] with every problem found, located `path:line:col`: TOML syntax, unknown fields, wrong types, unknown
 /// zones (with suggestions), unknown ids (with the close ids), invalid cadences (naming the part),
 /// composition cycles (naming the rhythms), impossible commitments and quorums.
-pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
+pub fn parse(text: &str, path: &str) -> Result<Loaded, Error> {
     let lines = Lines::new(text);
     let mut reader =
         Reader { path, lines, errors: Vec::new(), warnings: Vec::new(), spans: HashMap::new() };
@@ -418,7 +402,7 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
             "the file is {} bytes, more than the {MAX_FILE_BYTES}-byte limit for community files; split it",
             text.len()
         ));
-        return Err(FileErrors { errors: reader.errors, warnings: Vec::new() });
+        return Err(Error::File { errors: reader.errors, warnings: Vec::new() });
     }
     let text_no_bom = text.strip_prefix('\u{feff}');
     if text_no_bom.is_some() {
@@ -426,14 +410,14 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
             0..0,
             "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM",
         );
-        return Err(FileErrors { errors: reader.errors, warnings: Vec::new() });
+        return Err(Error::File { errors: reader.errors, warnings: Vec::new() });
     }
     if let Some(at) = text.find('\u{feff}') {
         reader.error(
             at..at,
             "an invisible byte-order mark (U+FEFF) is here, in the middle of the file (often pasted in); delete it",
         );
-        return Err(FileErrors { errors: reader.errors, warnings: Vec::new() });
+        return Err(Error::File { errors: reader.errors, warnings: Vec::new() });
     }
     if let Some((start, line)) = text
         .split_inclusive('\n')
@@ -451,7 +435,7 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
                 line.trim_end_matches(['\r', '\n']).len()
             ),
         );
-        return Err(FileErrors { errors: reader.errors, warnings: Vec::new() });
+        return Err(Error::File { errors: reader.errors, warnings: Vec::new() });
     }
     let raw: RawFile = match toml::from_str(text) {
         Ok(raw) => raw,
@@ -465,7 +449,7 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
                 .replace("expected i64", "expected a whole number");
             let hint = toml_hint(&message);
             reader.error(span, format!("{message}{hint}"));
-            return Err(FileErrors { errors: reader.errors, warnings: Vec::new() });
+            return Err(Error::File { errors: reader.errors, warnings: Vec::new() });
         }
     };
     let community_span = raw.community.span();
@@ -620,12 +604,12 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
             sort(&mut warnings);
             let mut errors = syntax_errors;
             sort(&mut errors);
-            Err(FileErrors { errors, warnings })
+            Err(Error::File { errors, warnings })
         }
-        Err(problems) => {
+        Err(Error::Invalid { errors: problems, warnings: problem_warnings }) => {
             let mut errors = syntax_errors;
             // A field that failed to parse also shows up as a problem downstream; keep the first.
-            for p in &problems.errors {
+            for p in &problems {
                 let d = locate(&reader, p, Severity::Error);
                 if !errors.iter().any(|e| e.line == d.line && e.col == d.col) {
                     errors.push(d);
@@ -633,11 +617,12 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, FileErrors> {
             }
             sort(&mut errors);
             let mut warnings: Vec<Diagnostic> =
-                problems.warnings.iter().map(|w| locate(&reader, w, Severity::Warning)).collect();
+                problem_warnings.iter().map(|w| locate(&reader, w, Severity::Warning)).collect();
             warnings.extend(reader.warnings.iter().cloned());
             sort(&mut warnings);
-            Err(FileErrors { errors, warnings })
+            Err(Error::File { errors, warnings })
         }
+        Err(other) => Err(other),
     }
 }
 

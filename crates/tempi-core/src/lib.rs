@@ -1,39 +1,39 @@
 //! The model of a community's rhythms and the nested-tempo recurrence engine.
 //!
 //! ```
-//! use chrono::{NaiveDate, NaiveTime};
+//! use chrono::NaiveDate;
 //! use chrono_tz::Europe::Berlin;
 //! use tempi_core::{Category, Community, Group, Member, Rhythm, Scale, Window};
 //!
 //! let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
 //! let mut builder = Community::builder("riverbend", "Riverbend", Berlin, start);
 //! for (id, name) in [("ana", "Ana"), ("bo", "Bo"), ("chen", "Chen")] {
-//!     builder.member(Member::new(id, name, Berlin));
+//!     builder.member(Member::new(id, name, Berlin).available("mon-fri 18:00-22:00")?);
 //! }
 //! builder.group(Group::new("pod-a", "Pod A", Scale::Pod).members(["ana", "bo", "chen"]));
-//! builder.rhythm(Rhythm::new(
-//!     "pod-a-checkin",
-//!     "Pod A check-in",
-//!     "pod-a",
-//!     Category::Relational,
-//!     "weekly on tue".parse::<tempi_core::Cadence>()?,
-//!     NaiveTime::from_hms_opt(19, 0, 0).unwrap(),
-//!     "90m".parse()?,
-//! ));
+//! builder.rhythm(
+//!     Rhythm::builder("pod-a-checkin", "pod-a")
+//!         .name("Pod A check-in")
+//!         .category(Category::Relational)
+//!         .cadence("weekly on tue")
+//!         .at("19:00")
+//!         .length("90m")
+//!         .build()?,
+//! );
 //! let (community, _warnings) = builder.build()?;
 //! let plan = community.plan(Window::year(Berlin, 2027)?)?;
 //! assert_eq!(plan.occurrences().len(), 52);
 //! assert_eq!(plan.occurrences()[0].start.to_rfc3339(), "2027-01-05T19:00:00+01:00");
 //! assert_eq!(plan.occurrences()[0].facilitator(), Some("ana"));
 //! assert_eq!(plan.occurrences()[1].facilitator(), Some("bo"));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), tempi_core::Error>(())
 //! ```
 //!
 //! # Overview
 //!
-//! - [`Community`] holds [`Member`]s, [`Group`]s (each with a [`Scale`]) and [`Rhythm`]s. Build
-//!   one with [`Community::builder`] or read a community file with [`file::parse`] (feature
-//!   `toml`).
+//! - [`Community`] holds [`Member`]s, [`Group`]s (each with a [`Scale`]) and [`Rhythm`]s (made
+//!   with [`Rhythm::builder`]). Build one with [`Community::builder`] or read a community file
+//!   with [`file::parse`] (feature `toml`).
 //! - A [`Rhythm`] is timed by a [`Cadence`] (an RFC 5545 rule or a phase of the moon) or by an
 //!   [`Offset`] from another rhythm, and can be composed with others: `within`, `except`, `after`.
 //!   A [`Commitment`] makes it time-limited, ending each cycle in a retrospective; [`Role`]s rotate.
@@ -70,17 +70,17 @@ pub use chrono;
 pub use chrono_tz;
 
 pub use cadence::Cadence;
-pub use error::Error;
+pub use error::{Error, ValueKind};
 pub use expand::ExpandOptions;
 pub use groups::Roster;
 pub use model::{
     Attendance, Break, BreakOwner, Category, ClashPolicy, ClashScope, Commitment, Community,
     CommunityBuilder, Edge, Except, Group, Holder, Item, Member, NthAfter, Offset, OnBreak, Place,
-    Presence, Problem, Problems, Renewal, Rhythm, Role, Scale, Timing, WeeklyWindow,
+    Presence, Problem, Renewal, Rhythm, RhythmBuilder, Role, Scale, Timing, WeeklyWindow,
 };
 pub use moon::MoonPhase;
 pub use plan::{Conflict, Cycle, Occurrence, Plan, Reason, RoleHolder, Status};
-pub use rule::{ByDay, Frequency, RecurrenceRule, RuleBuilder, RuleEnd, RuleError, Until};
+pub use rule::{ByDay, Frequency, RecurrenceRule, RuleBuilder, RuleEnd, Until};
 pub use time::{Length, Window};
 
 impl Community {

@@ -15,6 +15,7 @@ use chrono_tz::Tz;
 use crate::breaks::RhythmBreaks;
 pub use crate::breaks::{Break, BreakOwner, OnBreak};
 use crate::cadence::Cadence;
+use crate::error::{Error, ValueKind};
 use crate::suggest::closest;
 use crate::time::Length;
 
@@ -149,6 +150,31 @@ impl Member {
         self
     }
 
+    /// Adds weekly availability windows in the member's local time, e.g. all five that
+    /// [`WeeklyWindow::parse_many`] makes of `"mon-fri 09:00-17:00"`.
+    pub fn windows(mut self, windows: impl IntoIterator<Item = WeeklyWindow>) -> Member {
+        self.availability.extend(windows);
+        self
+    }
+
+    /// Adds weekly availability written as in a community file: `"mon-fri 19:00-22:00"`,
+    /// `"sat,sun 10:00-14:00"`, one window for each day named.
+    ///
+    /// ```
+    /// use chrono_tz::Europe::Berlin;
+    /// use tempi_core::Member;
+    ///
+    /// let ana = Member::new("ana", "Ana", Berlin).available("mon-fri 19:00-22:00")?;
+    /// assert_eq!(ana.availability().len(), 5);
+    /// # Ok::<(), tempi_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Value`] when the text is not days and hours.
+    pub fn available(self, text: &str) -> Result<Member, Error> {
+        Ok(self.windows(WeeklyWindow::parse_many(text)?))
+    }
+
     /// The member's id.
     pub fn id(&self) -> &str {
         &self.id
@@ -193,19 +219,9 @@ impl WeeklyWindow {
         weekday: Weekday,
         start: NaiveTime,
         end: Option<NaiveTime>,
-    ) -> Result<WeeklyWindow, String> {
-        use chrono::Timelike;
-        let start_minute = u16::try_from(start.hour() * 60 + start.minute()).unwrap_or(0);
-        let end_minute = match end {
-            Some(end) => u16::try_from(end.hour() * 60 + end.minute()).unwrap_or(0),
-            None => 24 * 60,
-        };
-        if end_minute <= start_minute {
-            return Err(format!(
-                "the window {} ends before it starts; windows cannot cross midnight, split it in two",
-                format_window(start_minute, end_minute)
-            ));
-        }
+    ) -> Result<WeeklyWindow, Error> {
+        let (start_minute, end_minute) =
+            minute_span(start, end).map_err(|e| Error::value(ValueKind::WeeklyWindow, e))?;
         Ok(WeeklyWindow { weekday, start_minute, end_minute })
     }
 
@@ -229,7 +245,11 @@ impl WeeklyWindow {
     ///
     /// # Errors
     /// When the text is not in that form.
-    pub fn parse_many(text: &str) -> Result<Vec<WeeklyWindow>, String> {
+    pub fn parse_many(text: &str) -> Result<Vec<WeeklyWindow>, Error> {
+        WeeklyWindow::parse_text(text).map_err(|e| Error::value(ValueKind::WeeklyWindow, e))
+    }
+
+    fn parse_text(text: &str) -> Result<Vec<WeeklyWindow>, String> {
         let bad = || {
             format!(
                 "`{text}` is not an availability window; write days and hours, e.g. \"mon-fri 09:00-17:00\" or \"sat,sun 10:00-13:00\""
@@ -264,7 +284,11 @@ impl WeeklyWindow {
             None => return Err(why("a window cannot start at 24:00; start it at 00:00".into())),
         };
         let end = crate::time::clock_time(end, true).map_err(why)?;
-        weekdays.into_iter().map(|day| WeeklyWindow::new(day, start, end)).collect()
+        let (start_minute, end_minute) = minute_span(start, end)?;
+        Ok(weekdays
+            .into_iter()
+            .map(|weekday| WeeklyWindow { weekday, start_minute, end_minute })
+            .collect())
     }
 }
 
@@ -280,9 +304,10 @@ impl LocalHours {
     ///
     /// # Errors
     /// When the span is empty or runs backwards.
-    pub fn new(start: NaiveTime, end: Option<NaiveTime>) -> Result<LocalHours, String> {
-        let window = WeeklyWindow::new(Weekday::Mon, start, end)?;
-        Ok(LocalHours { start_minute: window.start_minute, end_minute: window.end_minute })
+    pub fn new(start: NaiveTime, end: Option<NaiveTime>) -> Result<LocalHours, Error> {
+        let (start_minute, end_minute) =
+            minute_span(start, end).map_err(|e| Error::value(ValueKind::Hours, e))?;
+        Ok(LocalHours { start_minute, end_minute })
     }
 
     /// Minutes after local midnight the span opens.
@@ -299,7 +324,11 @@ impl LocalHours {
     ///
     /// # Errors
     /// When the text is not in that form.
-    pub fn parse(text: &str) -> Result<LocalHours, String> {
+    pub fn parse(text: &str) -> Result<LocalHours, Error> {
+        LocalHours::parse_text(text).map_err(|e| Error::value(ValueKind::Hours, e))
+    }
+
+    fn parse_text(text: &str) -> Result<LocalHours, String> {
         let bad = || format!("`{text}` is not a span of hours; write e.g. \"10:00-17:00\"");
         let (start, end) = text.trim().split_once('-').ok_or_else(bad)?;
         let why = |reason: String| format!("`{text}` is not a span of hours: {reason}");
@@ -308,7 +337,8 @@ impl LocalHours {
             None => return Err(why("a span cannot start at 24:00; start it at 00:00".into())),
         };
         let end = crate::time::clock_time(end, true).map_err(why)?;
-        LocalHours::new(start, end)
+        let (start_minute, end_minute) = minute_span(start, end)?;
+        Ok(LocalHours { start_minute, end_minute })
     }
 }
 
@@ -339,7 +369,11 @@ impl DateWindow {
     ///
     /// # Errors
     /// When the text is not in that form.
-    pub fn parse(text: &str) -> Result<DateWindow, String> {
+    pub fn parse(text: &str) -> Result<DateWindow, Error> {
+        DateWindow::parse_text(text).map_err(|e| Error::value(ValueKind::DateWindow, e))
+    }
+
+    fn parse_text(text: &str) -> Result<DateWindow, String> {
         let bad = || {
             format!(
                 "`{text}` is not a dated window; write a date and hours, e.g. \"2027-03-20 10:00-12:00\""
@@ -347,8 +381,26 @@ impl DateWindow {
         };
         let (date, hours) = text.trim().split_once(' ').ok_or_else(bad)?;
         let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad())?;
-        Ok(DateWindow { date, hours: LocalHours::parse(hours)? })
+        Ok(DateWindow { date, hours: LocalHours::parse_text(hours)? })
     }
+}
+
+/// A window's minutes after local midnight (`end` of `None`: midnight at the end of the day),
+/// or why it is empty.
+fn minute_span(start: NaiveTime, end: Option<NaiveTime>) -> Result<(u16, u16), String> {
+    use chrono::Timelike;
+    let start_minute = u16::try_from(start.hour() * 60 + start.minute()).unwrap_or(0);
+    let end_minute = match end {
+        Some(end) => u16::try_from(end.hour() * 60 + end.minute()).unwrap_or(0),
+        None => 24 * 60,
+    };
+    if end_minute <= start_minute {
+        return Err(format!(
+            "the window {} ends before it starts; windows cannot cross midnight, split it in two",
+            format_window(start_minute, end_minute)
+        ));
+    }
+    Ok((start_minute, end_minute))
 }
 
 fn format_window(start: u16, end: u16) -> String {
@@ -424,9 +476,9 @@ impl Scale {
 }
 
 impl FromStr for Scale {
-    type Err = String;
+    type Err = Error;
 
-    fn from_str(text: &str) -> Result<Scale, String> {
+    fn from_str(text: &str) -> Result<Scale, Error> {
         Ok(match text.trim().to_ascii_lowercase().as_str() {
             "dyad" | "pair" => Scale::Dyad,
             "pod" | "crew" | "home group" | "home-group" => Scale::Pod,
@@ -442,8 +494,11 @@ impl FromStr for Scale {
                         .parse()
                         .map_err(|_| scale_error(text))?;
                     if min == 0 || max < min {
-                        return Err(format!(
-                            "the size range `{text}` is empty; write min..max with 1 <= min <= max, e.g. \"4..6\""
+                        return Err(Error::value(
+                            ValueKind::Scale,
+                            format!(
+                                "the size range `{text}` is empty; write min..max with 1 <= min <= max, e.g. \"4..6\""
+                            ),
                         ));
                     }
                     return Ok(Scale::Range { min, max });
@@ -454,9 +509,12 @@ impl FromStr for Scale {
     }
 }
 
-fn scale_error(text: &str) -> String {
-    format!(
-        "`{text}` is not a scale; use dyad, pod (or crew, home group), circle, congregation, network, or a size range such as \"4..6\""
+fn scale_error(text: &str) -> Error {
+    Error::value(
+        ValueKind::Scale,
+        format!(
+            "`{text}` is not a scale; use dyad, pod (or crew, home group), circle, congregation, network, or a size range such as \"4..6\""
+        ),
     )
 }
 
@@ -588,17 +646,20 @@ impl Category {
 }
 
 impl FromStr for Category {
-    type Err = String;
+    type Err = Error;
 
-    fn from_str(text: &str) -> Result<Category, String> {
+    fn from_str(text: &str) -> Result<Category, Error> {
         Ok(match text.trim().to_ascii_lowercase().as_str() {
             "relational" => Category::Relational,
             "planning" => Category::Planning,
             "working" => Category::Working,
             "learning" => Category::Learning,
             _ => {
-                return Err(format!(
-                    "`{text}` is not a category; use relational, planning, working or learning"
+                return Err(Error::value(
+                    ValueKind::Category,
+                    format!(
+                        "`{text}` is not a category; use relational, planning, working or learning"
+                    ),
                 ));
             }
         })
@@ -660,6 +721,7 @@ pub struct NthAfter {
 /// When a rhythm's occurrence loses a clash: skip it, or shift it to the nearest free day in the
 /// same week (and skip it if there is none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum ClashPolicy {
     /// Cancel the occurrence, recording why.
     #[default]
@@ -670,6 +732,7 @@ pub enum ClashPolicy {
 
 /// How a time-limited commitment renews.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Renewal {
     /// Renewed after every retrospective, for as long as the plan looks.
     #[default]
@@ -681,8 +744,9 @@ pub enum Renewal {
 }
 
 /// A time-limited commitment: "weekly for 6 weeks", then a retrospective that decides to
-/// continue, change or stop.
+/// continue, change or stop. Make one with [`Commitment::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Commitment {
     /// Meetings in each cycle, before its retrospective.
     pub meetings: u32,
@@ -692,8 +756,39 @@ pub struct Commitment {
     pub renewal: Renewal,
 }
 
+impl Commitment {
+    /// A commitment of `meetings` meetings a cycle, then a retrospective as long as the rhythm's
+    /// meetings, renewed for as long as the plan looks ([`Renewal::Ongoing`]).
+    ///
+    /// ```
+    /// use tempi_core::{Commitment, Renewal};
+    /// // "Weekly for six weeks, then a two-hour retrospective; one renewal."
+    /// let six_weeks = Commitment::new(6).retrospective("2h".parse()?).renewal(Renewal::Times(1));
+    /// assert_eq!(six_weeks.meetings, 6);
+    /// # Ok::<(), tempi_core::Error>(())
+    /// ```
+    pub fn new(meetings: u32) -> Commitment {
+        Commitment { meetings, retrospective: None, renewal: Renewal::Ongoing }
+    }
+
+    /// Gives the retrospective its own length.
+    #[must_use]
+    pub fn retrospective(mut self, length: Length) -> Commitment {
+        self.retrospective = Some(length);
+        self
+    }
+
+    /// Sets how the commitment renews.
+    #[must_use]
+    pub fn renewal(mut self, renewal: Renewal) -> Commitment {
+        self.renewal = renewal;
+        self
+    }
+}
+
 /// Who holds a hosting duty.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Holder {
     /// Rotates over the rhythm's attendees, in the order the file lists them.
     Rotating,
@@ -724,6 +819,7 @@ impl Role {
 
 /// The presence a meeting needs to go ahead (its quorum), used by the solver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Presence {
     /// At least this many attendees.
     Count(u32),
@@ -733,6 +829,7 @@ pub enum Presence {
 
 /// Who attends a rhythm of a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Attendance {
     /// The group's members and its subgroups' members.
     #[default]
@@ -744,6 +841,7 @@ pub enum Attendance {
 /// How a rhythm's occurrences are timed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[allow(clippy::large_enum_variant, reason = "one per rhythm, never stored in bulk")]
+#[non_exhaustive]
 pub enum Timing {
     /// By its own cadence.
     Cadence(Cadence),
@@ -782,7 +880,9 @@ pub struct Rhythm {
 
 impl Rhythm {
     /// A rhythm of `group` with the given timing, at `at` local time for `length`.
-    /// It has the facilitator role by default.
+    /// It has the facilitator role by default. Prefer [`Rhythm::builder`], which names each
+    /// part; this stays until every caller has moved.
+    #[doc(hidden)]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -829,6 +929,21 @@ impl Rhythm {
     /// What a break does to the rhythm's occurrences.
     pub fn break_policy(&self) -> OnBreak {
         self.on_break
+    }
+
+    /// Starts a rhythm of `group` with the id `id`; see [`RhythmBuilder`].
+    pub fn builder(id: impl Into<String>, group: impl Into<String>) -> RhythmBuilder {
+        RhythmBuilder {
+            id: id.into(),
+            group: group.into(),
+            name: None,
+            category: Category::Relational,
+            timing: None,
+            at: None,
+            length: None,
+            auto: false,
+            error: None,
+        }
     }
 
     /// Leaves the time to the solver (`at = "auto"` in a community file): `tempi_solve::place`
@@ -1033,8 +1148,137 @@ impl From<Offset> for Timing {
     }
 }
 
+/// Builds a [`Rhythm`] from the parts every rhythm has: what it is called, when it meets and for
+/// how long. Text parts (`"weekly on tue"`, `"19:00"`, `"90m"`) are read as a community file
+/// reads them; the first that cannot be read is [`RhythmBuilder::build`]'s error, so a program
+/// states the rhythm in one expression and checks it once.
+///
+/// ```
+/// use tempi_core::{Category, Rhythm};
+///
+/// let rhythm = Rhythm::builder("pod-a-checkin", "pod-a")
+///     .name("Pod A check-in")
+///     .category(Category::Relational)
+///     .cadence("weekly on tue")
+///     .at("19:00")
+///     .length("90m")
+///     .build()?;
+/// assert_eq!(rhythm.at().to_string(), "19:00:00");
+/// assert_eq!(rhythm.length().minutes(), 90);
+///
+/// let err = Rhythm::builder("x", "pod-a").cadence("weekly on tue").at("7pm").build().unwrap_err();
+/// assert!(err.to_string().contains("`7pm` is not a time of day"), "{err}");
+/// # Ok::<(), tempi_core::Error>(())
+/// ```
+///
+/// The rest (zone, dates, commitment, roles, composition) is set on the built [`Rhythm`].
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct RhythmBuilder {
+    id: String,
+    group: String,
+    name: Option<String>,
+    category: Category,
+    timing: Option<Timing>,
+    at: Option<NaiveTime>,
+    length: Option<Length>,
+    auto: bool,
+    error: Option<Error>,
+}
+
+impl RhythmBuilder {
+    /// The display name (default: the id).
+    pub fn name(mut self, name: impl Into<String>) -> RhythmBuilder {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The category (default: [`Category::Relational`]).
+    pub fn category(mut self, category: Category) -> RhythmBuilder {
+        self.category = category;
+        self
+    }
+
+    /// Meets on a cadence written as in a community file: `"weekly on tue"`, `"last fri of
+    /// every month"`, `"full moon"` or an RFC 5545 rule.
+    pub fn cadence(self, text: &str) -> RhythmBuilder {
+        match text.parse::<Cadence>() {
+            Ok(cadence) => self.timing(cadence),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Meets on this timing: a [`Cadence`] or an [`Offset`] from another rhythm.
+    pub fn timing(mut self, timing: impl Into<Timing>) -> RhythmBuilder {
+        self.timing = Some(timing.into());
+        self
+    }
+
+    /// Starts at this local time, `HH:MM` (24-hour).
+    pub fn at(self, text: &str) -> RhythmBuilder {
+        match crate::time::parse_time_of_day(text) {
+            Ok(time) => self.at_time(time),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Starts at this local time.
+    pub fn at_time(mut self, time: NaiveTime) -> RhythmBuilder {
+        self.at = Some(time);
+        self
+    }
+
+    /// Leaves the start time to the solver (`at = "auto"`); see [`Rhythm::auto`].
+    pub fn auto(mut self) -> RhythmBuilder {
+        self.auto = true;
+        self
+    }
+
+    /// Lasts this long, written as in a community file: `"90m"`, `"1h30m"`, `"2d6h"`.
+    pub fn length(self, text: &str) -> RhythmBuilder {
+        match text.parse::<Length>() {
+            Ok(length) => self.lasting(length),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Lasts this long.
+    pub fn lasting(mut self, length: Length) -> RhythmBuilder {
+        self.length = Some(length);
+        self
+    }
+
+    fn fail(mut self, error: Error) -> RhythmBuilder {
+        self.error.get_or_insert(error);
+        self
+    }
+
+    /// The rhythm, with the facilitator role.
+    ///
+    /// # Errors
+    /// The first part that could not be read, or [`Error::Missing`] when the timing, the start
+    /// time (unless [`RhythmBuilder::auto`]) or the length was never given.
+    pub fn build(self) -> Result<Rhythm, Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let missing = |part: &'static str| Error::Missing { rhythm: self.id.clone(), part };
+        let timing = self.timing.clone().ok_or_else(|| missing("cadence"))?;
+        let at = match (self.at, self.auto) {
+            (Some(at), _) => at,
+            (None, true) => NaiveTime::MIN,
+            (None, false) => return Err(missing("start time")),
+        };
+        let length = self.length.ok_or_else(|| missing("length"))?;
+        let name = self.name.unwrap_or_else(|| self.id.clone());
+        let rhythm = Rhythm::new(self.id, name, self.group, self.category, timing, at, length);
+        Ok(if self.auto { rhythm.auto() } else { rhythm })
+    }
+}
+
 /// Which item of a community a problem is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Item {
     /// The community itself.
     Community,
@@ -1048,6 +1292,7 @@ pub enum Item {
 
 /// Where a problem is: an item, one of its fields, and an index into that field's list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub struct Place {
     /// The item.
     pub item: Item,
@@ -1069,6 +1314,7 @@ impl Place {
 
 /// A validation error or warning, with its place and a message that says what would fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Problem {
     /// Where.
     pub place: Place,
@@ -1081,29 +1327,6 @@ impl fmt::Display for Problem {
         f.write_str(&self.message)
     }
 }
-
-/// The problems that stopped a community from being built.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problems {
-    /// The errors, in the order of the items they concern.
-    pub errors: Vec<Problem>,
-    /// Warnings found along the way.
-    pub warnings: Vec<Problem>,
-}
-
-impl fmt::Display for Problems {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, problem) in self.errors.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            write!(f, "{problem}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Problems {}
 
 /// Assembles a [`Community`]; [`CommunityBuilder::build`] validates it.
 #[derive(Debug, Clone)]
@@ -1142,16 +1365,6 @@ impl CommunityBuilder {
     pub fn rhythm(&mut self, rhythm: Rhythm) -> &mut CommunityBuilder {
         self.rhythms.push(rhythm);
         self
-    }
-
-    /// Validates everything and builds the community, with its warnings.
-    ///
-    /// # Errors
-    /// Every problem found, each with its [`Place`]: invalid or duplicate ids, unknown members,
-    /// groups or rhythms (with the close ids), composition cycles (naming the rhythms), impossible
-    /// commitments and quorums, lengths longer than their cadence.
-    pub fn build(&self) -> Result<(Community, Vec<Problem>), Problems> {
-        crate::validate::build(self.clone())
     }
 
     /// Adds a break of the whole community: no rhythm meets in it (see [`crate::breaks`]).

@@ -19,6 +19,7 @@ use crate::time::Window;
 /// as `status`, `reason` and `shifted_from`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Occurrence {
     /// The rhythm's id.
     pub rhythm: Arc<str>,
@@ -213,6 +214,7 @@ impl serde::Serialize for Reason {
 /// A member holding a hosting duty at one occurrence.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct RoleHolder {
     /// The duty, e.g. `facilitator`.
     pub role: Arc<str>,
@@ -247,6 +249,7 @@ impl fmt::Display for Cycle {
 /// A clash between two rhythms that no policy resolved: both still take place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Conflict {
     /// The two rhythms' ids.
     pub rhythms: [Arc<str>; 2],

@@ -238,8 +238,8 @@ impl RuleBuilder {
     /// The rule, checked as [`str::parse`] checks one.
     ///
     /// # Errors
-    /// A [`RuleError`] naming the part at fault, as parsing the rule's text would give.
-    pub fn build(self) -> Result<RecurrenceRule, RuleError> {
+    /// [`crate::Error::Rule`] naming the part at fault, as parsing the rule's text would give.
+    pub fn build(self) -> Result<RecurrenceRule, crate::Error> {
         if self.rule.by_month.len() > 366
             || self.rule.by_year_day.len() > 366
             || self.rule.by_month_day.len() > 366
@@ -256,14 +256,21 @@ impl RuleBuilder {
     }
 }
 
-/// Why a recurrence rule was rejected: names the part and says what would fix it.
+/// Why a recurrence rule was rejected: names the part and says what would fix it. Public
+/// functions return it as [`crate::Error::Rule`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
-pub struct RuleError {
+pub(crate) struct RuleError {
     /// The rule part at fault (e.g. `BYSETPOS=0`), or empty when the rule as a whole is at fault.
-    pub part: String,
+    pub(crate) part: String,
     /// What is wrong and how to fix it.
-    pub message: String,
+    pub(crate) message: String,
+}
+
+impl From<RuleError> for crate::Error {
+    fn from(e: RuleError) -> crate::Error {
+        crate::Error::Rule { part: e.part, message: e.message }
+    }
 }
 
 impl RuleError {
@@ -703,17 +710,25 @@ impl RecurrenceRule {
     }
 }
 
-/// Why a rule could not be expanded.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ExpandError {
-    /// More wall-clock starts than the budget allowed. Shorten the span or raise the budget.
-    #[error("more starts than the budget allows")]
+/// Why a rule could not be expanded. Public functions return it as [`crate::Error::Budget`] or
+/// [`crate::Error::RuleExpansion`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ExpandError {
+    /// More wall-clock starts than the budget allowed.
     Budget,
     /// The expansion engine rejected the rule (its reason is kept as text: rrule is not part of
     /// tempi's API).
-    #[error("the rule cannot be expanded: {0}")]
     Rule(String),
+}
+
+impl ExpandError {
+    /// The public error, with the budget that was passed.
+    pub(crate) fn with_budget(self, budget: usize) -> crate::Error {
+        match self {
+            ExpandError::Budget => crate::Error::Budget { budget },
+            ExpandError::Rule(reason) => crate::Error::RuleExpansion { reason },
+        }
+    }
 }
 
 impl RecurrenceRule {
@@ -740,9 +755,20 @@ impl RecurrenceRule {
     /// ```
     ///
     /// # Errors
-    /// [`ExpandError::Budget`] past the budget; [`ExpandError::Rule`] when the engine rejects
-    /// the rule for this start.
+    /// [`crate::Error::Budget`] past the budget; [`crate::Error::RuleExpansion`] when the engine
+    /// rejects the rule for this start.
     pub fn wall_clock_starts(
+        &self,
+        zone: Option<Tz>,
+        dtstart: NaiveDateTime,
+        horizon: NaiveDateTime,
+        budget: usize,
+    ) -> Result<Vec<NaiveDateTime>, crate::Error> {
+        self.starts_through(zone, dtstart, horizon, budget).map_err(|e| e.with_budget(budget))
+    }
+
+    /// [`RecurrenceRule::wall_clock_starts`], with the engine's own error.
+    pub(crate) fn starts_through(
         &self,
         zone: Option<Tz>,
         dtstart: NaiveDateTime,
@@ -937,9 +963,16 @@ impl RecurrenceRule {
 }
 
 impl FromStr for RecurrenceRule {
-    type Err = RuleError;
+    type Err = crate::Error;
 
-    fn from_str(text: &str) -> Result<RecurrenceRule, RuleError> {
+    fn from_str(text: &str) -> Result<RecurrenceRule, crate::Error> {
+        RecurrenceRule::parse_text(text).map_err(crate::Error::from)
+    }
+}
+
+impl RecurrenceRule {
+    /// [`RecurrenceRule::from_str`], with the parser's own error.
+    pub(crate) fn parse_text(text: &str) -> Result<RecurrenceRule, RuleError> {
         let trimmed = text.trim();
         let body = match trimmed.get(..6) {
             Some(prefix) if prefix.eq_ignore_ascii_case("RRULE:") => trimmed.get(6..).unwrap_or(""),

@@ -24,6 +24,8 @@ use std::str::FromStr;
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use crate::error::ValueKind;
+
 /// The last date tempi plans for. chrono-tz's tables stop applying DST after 2099 (as of
 /// chrono-tz 0.10.4), so later instants would get wrong offsets; windows past it are refused.
 pub const LAST_PLANNABLE_YEAR: i32 = 2099;
@@ -71,14 +73,14 @@ impl Length {
     ///
     /// # Errors
     /// When `minutes` is zero or longer than 60 days.
-    pub fn try_minutes(minutes: u32) -> Result<Length, LengthError> {
+    pub fn try_minutes(minutes: u32) -> Result<Length, crate::Error> {
         if minutes == 0 {
-            return Err(LengthError(
-                "a length must be positive; write e.g. \"90m\" or \"1h30m\"".to_string(),
+            return Err(crate::Error::length(
+                "a length must be positive; write e.g. \"90m\" or \"1h30m\"",
             ));
         }
         if minutes > MAX_LENGTH_MINUTES {
-            return Err(LengthError(format!(
+            return Err(crate::Error::length(format!(
                 "{minutes} minutes is longer than the 60-day maximum; split it into several rhythms"
             )));
         }
@@ -96,17 +98,12 @@ impl Length {
     }
 }
 
-/// A length that could not be parsed or is out of range.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct LengthError(String);
-
 impl FromStr for Length {
-    type Err = LengthError;
+    type Err = crate::Error;
 
-    fn from_str(text: &str) -> Result<Length, LengthError> {
+    fn from_str(text: &str) -> Result<Length, crate::Error> {
         let bad = || {
-            LengthError(format!(
+            crate::Error::length(format!(
                 "`{text}` is not a length; write a number with a unit, e.g. \"45m\", \"1h30m\" or \"2d6h\""
             ))
         };
@@ -135,7 +132,7 @@ impl FromStr for Length {
             }
             if number.len() > 9 {
                 // A well-formed length, only far too long: say so, not "not a length".
-                return Err(LengthError(format!(
+                return Err(crate::Error::length(format!(
                     "`{}` is longer than the 60-day maximum for one occurrence; split it into several rhythms",
                     text_trim
                 )));
@@ -174,11 +171,14 @@ impl fmt::Display for Length {
 ///
 /// # Errors
 /// When the text is not a valid `HH:MM` time.
-pub fn parse_time_of_day(text: &str) -> Result<NaiveTime, String> {
+pub fn parse_time_of_day(text: &str) -> Result<NaiveTime, crate::Error> {
+    let bad = |why: &str| {
+        crate::Error::value(ValueKind::TimeOfDay, format!("`{text}` is not a time of day: {why}"))
+    };
     match clock_time(text, false) {
         Ok(Some(time)) => Ok(time),
-        Ok(None) => Err(format!("`{text}` is not a time of day: 24:00 is the end of a day")),
-        Err(why) => Err(format!("`{text}` is not a time of day: {why}")),
+        Ok(None) => Err(bad("24:00 is the end of a day")),
+        Err(why) => Err(bad(&why)),
     }
 }
 
@@ -222,9 +222,13 @@ pub(crate) fn clock_time(text: &str, end_of_day: bool) -> Result<Option<NaiveTim
 ///
 /// # Errors
 /// When the text is not a valid date.
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("`{text}` is not a date; write YYYY-MM-DD, e.g. \"2027-01-04\""))
+pub fn parse_date(text: &str) -> Result<NaiveDate, crate::Error> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        crate::Error::value(
+            ValueKind::Date,
+            format!("`{text}` is not a date; write YYYY-MM-DD, e.g. \"2027-01-04\""),
+        )
+    })
 }
 
 /// Looks up an IANA time zone by name, suggesting close names when it is unknown.
@@ -237,7 +241,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
 ///
 /// # Errors
 /// When the name is not in the tz database.
-pub fn parse_zone(name: &str) -> Result<Tz, ZoneError> {
+pub fn parse_zone(name: &str) -> Result<Tz, crate::Error> {
     if let Ok(zone) = name.parse::<Tz>() {
         return Ok(zone);
     }
@@ -249,30 +253,8 @@ pub fn parse_zone(name: &str) -> Result<Tz, ZoneError> {
     }
     let suggestions =
         crate::suggest::closest(name, chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()));
-    Err(ZoneError { name: name.to_string(), suggestions })
+    Err(crate::Error::Zone { name: name.to_string(), suggestions })
 }
-
-/// An unknown time zone name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ZoneError {
-    /// The name as given.
-    pub name: String,
-    /// Close names from the tz database, best first.
-    pub suggestions: Vec<String>,
-}
-
-impl fmt::Display for ZoneError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown time zone `{}`", self.name)?;
-        match self.suggestions.as_slice() {
-            [] => write!(f, "; use an IANA name such as \"Europe/Berlin\""),
-            [one] => write!(f, "; did you mean `{one}`?"),
-            many => write!(f, "; did you mean one of: {}?", many.join(", ")),
-        }
-    }
-}
-
-impl std::error::Error for ZoneError {}
 
 /// The span of time a plan covers: occurrences that start in `[start, end)`.
 ///

@@ -8,7 +8,7 @@ use crate::cadence::Cadence;
 use crate::groups::GroupTree;
 use crate::model::{
     Attendance, Community, CommunityBuilder, Holder, Item, MAX_COMMITMENT_MEETINGS, MAX_TEXT_CHARS,
-    Presence, Problem, Problems, Renewal, Resolved, Timing, check_id, place, place_at, unknown,
+    Presence, Problem, Renewal, Resolved, Timing, check_id, place, place_at, unknown,
 };
 use crate::rule::RuleEnd;
 
@@ -36,7 +36,22 @@ fn check_text(report: &mut Report, place: crate::model::Place, what: &str, text:
     }
 }
 
-pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), Problems> {
+// `build` lives here, not in model.rs, so that validation depends on the model and never the
+// other way round.
+impl CommunityBuilder {
+    /// Validates everything and builds the community, with its warnings.
+    ///
+    /// # Errors
+    /// [`crate::Error::Invalid`] with every problem found, each with its
+    /// [`Place`](crate::Place): invalid or duplicate ids, unknown members, groups or rhythms
+    /// (with the close ids), composition cycles (naming the rhythms), impossible commitments and
+    /// quorums, lengths longer than their cadence.
+    pub fn build(&self) -> Result<(Community, Vec<Problem>), crate::Error> {
+        build(self.clone())
+    }
+}
+
+fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::Error> {
     let (community_breaks, holidays, break_markers) = builder.break_parts();
     let (id, name, zone, start, members, groups, rhythms) = builder.into_parts();
     let mut report = Report { errors: Vec::new(), warnings: Vec::new() };
@@ -485,7 +500,7 @@ pub(crate) fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem
     }
 
     if !report.errors.is_empty() {
-        return Err(Problems { errors: report.errors, warnings: report.warnings });
+        return Err(crate::Error::Invalid { errors: report.errors, warnings: report.warnings });
     }
 
     // Tempo: offset rhythms take the tempo of the rhythm they hang from.

@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use chrono::{NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Tz;
-use tempi_core::rule::{ExpandError, RecurrenceRule, RuleEnd, Until};
+use tempi_core::rule::{RecurrenceRule, RuleEnd, Until};
 use tempi_core::{chrono, chrono_tz};
 
 /// A rule ready to expand: its canonical text without COUNT/UNTIL, and its end.
@@ -91,7 +91,7 @@ impl Rule {
         budget: usize,
     ) -> Result<Vec<NaiveDateTime>, String> {
         self.rule.wall_clock_starts(zone, dtstart, horizon, budget).map_err(|e| match e {
-            ExpandError::Budget => format!("more than {budget} instances"),
+            tempi_core::Error::Budget { .. } => format!("more than {budget} instances"),
             other => other.to_string(),
         })
     }

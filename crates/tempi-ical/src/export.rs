@@ -111,6 +111,7 @@ pub enum Scope {
 
 /// One exported feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Feed {
     /// Whose feed it is.
     pub scope: Scope,
@@ -124,6 +125,7 @@ pub struct Feed {
 
 /// Where an occurrence lives in every feed that carries it: the same in a plan of any window.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub struct Identity {
     /// The UID of the VEVENT series that carries the occurrence.
     pub uid: String,

@@ -48,6 +48,7 @@ pub const MAX_EXPANDED: usize = 2_000_000;
 
 /// A member's busy time over a window.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Busy {
     /// Every busy instance that overlaps the window, sorted by start, then UID.
     pub events: Vec<BusyEvent>,
@@ -60,6 +61,7 @@ pub struct Busy {
 
 /// One busy instance.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub struct BusyEvent {
     /// When it starts.
     pub start: DateTime<Utc>,
@@ -71,6 +73,7 @@ pub struct BusyEvent {
 
 /// Something skipped or guessed while reading a calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Warning {
     /// The 1-based line (of the input, before unfolding) it is about.
     pub line: usize,

@@ -2,7 +2,7 @@
 //! did, and import members' busy time from calendar exports.
 //!
 //! ```
-//! use tempi_core::chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+//! use tempi_core::chrono::{NaiveDate, TimeZone, Utc};
 //! use tempi_core::chrono_tz::Europe::Berlin;
 //! use tempi_core::{Category, Community, Group, Member, Rhythm, Scale, Window};
 //! use tempi_ical::export::{self, ExportOptions, Scope};
@@ -13,15 +13,15 @@
 //!     builder.member(Member::new(id, name, Berlin));
 //! }
 //! builder.group(Group::new("pod-a", "Pod A", Scale::Pod).members(["ana", "bo", "chen"]));
-//! builder.rhythm(Rhythm::new(
-//!     "checkin",
-//!     "Pod A check-in",
-//!     "pod-a",
-//!     Category::Relational,
-//!     "weekly on tue".parse::<tempi_core::Cadence>()?,
-//!     NaiveTime::from_hms_opt(19, 0, 0).unwrap(),
-//!     "90m".parse()?,
-//! ));
+//! builder.rhythm(
+//!     Rhythm::builder("checkin", "pod-a")
+//!         .name("Pod A check-in")
+//!         .category(Category::Relational)
+//!         .cadence("weekly on tue")
+//!         .at("19:00")
+//!         .length("90m")
+//!         .build()?,
+//! );
 //! let (community, _warnings) = builder.build()?;
 //! let plan = community.plan(Window::year(Berlin, 2027)?)?;
 //! let options = ExportOptions::new(Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap());

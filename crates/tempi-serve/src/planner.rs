@@ -65,9 +65,8 @@ pub(crate) fn build(
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::Plan(format!("{shown}:1:1: error: cannot read the community file: {e}"))
     })?;
-    let loaded = file::parse(&text, &shown).map_err(|errors| {
-        Error::Plan(errors.errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
-    })?;
+    // A file's errors show one located diagnostic a line.
+    let loaded = file::parse(&text, &shown).map_err(|errors| Error::Plan(errors.to_string()))?;
     let mut notes: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
     let zone = loaded.community.zone();
     let today = now.with_timezone(&zone).date_naive();

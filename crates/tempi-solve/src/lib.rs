@@ -108,6 +108,7 @@ pub use series::{
 
 /// The fewest attendees a meeting needs, beyond its required members.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Quorum {
     /// At least this many members.
     Count(u32),
@@ -117,6 +118,7 @@ pub enum Quorum {
 
 /// A candidate's score: the sum of its parts (see the crate docs). Higher is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct Score {
     /// The sum of the parts below.
     pub total: i64,
@@ -130,6 +132,7 @@ pub struct Score {
 
 /// Someone who attends, with their local start time.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Attendee {
     /// The member's id.
     pub id: String,
@@ -141,6 +144,7 @@ pub struct Attendee {
 
 /// Someone who cannot attend, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Missing {
     /// The member's id.
     pub id: String,
@@ -259,11 +263,12 @@ pub enum Error {
         /// The count asked for.
         count: usize,
     },
-    /// The cadence could not be expanded (a message from tempi-core).
-    #[error("the cadence could not be expanded: {message}")]
+    /// The cadence could not be expanded.
+    #[error("the cadence could not be expanded: {source}")]
     Cadence {
-        /// What went wrong.
-        message: String,
+        /// What went wrong, in tempi-core.
+        #[source]
+        source: tempi_core::Error,
     },
     /// The cadence has no occurrence in the series' range. Check the cadence and the dates.
     #[error(
@@ -277,7 +282,7 @@ pub enum Error {
     },
     /// Members cannot be split into pods of the sizes asked for. Change the size range.
     #[error(
-        "{members} members cannot be split into pods of {min} to {max}; change --size or the members"
+        "{members} members cannot be split into pods of {min} to {max}; change the pod sizes or the members"
     )]
     PodSizes {
         /// How many members.
@@ -293,11 +298,12 @@ pub enum Error {
         /// What is unknown, with suggestions.
         message: String,
     },
-    /// The plan could not be expanded (a message from tempi-core).
-    #[error("{message}")]
+    /// The community could not be planned or rebuilt with the placed times.
+    #[error("{source}")]
     Plan {
-        /// What went wrong.
-        message: String,
+        /// What went wrong, in tempi-core.
+        #[source]
+        source: tempi_core::Error,
     },
 }
 

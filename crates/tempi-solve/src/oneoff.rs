@@ -46,6 +46,7 @@ common_setters!(SlotQuery);
 
 /// The answer to a one-off query.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Slots {
     /// The best times, best first (ties: earlier first).
     pub candidates: Vec<Candidate>,
@@ -57,6 +58,7 @@ pub struct Slots {
 
 /// A proposed time.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Candidate {
     /// When it starts.
     pub start: DateTime<Utc>,
@@ -72,6 +74,7 @@ pub struct Candidate {
 
 /// Why nothing fits, and what comes closest.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct NoFit {
     /// Each reason as a sentence, most telling first.
     pub reasons: Vec<String>,

@@ -40,6 +40,7 @@ impl PlaceOptions {
 
 /// What happened to one `at = "auto"` rhythm.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Placement {
     /// The rhythm's id.
     pub rhythm: String,
@@ -59,6 +60,7 @@ pub struct Placement {
 
 /// The community with solved times, and what happened to each auto rhythm.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PlaceReport {
     /// The community, each placed rhythm with its time (unplaced ones stay `auto` and are
     /// skipped by the engine with a warning).
@@ -88,7 +90,7 @@ pub fn place(
     window: Window,
     options: &PlaceOptions,
 ) -> Result<PlaceReport, Error> {
-    let plan_error = |e: &dyn std::fmt::Display| Error::Plan { message: e.to_string() };
+    let plan_error = |source: tempi_core::Error| Error::Plan { source };
     let rhythms = community.rhythms();
     let mut auto: Vec<usize> =
         (0..rhythms.len()).filter(|i| rhythms.get(*i).is_some_and(|r| r.is_auto())).collect();
@@ -100,7 +102,7 @@ pub fn place(
         let priority = r.map_or(0, |r| r.priority_value());
         let period = r.map_or(0, |r| match r.timing() {
             Timing::Cadence(c) => c.nominal_period_seconds(),
-            Timing::Offset(_) => 0,
+            _ => 0,
         });
         (std::cmp::Reverse(priority), std::cmp::Reverse(period), *i)
     });
@@ -171,7 +173,7 @@ pub fn place(
     }
 
     // Fixed rhythms occupy their attendees.
-    let plan = community.plan(window).map_err(|e| plan_error(&e))?;
+    let plan = community.plan(window).map_err(plan_error)?;
     for occurrence in plan.occurrences().iter().filter(|o| o.is_active()) {
         let (x, y) = grid.touching(
             epoch_minutes(occurrence.start.with_timezone(&Utc)),
@@ -328,7 +330,7 @@ pub fn place(
         placement.score = Some(score);
         placements.push(placement);
     }
-    let (placed, _) = builder.build().map_err(|e| plan_error(&e))?;
+    let (placed, _) = builder.build().map_err(plan_error)?;
     Ok(PlaceReport { community: placed, placements })
 }
 

@@ -56,6 +56,7 @@ pub struct PodQuery {
 
 /// One proposed pod.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Pod {
     /// The members' ids.
     pub members: Vec<String>,

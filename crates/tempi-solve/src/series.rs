@@ -11,6 +11,7 @@ use crate::{Error, Missing, Score, common_setters};
 
 /// Where a series ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SeriesEnd {
     /// After this many occurrences (1 to 1000).
     Count(u32),
@@ -67,6 +68,7 @@ common_setters!(SeriesQuery);
 
 /// The answer to a recurring query.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Patterns {
     /// The best patterns, best first.
     pub patterns: Vec<Pattern>,
@@ -80,6 +82,7 @@ pub struct Patterns {
 
 /// A recurring time: a wall-clock time in the anchor zone on the cadence's dates.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Pattern {
     /// The anchor zone.
     pub zone: Tz,
@@ -101,6 +104,7 @@ pub struct Pattern {
 
 /// One occurrence of a pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SeriesOccurrence {
     /// When it starts.
     pub start: DateTime<Utc>,
@@ -114,6 +118,7 @@ pub struct SeriesOccurrence {
 
 /// One member's view of a pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PatternMember {
     /// The member's id.
     pub id: String,
@@ -130,6 +135,7 @@ pub struct PatternMember {
 
 /// A shift of a member's local start time between two consecutive occurrences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Drift {
     /// The member's local date of the first shifted occurrence.
     pub date: NaiveDate,
@@ -288,7 +294,7 @@ fn cadence_dates(
     from: NaiveDate,
     end: SeriesEnd,
 ) -> Result<Vec<NaiveDate>, Error> {
-    let cadence_error = |message: String| Error::Cadence { message };
+    let cadence_error = |source: tempi_core::Error| Error::Cadence { source };
     let cap = NaiveDate::from_ymd_opt(tempi_core::time::LAST_PLANNABLE_YEAR, 12, 31);
     let limit_day = |days: i64| {
         let last = from.checked_add_signed(Duration::days(days.min(MAX_SERIES_DAYS)));
@@ -303,9 +309,7 @@ fn cadence_dates(
         if last < from.max(start) {
             return Ok(Vec::new());
         }
-        cadence
-            .local_dates(zone, dtstart, from, last, EXPANSION_BUDGET)
-            .map_err(|e| cadence_error(e.to_string()))
+        cadence.local_dates(zone, dtstart, from, last, EXPANSION_BUDGET).map_err(cadence_error)
     };
     match end {
         SeriesEnd::Until(date) => {

@@ -53,6 +53,7 @@ impl fmt::Display for Change {
 
 /// What a change would give.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WhatIf {
     /// The change.
     pub change: Change,

@@ -3,7 +3,8 @@
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
-use tempi_core::file::{Diagnostic, FileErrors, Loaded, Severity};
+use tempi_core::Error;
+use tempi_core::file::{Diagnostic, Loaded, Severity};
 use tempi_solve::Unavailable;
 
 use crate::write_value;
@@ -27,7 +28,7 @@ fn diagnostic(d: &Diagnostic) -> Value {
 ///
 /// # Errors
 /// When `out` fails.
-pub fn write_check_json(out: &mut dyn Write, read: &Result<Loaded, FileErrors>) -> io::Result<()> {
+pub fn write_check_json(out: &mut dyn Write, read: &Result<Loaded, Error>) -> io::Result<()> {
     write_check_json_with(out, read, &[], false)
 }
 
@@ -66,7 +67,7 @@ fn unavailable(u: &Unavailable, strict: bool) -> Value {
 /// When `out` fails.
 pub fn write_check_json_with(
     out: &mut dyn Write,
-    read: &Result<Loaded, FileErrors>,
+    read: &Result<Loaded, Error>,
     availability: &[Unavailable],
     strict: bool,
 ) -> io::Result<()> {
@@ -80,14 +81,18 @@ pub fn write_check_json_with(
                 "groups": c.groups().len(),
                 "rhythms": c.rhythms().len(),
             });
-            (community, &[][..], &loaded.warnings[..])
+            (community, Vec::new(), &loaded.warnings[..])
         }
-        Err(e) => (Value::Null, &e.errors[..], &e.warnings[..]),
+        Err(Error::File { errors, warnings }) => {
+            (Value::Null, errors.iter().map(diagnostic).collect(), &warnings[..])
+        }
+        // `file::parse` fails only with located errors; anything else has no place to show.
+        Err(other) => (Value::Null, vec![json!({"message": other.to_string()})], &[][..]),
     };
     let value = json!({
         "ok": errors.is_empty() && (!strict || availability.is_empty()),
         "community": community,
-        "errors": errors.iter().map(diagnostic).collect::<Vec<_>>(),
+        "errors": errors,
         "warnings": warnings.iter().map(diagnostic).collect::<Vec<_>>(),
         "availability": availability.iter().map(|u| unavailable(u, strict)).collect::<Vec<_>>(),
     });

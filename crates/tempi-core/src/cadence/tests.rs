@@ -9,11 +9,22 @@ use super::*;
 
 use chrono::{NaiveDate, NaiveTime};
 
+/// The part and message of a rule error (any other error fails the test).
+#[track_caller]
+fn rule_error(err: crate::Error) -> RuleError {
+    match err {
+        crate::Error::Rule { part, message } => RuleError { part, message },
+        other => panic!("expected a rule error, got {other:?}"),
+    }
+}
+
 #[track_caller]
 fn cadence(text: &str) -> Cadence {
     match text.parse::<Cadence>() {
         Ok(cadence) => cadence,
-        Err(err) => panic!("{text:?} should parse, got: {err} (part {:?})", err.part),
+        Err(err) => {
+            panic!("{text:?} should parse, got: {err} (part {:?})", rule_error(err.clone()).part)
+        }
     }
 }
 
@@ -35,6 +46,7 @@ fn check_rejected(text: &str, mentions: &[&str]) {
         Ok(cadence) => panic!("{text:?} should be rejected, parsed as {cadence}"),
         Err(err) => err,
     };
+    let err = rule_error(err);
     for word in mentions {
         assert!(err.message.contains(word), "message for {text:?} should mention {word:?}: {err}");
     }
@@ -142,7 +154,7 @@ fn rejections_say_what_to_write() {
     // Rules are checked as rules.
     check_rejected("FREQ=WEEKLY;BYDAY=1MO", &["BYDAY=1MO", "MONTHLY"]);
     check_rejected("FREQ=WEEKLY;INTERVAL=0", &["INTERVAL"]);
-    let err = "every blue moon".parse::<Cadence>().unwrap_err();
+    let err = rule_error("every blue moon".parse::<Cadence>().unwrap_err());
     assert_eq!(err.part, "every blue moon");
 }
 

@@ -133,10 +133,10 @@ fn a_length_longer_than_the_cadence_is_a_build_error() {
     builder.rhythm(rhythm("long", "pod", "daily", at(9, 0), "25h"));
     builder.rhythm(rhythm("count", "pod", "FREQ=YEARLY;COUNT=100001", at(9, 0), "1h"));
     let problems = builder.build().unwrap_err();
-    assert_eq!(problems.errors.len(), 2, "{problems}");
-    assert!(problems.errors[0].message.contains("overlap"), "{problems}");
-    assert_eq!(problems.errors[0].place.field, "length");
-    assert!(problems.errors[1].message.contains("COUNT=100001"), "{problems}");
+    assert_eq!(problems.problems().len(), 2, "{problems}");
+    assert!(problems.problems()[0].message.contains("overlap"), "{problems}");
+    assert_eq!(problems.problems()[0].place.field, "length");
+    assert!(problems.problems()[1].message.contains("COUNT=100001"), "{problems}");
 }
 
 #[test]

@@ -39,8 +39,7 @@ fn expected_cycle(k: u32, meetings: u32) -> Cycle {
 
 #[test]
 fn six_meetings_then_a_retrospective() {
-    let commitment =
-        Commitment { meetings: 6, retrospective: Some(length("2h")), renewal: Renewal::Ongoing };
+    let commitment = Commitment::new(6).retrospective(length("2h"));
     let plan = plan(commitment, year());
     let list = of(&plan, "sprint");
     assert_eq!(list.len(), 52);
@@ -71,7 +70,7 @@ fn six_meetings_then_a_retrospective() {
 
 #[test]
 fn the_retrospective_keeps_the_rhythm_length_by_default() {
-    let commitment = Commitment { meetings: 3, retrospective: None, renewal: Renewal::Ongoing };
+    let commitment = Commitment::new(3);
     let plan = plan(commitment, year());
     assert!(of(&plan, "sprint").iter().all(|o| o.end - o.start == Duration::minutes(90)));
     assert!(of(&plan, "sprint")[3].cycle.unwrap().retrospective);
@@ -80,8 +79,7 @@ fn the_retrospective_keeps_the_rhythm_length_by_default() {
 #[test]
 fn renewing_n_times_runs_n_plus_one_cycles() {
     for (times, expected) in [(0u32, 7usize), (1, 14), (2, 21)] {
-        let commitment =
-            Commitment { meetings: 6, retrospective: None, renewal: Renewal::Times(times) };
+        let commitment = Commitment::new(6).renewal(Renewal::Times(times));
         let plan = plan(commitment, year());
         let list = of(&plan, "sprint");
         assert_eq!(list.len(), expected, "renewed {times} times");
@@ -107,8 +105,7 @@ fn renewing_until_a_date_starts_no_cycle_after_it() {
         (date(2027, 4, 12), 14),
         (date(2027, 4, 13), 21),
     ] {
-        let commitment =
-            Commitment { meetings: 6, retrospective: None, renewal: Renewal::Until(until) };
+        let commitment = Commitment::new(6).renewal(Renewal::Until(until));
         let plan = plan(commitment, year());
         let list = of(&plan, "sprint");
         assert_eq!(list.len(), expected, "until {until}");
@@ -118,7 +115,7 @@ fn renewing_until_a_date_starts_no_cycle_after_it() {
 
 #[test]
 fn cycles_count_from_the_rhythm_start_not_the_window() {
-    let commitment = Commitment { meetings: 6, retrospective: None, renewal: Renewal::Ongoing };
+    let commitment = Commitment::new(6);
     let march = Window::days(Berlin, date(2027, 3, 1), date(2027, 3, 31)).unwrap();
     let plan = plan(commitment, march);
     let got: Vec<(NaiveDate, Cycle)> =
@@ -133,14 +130,10 @@ fn cycles_count_from_the_rhythm_start_not_the_window() {
 #[test]
 fn impossible_commitments_are_build_errors() {
     for (commitment, mention) in [
-        (Commitment { meetings: 0, retrospective: None, renewal: Renewal::Ongoing }, "not 0"),
-        (Commitment { meetings: 1001, retrospective: None, renewal: Renewal::Ongoing }, "not 1001"),
+        (Commitment::new(0), "not 0"),
+        (Commitment::new(1001), "not 1001"),
         (
-            Commitment {
-                meetings: 6,
-                retrospective: None,
-                renewal: Renewal::Until(date(2026, 12, 31)),
-            },
+            Commitment::new(6).renewal(Renewal::Until(date(2026, 12, 31))),
             "before the rhythm starts",
         ),
     ] {
@@ -152,6 +145,6 @@ fn impossible_commitments_are_build_errors() {
         );
         let problems = builder.build().unwrap_err();
         assert!(problems.to_string().contains(mention), "{problems}");
-        assert_eq!(problems.errors[0].place.field, "commitment");
+        assert_eq!(problems.problems()[0].place.field, "commitment");
     }
 }

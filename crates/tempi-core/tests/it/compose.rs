@@ -320,7 +320,7 @@ fn a_composition_cycle_is_a_build_error_naming_both_rhythms() {
     );
     let problems = builder.build().unwrap_err();
     let cycle = problems
-        .errors
+        .problems()
         .iter()
         .find(|p| p.message.contains("cycle"))
         .unwrap_or_else(|| panic!("{problems}"));
@@ -380,13 +380,9 @@ fn a_longer_retrospective_still_lies_within_the_parent() {
     let mut builder = base(date(2027, 1, 4));
     builder.rhythm(retreat());
     builder.rhythm(
-        rhythm("sessions", "pod", "daily", at(10, 0), "1h").within("retreat").commitment(
-            tempi_core::Commitment {
-                meetings: 2,
-                retrospective: Some(length("1d")),
-                renewal: tempi_core::Renewal::Ongoing,
-            },
-        ),
+        rhythm("sessions", "pod", "daily", at(10, 0), "1h")
+            .within("retreat")
+            .commitment(tempi_core::Commitment::new(2).retrospective(length("1d"))),
     );
     let plan = year_plan(&builder);
     let retreat = of(&plan, "retreat")[0];

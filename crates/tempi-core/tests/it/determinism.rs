@@ -38,16 +38,12 @@ pub(crate) fn rich_community() -> Community {
             .except("retreat", ClashScope::Week)
             .on_clash(ClashPolicy::Shift)
             .roles(vec![Role::rotating("facilitator"), Role::rotating("timekeeper")])
-            .commitment(Commitment {
-                meetings: 5,
-                retrospective: Some(length("2h")),
-                renewal: Renewal::Ongoing,
-            }),
+            .commitment(Commitment::new(5).retrospective(length("2h"))),
     );
     builder.rhythm(
         rhythm("b-fortnightly", "pod-b", "every 2 weeks on mon, thu", at(2, 30), "1h")
             .zone(New_York)
-            .commitment(Commitment { meetings: 4, retrospective: None, renewal: Renewal::Times(3) })
+            .commitment(Commitment::new(4).renewal(Renewal::Times(3)))
             .roles(vec![Role::fixed("host", "b1"), Role::rotating("facilitator")]),
     );
     builder.rhythm(

@@ -70,7 +70,13 @@ pub(crate) fn rhythm(
     time: NaiveTime,
     len: &str,
 ) -> Rhythm {
-    Rhythm::new(id, id, group, Category::Relational, cadence(cadence_text), time, length(len))
+    Rhythm::builder(id, group)
+        .category(Category::Relational)
+        .timing(cadence(cadence_text))
+        .at_time(time)
+        .lasting(length(len))
+        .build()
+        .unwrap_or_else(|e| panic!("rhythm {id}: {e}"))
 }
 
 /// Adds members with these ids, all living in `zone`.

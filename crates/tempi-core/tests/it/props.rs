@@ -263,15 +263,15 @@ fn build(spec: &Spec) -> Result<Community, TestCaseError> {
             Relation::After { target, nth } => built.nth_after(format!("r{target}"), nth),
         };
         if let Some(c) = r.commitment {
-            built = built.commitment(Commitment {
-                meetings: c.meetings,
-                retrospective: c.retrospective.map(|l| length(LENGTHS[l])),
-                renewal: match c.renewal {
-                    RenewalSpec::Ongoing => Renewal::Ongoing,
-                    RenewalSpec::Times(n) => Renewal::Times(n),
-                    RenewalSpec::Until(days) => Renewal::Until(r.start() + Duration::days(days)),
-                },
+            let mut commitment = Commitment::new(c.meetings).renewal(match c.renewal {
+                RenewalSpec::Ongoing => Renewal::Ongoing,
+                RenewalSpec::Times(n) => Renewal::Times(n),
+                RenewalSpec::Until(days) => Renewal::Until(r.start() + Duration::days(days)),
             });
+            if let Some(l) = c.retrospective {
+                commitment = commitment.retrospective(length(LENGTHS[l]));
+            }
+            built = built.commitment(commitment);
         }
         built = match r.roles {
             Roles::Facilitator => built,

@@ -11,8 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use tempi_core::chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use tempi_core::chrono_tz::Tz;
 use tempi_core::{
-    Cadence, Category, Commitment, Community, Group, Member, Plan, Renewal, Rhythm, Scale, Status,
-    Window,
+    Cadence, Category, Commitment, Community, Group, Member, Plan, Rhythm, Scale, Status, Window,
 };
 use tempi_ical::export::{self, ExportOptions, Identity, Scope};
 
@@ -150,13 +149,10 @@ pub(crate) fn dst_community(edited: bool) -> (Community, Tz) {
         "54h",
         "Australia/Sydney",
     ));
-    builder.rhythm(rhythm("circle", "weekly on sun", "01:30", "60m", "Europe/London").commitment(
-        Commitment {
-            meetings: 5,
-            retrospective: Some("2h".parse().unwrap()),
-            renewal: Renewal::Ongoing,
-        },
-    ));
+    builder.rhythm(
+        rhythm("circle", "weekly on sun", "01:30", "60m", "Europe/London")
+            .commitment(Commitment::new(5).retrospective("2h".parse().unwrap())),
+    );
     let utc_at = if edited { "10:00" } else { "09:00" };
     builder.rhythm(rhythm("utc-weekly", "weekly on tue", utc_at, "60m", "UTC"));
     builder.rhythm(rhythm("etc-utc", "every 2 weeks on fri", "23:30", "90m", "Etc/UTC"));

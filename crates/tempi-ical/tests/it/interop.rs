@@ -39,7 +39,7 @@ use tempi_core::chrono::{DateTime, Duration, NaiveDate, NaiveTime, Offset, TimeZ
 use tempi_core::chrono_tz::Tz;
 use tempi_core::{
     Cadence, Category, ClashPolicy, ClashScope, Commitment, Community, CommunityBuilder, Edge,
-    Group, Member, Offset as Timed, Plan, Renewal, Rhythm, Scale, Window,
+    Group, Member, Offset as Timed, Plan, Rhythm, Scale, Window,
 };
 use tempi_ical::export::{self, ExportOptions, Feed, Scope};
 
@@ -639,11 +639,11 @@ fn mixed(
             rhythm = rhythm.zone(self::zone(rng.pick(rhythm_zones)));
         }
         if rng.chance(30) {
-            rhythm = rhythm.commitment(Commitment {
-                meetings: 2 + rng.below(5) as u32,
-                retrospective: if rng.chance(50) { Some("2h".parse().ok()?) } else { None },
-                renewal: Renewal::Ongoing,
-            });
+            let mut commitment = Commitment::new(2 + rng.below(5) as u32);
+            if rng.chance(50) {
+                commitment = commitment.retrospective("2h".parse().ok()?);
+            }
+            rhythm = rhythm.commitment(commitment);
         }
         if rng.chance(40) && !rhythm_ids.is_empty() {
             let target = rng.pick(&rhythm_ids).clone();

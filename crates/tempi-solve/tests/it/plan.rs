@@ -2,9 +2,7 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Europe::Berlin;
-use tempi_core::{
-    Cadence, Category, Community, Group, Member, Rhythm, Scale, WeeklyWindow, Window,
-};
+use tempi_core::{Cadence, Community, Group, Member, Rhythm, Scale, WeeklyWindow, Window};
 use tempi_solve::{Availability, PlaceOptions, PodBound, PodQuery, place};
 
 fn windows(text: &str) -> Vec<WeeklyWindow> {
@@ -18,24 +16,15 @@ fn auto_rhythms_do_not_double_book_a_shared_member() {
     let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
     let mut b = Community::builder("c", "C", Berlin, start);
     let m = |id: &str| Member::new(id, id, Berlin);
-    b.member(windows("tue 18:00-21:00").into_iter().fold(m("ana"), Member::window));
-    b.member(windows("tue 18:00-21:00").into_iter().fold(m("bo"), Member::window));
-    b.member(windows("tue 18:00-21:00").into_iter().fold(m("cy"), Member::window));
+    b.member(m("ana").windows(windows("tue 18:00-21:00")));
+    b.member(m("bo").windows(windows("tue 18:00-21:00")));
+    b.member(m("cy").windows(windows("tue 18:00-21:00")));
     b.group(Group::new("p1", "P1", Scale::Dyad).members(["ana", "bo"]));
     b.group(Group::new("p2", "P2", Scale::Dyad).members(["ana", "cy"]));
     let weekly: Cadence = "weekly on tue".parse().unwrap();
     for (id, group) in [("r1", "p1"), ("r2", "p2")] {
         b.rhythm(
-            Rhythm::new(
-                id,
-                id,
-                group,
-                Category::Relational,
-                weekly.clone(),
-                NaiveTime::MIN,
-                "90m".parse().unwrap(),
-            )
-            .auto(),
+            Rhythm::builder(id, group).timing(weekly.clone()).length("90m").auto().build().unwrap(),
         );
     }
     let (community, _) = b.build().unwrap();
@@ -60,20 +49,11 @@ fn auto_rhythms_do_not_double_book_a_shared_member() {
 fn unplaceable_rhythm_is_reported() {
     let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
     let mut b = Community::builder("c", "C", Berlin, start);
-    b.member(Member::new("ana", "Ana", Berlin).window(windows("tue 08:00-09:00")[0]));
-    b.member(Member::new("bo", "Bo", Berlin).window(windows("tue 18:00-19:00")[0]));
+    b.member(Member::new("ana", "Ana", Berlin).available("tue 08:00-09:00").unwrap());
+    b.member(Member::new("bo", "Bo", Berlin).available("tue 18:00-19:00").unwrap());
     b.group(Group::new("p", "P", Scale::Dyad).members(["ana", "bo"]));
     b.rhythm(
-        Rhythm::new(
-            "r",
-            "r",
-            "p",
-            Category::Relational,
-            "weekly on tue".parse::<Cadence>().unwrap(),
-            NaiveTime::MIN,
-            "60m".parse().unwrap(),
-        )
-        .auto(),
+        Rhythm::builder("r", "p").cadence("weekly on tue").length("60m").auto().build().unwrap(),
     );
     let (community, _) = b.build().unwrap();
     let window = Window::year(Berlin, 2027).unwrap();
@@ -90,21 +70,17 @@ fn unplaceable_rhythm_is_reported() {
 fn an_unplaceable_rhythm_with_a_presence_names_it() {
     let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
     let mut b = Community::builder("c", "C", Berlin, start);
-    b.member(Member::new("ana", "Ana", Berlin).window(windows("tue 08:00-09:00")[0]));
-    b.member(Member::new("bo", "Bo", Berlin).window(windows("tue 18:00-19:00")[0]));
+    b.member(Member::new("ana", "Ana", Berlin).available("tue 08:00-09:00").unwrap());
+    b.member(Member::new("bo", "Bo", Berlin).available("tue 18:00-19:00").unwrap());
     b.group(Group::new("p", "P", Scale::Dyad).members(["ana", "bo"]));
     b.rhythm(
-        Rhythm::new(
-            "r",
-            "r",
-            "p",
-            Category::Relational,
-            "weekly on tue".parse::<Cadence>().unwrap(),
-            NaiveTime::MIN,
-            "60m".parse().unwrap(),
-        )
-        .presence(tempi_core::Presence::Percent(100))
-        .auto(),
+        Rhythm::builder("r", "p")
+            .cadence("weekly on tue")
+            .length("60m")
+            .auto()
+            .build()
+            .unwrap()
+            .presence(tempi_core::Presence::Percent(100)),
     );
     let (community, _) = b.build().unwrap();
     let window = Window::year(Berlin, 2027).unwrap();
