@@ -129,7 +129,7 @@ pub enum Error {
     },
     /// The errors (and any warnings) that stopped a community file from being read, each
     /// located `file:line:col` (see [`crate::file::parse`]).
-    #[cfg(feature = "serde")]
+    #[cfg(feature = "toml")]
     #[error("{}", join(errors, "\n"))]
     File {
         /// The errors, in file order.
@@ -165,6 +165,15 @@ impl Error {
     pub fn problems(&self) -> &[Problem] {
         match self {
             Error::Invalid { errors, .. } => errors,
+            _ => &[],
+        }
+    }
+
+    /// The located errors of an [`Error::File`], in file order; empty for any other error.
+    #[cfg(feature = "toml")]
+    pub fn diagnostics(&self) -> &[crate::file::Diagnostic] {
+        match self {
+            Error::File { errors, .. } => errors,
             _ => &[],
         }
     }

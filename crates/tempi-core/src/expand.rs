@@ -515,8 +515,8 @@ impl Engine<'_> {
         // offsets differ by less than a day (not so in Samoa, which skipped 2011-12-30).
         // A break that shifts can move an occurrence past many others: such rhythms keep their
         // whole history (breaks that cancel are checked one candidate at a time in `sparse`).
-        let shifts_for_breaks = rhythm.on_break == crate::breaks::OnBreak::Shift
-            && self.breaks_of(i).is_some();
+        let shifts_for_breaks =
+            rhythm.on_break == crate::breaks::OnBreak::Shift && self.breaks_of(i).is_some();
         let far = matches!(rhythm.timing, Timing::Cadence(_))
             && !shifts_for_breaks
             && rhythm.within.is_none()

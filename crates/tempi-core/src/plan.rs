@@ -426,9 +426,7 @@ mod tests {
                 r#""all_day":false}"#
             )
         );
-        let cancelled = Status::Cancelled {
-            reason: Reason::Outside { parent: "sprint".into() },
-        };
+        let cancelled = Status::Cancelled { reason: Reason::Outside { parent: "sprint".into() } };
         assert_eq!(
             serde_json::to_string(&cancelled).unwrap(),
             concat!(

@@ -249,7 +249,7 @@ impl RuleBuilder {
             || self.rule.by_second.len() > 366
             || self.rule.by_set_pos.len() > 366
         {
-            return Err(RuleError::new("", "a BY-part lists more than 366 values"));
+            return Err(RuleError::new("", "a BY-part lists more than 366 values").into());
         }
         self.rule.validate()?;
         Ok(self.rule)

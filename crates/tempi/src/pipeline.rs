@@ -106,7 +106,7 @@ pub enum Error {
     },
     /// The community with its holidays as breaks did not build again.
     #[error("the holidays could not be added as breaks: {0}")]
-    Holidays(#[source] tempi_core::Problems),
+    Holidays(#[source] tempi_core::Error),
     /// Placing the `at = "auto"` rhythms failed.
     #[error(transparent)]
     Place(#[from] tempi_solve::Error),

@@ -421,7 +421,7 @@ on_break = "shift"
             .replace("on_break = \"shift\"", "on_break = \"postpone\"")
             .replace("holidays = \"holidays/de.ics\"", "holidays = 3");
         let errors = tempi_core::file::parse(&bad, "c.toml").unwrap_err();
-        let text: Vec<String> = errors.errors.iter().map(ToString::to_string).collect();
+        let text: Vec<String> = errors.diagnostics().iter().map(ToString::to_string).collect();
         assert_eq!(text.len(), 3, "{text:#?}");
         assert!(
             text[0].starts_with("c.toml:8:12: error: `holidays` is the path of an .ics calendar"),
@@ -444,6 +444,10 @@ on_break = "shift"
         );
         let unknown = FILE.replace("dates = \"2027-05-08\"", "date = \"2027-05-08\"");
         let errors = tempi_core::file::parse(&unknown, "c.toml").unwrap_err();
-        assert!(errors.errors[0].message.contains("unknown field `date`"), "{}", errors.errors[0]);
+        assert!(
+            errors.diagnostics()[0].message.contains("unknown field `date`"),
+            "{}",
+            errors.diagnostics()[0]
+        );
     }
 }

@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDate, Timelike};
 use chrono_tz::{America::Santiago, Europe::Berlin};
 use tempi_core::{
     Cadence, Category, ClashPolicy, ClashScope, Commitment, Community, CommunityBuilder, Group,
-    Renewal, Rhythm, Role, Scale, Status, Window,
+    Rhythm, Role, Scale, Status, Window,
 };
 
 use crate::{add_members, at, build, date, length, of, rhythm};
@@ -178,11 +178,7 @@ fn all_day_commitments_and_shifts_stay_whole_days() {
     builder.rhythm(all_day("gathering", Cadence::dates([date(2027, 3, 28)]), 1));
     builder.rhythm(
         all_day("fast", "weekly on sun".parse().unwrap(), 1)
-            .commitment(Commitment {
-                meetings: 2,
-                retrospective: Some(length("1d")),
-                renewal: Renewal::Ongoing,
-            })
+            .commitment(Commitment::new(2).retrospective(length("1d")))
             .except("gathering", ClashScope::Day)
             .on_clash(ClashPolicy::Shift),
     );
@@ -254,7 +250,7 @@ scale = "1..3"
 members = ["ana"]
 "#;
 
-    fn parse(rhythm: &str) -> Result<tempi_core::file::Loaded, tempi_core::file::FileErrors> {
+    fn parse(rhythm: &str) -> Result<tempi_core::file::Loaded, tempi_core::Error> {
         tempi_core::file::parse(&format!("{HEAD}\n[[rhythms]]\n{rhythm}"), "c.toml")
     }
 
@@ -280,10 +276,10 @@ members = ["ana"]
     #[test]
     fn dates_with_a_cadence_is_a_located_error() {
         let err = parse("id = \"fair\"\nname = \"Fair\"\ngroup = \"pod\"\ncategory = \"relational\"\ncadence = \"weekly on tue\"\ndates = [\"2027-06-12\"]\nat = \"10:00\"\nlength = \"1h\"\n").unwrap_err();
-        assert_eq!(err.errors.len(), 1, "{err}");
+        assert_eq!(err.diagnostics().len(), 1, "{err}");
         // Line 23 is the `cadence` line (16 lines of head, a blank, the header, then 4 fields).
         assert!(
-            err.errors[0]
+            err.diagnostics()[0]
                 .to_string()
                 .starts_with("c.toml:23:11: error: a rhythm has either explicit `dates`"),
             "{err}"
@@ -305,9 +301,9 @@ members = ["ana"]
     #[test]
     fn an_empty_dates_list_in_a_file_is_a_located_error() {
         let err = parse("id = \"fair\"\nname = \"Fair\"\ngroup = \"pod\"\ncategory = \"relational\"\ndates = []\n").unwrap_err();
-        assert_eq!(err.errors.len(), 1, "{err}");
+        assert_eq!(err.diagnostics().len(), 1, "{err}");
         assert!(
-            err.errors[0]
+            err.diagnostics()[0]
                 .to_string()
                 .starts_with("c.toml:23:9: error: rhythm `fair` has an empty `dates` list"),
             "{err}"
