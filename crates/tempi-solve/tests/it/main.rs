@@ -12,5 +12,6 @@
 mod bounds;
 mod cadence;
 mod dst;
+mod mix;
 mod plan;
 mod reference;
