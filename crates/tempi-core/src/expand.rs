@@ -850,6 +850,7 @@ impl Engine<'_> {
                 roles,
                 attendees: meta.attendees.clone(),
                 cycle: occ.cycle,
+                mixers: Vec::new(),
             });
         }
         let mut conflicts = self.conflicts;

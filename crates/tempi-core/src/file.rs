@@ -195,6 +195,7 @@ struct RawRhythm {
     except: Vec<Spanned<Value>>,
     after: Option<Spanned<RawAfter>>,
     on_clash: Option<Spanned<String>>,
+    mix: Option<Spanned<RawMix>>,
 }
 
 #[derive(Deserialize)]
@@ -213,6 +214,13 @@ struct RawCommitment {
     retrospective: Option<Spanned<String>>,
     renewals: Option<Spanned<i64>>,
     until: Option<Spanned<Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMix {
+    size: Spanned<i64>,
+    across: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -890,7 +898,40 @@ fn read_rhythm(
             ),
         }
     }
+    if let Some(mix) = &r.mix {
+        out = read_mix(reader, item, mix, out);
+    }
     Some(out)
+}
+
+/// `mix = { size = 4, across = "pods" }`.
+fn read_mix(reader: &mut Reader<'_>, item: Item, mix: &Spanned<RawMix>, out: Rhythm) -> Rhythm {
+    reader.note(item, "mix", None, mix.span());
+    let m = mix.get_ref();
+    let size = match u32::try_from(*m.size.get_ref()) {
+        Ok(size) if size >= 2 => size,
+        _ => {
+            reader.error(
+                m.size.span(),
+                format!(
+                    "`size = {}`: a mixer needs 2 or more people; use e.g. `mix = {{ size = 4, across = \"pods\" }}`",
+                    m.size.get_ref()
+                ),
+            );
+            return out;
+        }
+    };
+    let mut terms = crate::model::Mix::new(size);
+    if let Some(across) = &m.across {
+        match crate::model::Mix::parse_across(across.get_ref()) {
+            Ok(scale) => terms = terms.across(scale),
+            Err(message) => {
+                reader.error(across.span(), message);
+                return out;
+            }
+        }
+    }
+    out.mixers(terms)
 }
 
 fn read_offset(reader: &mut Reader<'_>, o: &RawOffset) -> Option<Offset> {

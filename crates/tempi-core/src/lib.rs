@@ -69,6 +69,7 @@ pub use chrono_tz;
 pub use cadence::Cadence;
 pub use error::Error;
 pub use expand::ExpandOptions;
+pub use model::Mix;
 pub use model::{
     Attendance, Category, ClashPolicy, ClashScope, Commitment, Community, CommunityBuilder, Edge,
     Except, Group, Holder, Item, Member, NthAfter, Offset, Place, Presence, Problem, Problems,

@@ -30,6 +30,10 @@ pub struct Occurrence {
     pub attendees: Arc<[Arc<str>]>,
     /// Which commitment cycle this occurrence belongs to, if the rhythm is a commitment.
     pub cycle: Option<Cycle>,
+    /// The mixers of a `mix` rhythm's occurrence: each a group of member ids (sorted groups of
+    /// sorted ids; members who cannot come are in none). Empty for other rhythms, for cancelled
+    /// occurrences, and until `tempi::pipeline::plan` forms them.
+    pub mixers: Vec<Arc<[Arc<str>]>>,
 }
 
 impl Occurrence {
@@ -173,5 +177,19 @@ impl Plan {
     /// The occurrences of one rhythm.
     pub fn of_rhythm<'a>(&'a self, rhythm: &'a str) -> impl Iterator<Item = &'a Occurrence> + 'a {
         self.occurrences.iter().filter(move |o| &*o.rhythm == rhythm)
+    }
+}
+
+impl Plan {
+    /// Gives the occurrence at `index` (in [`Plan::occurrences`]) its mixer groups; the pipeline
+    /// calls it after `tempi_solve::mix` forms them. Returns whether the index exists.
+    pub fn set_mixers(&mut self, index: usize, mixers: Vec<Arc<[Arc<str>]>>) -> bool {
+        match self.occurrences.get_mut(index) {
+            Some(occurrence) => {
+                occurrence.mixers = mixers;
+                true
+            }
+            None => false,
+        }
     }
 }

@@ -614,6 +614,51 @@ impl<'a> State<'a> {
     }
 }
 
+/// Whether `member` can come to a meeting over `[start, end)`: not away on any local date it
+/// touches, inside one of their windows (weekly or extra; a member with no weekly windows is
+/// not limited by time of day) on each local date it touches, and clear of their busy intervals.
+pub fn can_come(
+    member: &crate::Availability,
+    start: chrono::DateTime<chrono::Utc>,
+    end: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    use chrono::Timelike;
+    if member.busy_intervals().iter().any(|(from, to)| *from < end && start < *to) {
+        return false;
+    }
+    let (local_start, local_end) =
+        (start.with_timezone(&member.zone()), end.with_timezone(&member.zone()));
+    let (first, last) = (local_start.date_naive(), local_end.date_naive());
+    let mut date = first;
+    // A meeting spans at most a few days; the bound keeps a bad input from looping.
+    for _ in 0..32 {
+        // The minutes of this date the meeting covers.
+        let from =
+            if date == first { (local_start.hour() * 60 + local_start.minute()) as u16 } else { 0 };
+        let to = if date == last {
+            (local_end.hour() * 60 + local_end.minute() + u32::from(local_end.second() > 0)) as u16
+        } else {
+            1440
+        };
+        if from < to {
+            let windows = member.local_intervals(date, (0, 1440));
+            if !windows.iter().any(|(a, b)| *a <= from && to <= *b) {
+                return false;
+            }
+        } else if member.is_away(date) && date == first {
+            return false;
+        }
+        if date >= last {
+            return true;
+        }
+        match date.succ_opt() {
+            Some(next) => date = next,
+            None => return false,
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -329,6 +329,8 @@ pub struct Planned {
     pub unplaced: Vec<Unplaced>,
     /// What the busy calendars' readers skipped or guessed.
     pub warnings: Vec<BusyWarning>,
+    /// The coverage of each season of each `mix` rhythm ([`form_mixers`]).
+    pub mixers: Vec<MixReport>,
 }
 
 /// Places the `at = "auto"` rhythms ([`place_auto`]), then expands every rhythm over `window`.
@@ -342,13 +344,185 @@ pub fn plan(
     busy: &BusyFiles,
 ) -> Result<Planned, Error> {
     let placed = place_auto(community, window, busy)?;
-    let plan = placed.community.plan_with(window, options)?;
+    let mut plan = placed.community.plan_with(window, options)?;
+    let mixers = form_mixers(&placed.community, &mut plan, busy)?;
     Ok(Planned {
         community: placed.community,
         plan,
         unplaced: placed.unplaced,
         warnings: placed.warnings,
+        mixers,
     })
+}
+
+// ── Mixers ──────────────────────────────────────────────────────────────────────────────────
+
+/// How many random regroupings the coverage report compares with (their median).
+pub const RANDOM_SEEDS: u64 = 100;
+
+/// How one season of a `mix` rhythm's mixers did: new cross-pod pairs against the bound and
+/// against random regrouping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MixReport {
+    /// The rhythm's id.
+    pub rhythm: String,
+    /// The commitment cycle this season is, for a commitment; `None` when the season is the
+    /// plan's window.
+    pub cycle: Option<u32>,
+    /// New pairs met, the bounds, absences.
+    pub coverage: tempi_solve::mix::Coverage,
+    /// The median new pairs of random regrouping (Slack's Donut) over [`RANDOM_SEEDS`] seeds,
+    /// with the same members present and the same group sizes.
+    pub random: usize,
+}
+
+impl fmt::Display for MixReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.coverage;
+        let pct = |n: usize, of: usize| tempi_solve::mix::per_mille(n, of) as f64 / 10.0;
+        write!(f, "mixers of `{}`", self.rhythm)?;
+        if let Some(cycle) = self.cycle {
+            write!(f, " (cycle {cycle})")?;
+        }
+        write!(
+            f,
+            ": {} rounds, {} new cross-pod pairs of a bound of {} ({:.1}%); random regrouping: {} ({:.1}%)",
+            c.rounds,
+            c.new_pairs,
+            c.bound,
+            pct(c.new_pairs, c.bound),
+            self.random,
+            pct(self.random, c.bound)
+        )?;
+        if c.absences > 0 {
+            write!(
+                f,
+                "; availability keeps members away {} times and lowers the bound to {} ({:.1}% of it met)",
+                c.absences,
+                c.bound_present,
+                pct(c.new_pairs, c.bound_present)
+            )?;
+        }
+        if c.same_pod > 0 {
+            write!(
+                f,
+                "; {} pairs of one pod met (a pod larger than the number of mixers)",
+                c.same_pod
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Forms the mixers of every `mix` rhythm in `plan` and attaches them to its occurrences.
+///
+/// A season is the rhythm's occurrences in the plan's window, or each commitment cycle for a
+/// commitment: new pairs are counted, and repeats avoided, within a season. A member is in a
+/// round's mixers when they attend the rhythm and can come: not away, inside their windows
+/// (members without weekly windows are not limited by time of day) and clear of the busy time
+/// of their `busy` calendars. Cancelled occurrences get no mixers. Seeded from the rhythm's id
+/// (and the cycle), so the same community and window always give the same groups.
+///
+/// # Errors
+/// An error reading a busy calendar, or [`Error::Place`] from the solver.
+pub fn form_mixers(
+    community: &Community,
+    plan: &mut Plan,
+    busy: &BusyFiles,
+) -> Result<Vec<MixReport>, Error> {
+    let mut reports = Vec::new();
+    let mut availability: Vec<(String, Availability)> = Vec::new();
+    for rhythm in community.rhythms().iter().filter(|r| r.mix().is_some()) {
+        let Some(mix) = rhythm.mix() else { continue };
+        let roster = community.mix_pods(rhythm.id());
+        // Each member's pod as a number; members in no pod get one of their own.
+        let mut pod_ids: Vec<&str> = Vec::new();
+        let mut pods: Vec<u32> = Vec::with_capacity(roster.len());
+        for (k, (_, pod)) in roster.iter().enumerate() {
+            let number = match pod {
+                Some(id) => match pod_ids.iter().position(|p| p == id) {
+                    Some(at) => at,
+                    None => {
+                        pod_ids.push(id);
+                        pod_ids.len() - 1
+                    }
+                },
+                None => roster.len() + k,
+            };
+            pods.push(u32::try_from(number).unwrap_or(u32::MAX));
+        }
+        for (id, _) in &roster {
+            if !availability.iter().any(|(m, _)| m == id) {
+                let window = plan.window();
+                let (member, _) = busy.availability(community, id, window)?;
+                availability.push(((*id).to_string(), member));
+            }
+        }
+        let members: Vec<Option<&Availability>> = roster
+            .iter()
+            .map(|(id, _)| availability.iter().find(|(m, _)| m == id).map(|(_, a)| a))
+            .collect();
+        // The active occurrences, by season.
+        let mut seasons: Vec<(Option<u32>, Vec<usize>)> = Vec::new();
+        for (index, o) in plan.occurrences().iter().enumerate() {
+            if &*o.rhythm != rhythm.id() || !o.is_active() {
+                continue;
+            }
+            let season = o.cycle.map(|c| c.number);
+            match seasons.iter_mut().find(|(s, _)| *s == season) {
+                Some((_, list)) => list.push(index),
+                None => seasons.push((season, vec![index])),
+            }
+        }
+        let size = usize::try_from(mix.size).unwrap_or(usize::MAX);
+        for (season, indices) in seasons {
+            let mut problem = tempi_solve::mix::MixProblem::new(pods.clone(), size)?;
+            for index in &indices {
+                let Some(o) = plan.occurrences().get(*index) else { continue };
+                let (start, end) = (o.start.to_utc(), o.end.to_utc());
+                let present = roster
+                    .iter()
+                    .zip(&members)
+                    .map(|((id, _), member)| {
+                        o.attendees.iter().any(|a| &**a == *id)
+                            && member.is_some_and(|m| tempi_solve::mix::can_come(m, start, end))
+                    })
+                    .collect();
+                problem.round(present)?;
+            }
+            let seed = match season {
+                Some(cycle) => format!("{}#{cycle}", rhythm.id()),
+                None => rhythm.id().to_string(),
+            };
+            problem.seeded_by(&seed);
+            let mixing = problem.solve();
+            for (index, groups) in indices.iter().zip(&mixing.rounds) {
+                let named = groups
+                    .iter()
+                    .map(|g| {
+                        g.iter()
+                            .filter_map(|m| roster.get(*m).map(|(id, _)| std::sync::Arc::from(*id)))
+                            .collect::<Vec<std::sync::Arc<str>>>()
+                    })
+                    .map(|mut g| {
+                        g.sort();
+                        std::sync::Arc::from(g)
+                    })
+                    .collect::<Vec<std::sync::Arc<[std::sync::Arc<str>]>>>();
+                let mut named = named;
+                named.sort();
+                plan.set_mixers(*index, named);
+            }
+            reports.push(MixReport {
+                rhythm: rhythm.id().to_string(),
+                cycle: season,
+                coverage: problem.coverage(&mixing),
+                random: problem.random_median(RANDOM_SEEDS),
+            });
+        }
+    }
+    Ok(reports)
 }
 
 #[cfg(all(test, feature = "serde"))]
