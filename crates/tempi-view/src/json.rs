@@ -76,6 +76,7 @@ fn occurrence(community: &Community, o: &Occurrence, uid: &str) -> Value {
         "facilitator": o.facilitator(),
         "roles": o.roles.iter().map(|r| json!({"role": &*r.role, "member": &*r.member})).collect::<Vec<_>>(),
         "attendees": o.attendees.iter().map(|a| &**a).collect::<Vec<_>>(),
+        "mixers": o.mixers.iter().map(|g| g.iter().map(|m| &**m).collect::<Vec<_>>()).collect::<Vec<_>>(),
         "cycle": o.cycle.map(|c| json!({
             "number": c.number,
             "meeting": c.meeting,
