@@ -694,4 +694,95 @@ length = "1h"
         assert!(planned.warnings.is_empty(), "{:?}", planned.warnings);
         planned.plan.occurrences().iter().map(|o| chrono::Datelike::weekday(&o.start)).collect()
     }
+
+    /// 40 members in 10 pods of 4 (member i in pod i / 4), weekly mixers of 4 on Wednesdays
+    /// 19:00 Berlin for 6 weeks; `extra` is added to member m05's table.
+    fn forty(extra: &str) -> Community {
+        let mut text = String::from(
+            "[community]\nid = \"forty\"\nname = \"Forty\"\nzone = \"Europe/Berlin\"\nstart = \"2027-01-04\"\n",
+        );
+        for i in 0..40 {
+            text.push_str(&format!(
+                "[[members]]\nid = \"m{i:02}\"\nname = \"M{i}\"\nzone = \"Europe/Berlin\"\n{}\n",
+                if i == 5 { extra } else { "" }
+            ));
+        }
+        text.push_str("[[groups]]\nid = \"all\"\nname = \"All\"\nscale = \"congregation\"\n");
+        for p in 0..10 {
+            let members: Vec<String> = (0..4).map(|k| format!("\"m{:02}\"", 4 * p + k)).collect();
+            text.push_str(&format!(
+                "[[groups]]\nid = \"pod-{p}\"\nname = \"Pod {p}\"\nscale = \"pod\"\nmembers = [{}]\npart_of = \"all\"\n",
+                members.join(", ")
+            ));
+        }
+        text.push_str("[[rhythms]]\nid = \"mixers\"\nname = \"Mixers\"\ngroup = \"all\"\ncategory = \"relational\"\ncadence = \"weekly on wed\"\nat = \"19:00\"\nlength = \"1h\"\nend = \"2027-02-14\"\nmix = { size = 4, across = \"pods\" }\n");
+        match tempi_core::file::parse(&text, "forty.toml") {
+            Ok(loaded) => loaded.community,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    fn planned(community: Community) -> Planned {
+        let zone = community.zone();
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2027, 1, d).unwrap_or_default();
+        let window = Window::days(
+            zone,
+            day(1),
+            day(31).checked_add_days(chrono::Days::new(28)).unwrap_or_default(),
+        );
+        let Ok(window) = window else { panic!("window") };
+        match plan(community, window, ExpandOptions::new(), &BusyFiles::relative_to(".")) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn forty_members_get_mixers_of_four_at_each_occurrence() {
+        let p = planned(forty(""));
+        // Wednesdays 6, 13, 20, 27 January, 3 and 10 February.
+        assert_eq!(p.plan.occurrences().len(), 6);
+        for o in p.plan.occurrences() {
+            assert_eq!(o.mixers.len(), 10);
+            assert!(o.mixers.iter().all(|g| g.len() == 4));
+        }
+        let [report] = p.mixers.as_slice() else { panic!("{:?}", p.mixers) };
+        assert_eq!(report.cycle, None);
+        assert_eq!(report.coverage.bound, 360);
+        assert!(report.coverage.new_pairs >= 353, "{report}");
+        assert!(report.random < report.coverage.new_pairs);
+        let text = report.to_string();
+        assert!(text.starts_with("mixers of `mixers`: 6 rounds, "), "{text}");
+    }
+
+    #[test]
+    fn a_member_away_or_outside_their_windows_sits_the_round_out() {
+        // m05 is away on 13 January, and free on Wednesdays 18:00-21:00 (the mixers' hour).
+        let p = planned(forty(
+            "away = [\"2027-01-13\"]\navailability = [\"mon-tue 09:00-17:00\", \"wed 18:00-21:00\", \"thu 09:00-10:00\"]",
+        ));
+        let with_m05 = |o: &tempi_core::Occurrence| {
+            o.mixers.iter().flat_map(|g| g.iter()).any(|m| &**m == "m05")
+        };
+        let days: Vec<(u32, bool)> = p
+            .plan
+            .occurrences()
+            .iter()
+            .map(|o| (chrono::Datelike::day(&o.start), with_m05(o)))
+            .collect();
+        assert_eq!(
+            days,
+            vec![(6, true), (13, false), (20, true), (27, true), (3, true), (10, true)]
+        );
+        let [report] = p.mixers.as_slice() else { panic!() };
+        // 13 January: 39 present, round(39 / 4) = 10 groups (9 of 4, 1 of 3): 57 pairs, not 60.
+        assert_eq!(report.coverage.absences, 1);
+        assert_eq!(report.coverage.bound_present, 357);
+        assert!(report.to_string().contains("lowers the bound to 357"), "{report}");
+        // Free on Wednesdays only from 19:30: outside their windows at every 19:00 mixer.
+        let p = planned(forty("availability = [\"wed 19:30-22:00\"]"));
+        assert!(p.plan.occurrences().iter().all(|o| !with_m05(o) && o.mixers.len() == 10));
+        let [report] = p.mixers.as_slice() else { panic!() };
+        assert_eq!(report.coverage.absences, 6);
+    }
 }

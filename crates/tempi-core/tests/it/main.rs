@@ -19,6 +19,9 @@ mod lunar;
 /// Honest messages: silent acceptances become located warnings; errors say what is wrong.
 #[cfg(feature = "serde")]
 mod messages;
+/// Mixers: `mix = { size, across }` read, validated, and the pods it cuts across.
+#[cfg(feature = "serde")]
+mod mix;
 /// Precedence between rhythms sharing members: priority, tempo, conflicts.
 mod precedence;
 /// Property tests over random small communities.
