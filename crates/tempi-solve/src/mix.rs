@@ -35,8 +35,9 @@
 //! tabu search in the manner of Dotú & Van Hentenryck's for the social golfer problem (2005):
 //! each step takes, in a random round, a random member who meets someone of another pod again,
 //! and makes the best swap of that member with one of another group that adds no same-pod pair
-//! and is not tabu (a member swapped stays put for 8 to 15 steps, unless the swap beats the best
-//! state seen). The cost is `Σ c(c − 1) / 2` over cross-pod pairs that meet `c` times in the
+//! and is not tabu (a member swapped stays put for 4 to 7 steps, unless the swap beats the best
+//! state seen); after 200 steps (plus one per member-round) without a new best, a few random
+//! swaps shake it out of the basin. The cost is `Σ c(c − 1) / 2` over cross-pod pairs that meet `c` times in the
 //! season: zero exactly when no pair meets twice, and then the search stops. It stops anyway
 //! after a fixed amount of work (pair evaluations: 20,000 per member-round, capped at
 //! [`MAX_WORK`]), with a seeded generator (SplitMix64, seeded from the rhythm's id), so it always
@@ -56,7 +57,10 @@ pub const MAX_WORK: u64 = 400_000_000;
 const WORK_PER_SLOT: u64 = 20_000;
 
 /// Steps a swapped member stays put (plus a random part up to as much again).
-const TENURE: usize = 8;
+const TENURE: usize = 4;
+
+/// Steps without a new best (plus one per member-round) before a few random swaps.
+const STALL: u64 = 200;
 
 /// One season of mixers to form: each member's pod, the group size, and who is present in each
 /// round.
@@ -539,8 +543,20 @@ impl<'a> State<'a> {
         let mut spent = 0u64;
         let mut step = 0u64;
         let mut conflicted = Vec::new();
+        let mut last_best = 0u64;
+        let stall = STALL + (self.place.len() as u64);
         while self.cost > 0 && spent < work {
             step += 1;
+            if step - last_best > stall {
+                // Stuck: a few random swaps (never adding a same-pod pair) to leave the basin.
+                if self.cost == best_cost {
+                    self.best = Some((self.cost, self.groups.clone()));
+                }
+                self.kick(&rounds, rng);
+                spent += (self.n * 4) as u64;
+                last_best = step;
+                continue;
+            }
             let Some(&round) = rounds.get(rng.below(rounds.len())) else { break };
             let Some(groups) = self.groups.get(round) else { break };
             conflicted.clear();
@@ -595,7 +611,10 @@ impl<'a> State<'a> {
             }
             self.apply(round, (a, ga, ka), (b, gb, kb));
             self.cost = self.cost.saturating_add_signed(cost);
-            best_cost = best_cost.min(self.cost);
+            if self.cost < best_cost {
+                best_cost = self.cost;
+                last_best = step;
+            }
             let tenure = (TENURE + rng.below(TENURE)) as u64;
             for m in [a, b] {
                 if let Some(t) = tabu.get_mut(round * self.n + m) {
@@ -605,6 +624,35 @@ impl<'a> State<'a> {
         }
         if self.cost <= best_cost {
             self.best = None;
+        }
+    }
+
+    /// Random swaps, as many as a tenth of the member-rounds (at least 2), each in a random round
+    /// and adding no same-pod pair.
+    fn kick(&mut self, rounds: &[usize], rng: &mut SplitMix) {
+        let swaps = (self.place.len() / 10).max(2);
+        for _ in 0..swaps {
+            let Some(&round) = rounds.get(rng.below(rounds.len())) else { return };
+            let members: Vec<usize> = self
+                .groups
+                .get(round)
+                .map_or_else(Vec::new, |g| g.iter().flatten().copied().collect());
+            let (Some(&a), Some(&b)) =
+                (members.get(rng.below(members.len())), members.get(rng.below(members.len())))
+            else {
+                continue;
+            };
+            let at = |m: usize| self.place.get(round * self.n + m).copied().flatten();
+            let (Some((ga, ka)), Some((gb, kb))) = (at(a), at(b)) else { continue };
+            if ga == gb {
+                continue;
+            }
+            let (cost, pod) = self.delta(round, (a, ga), (b, gb));
+            if pod > 0 {
+                continue;
+            }
+            self.apply(round, (a, ga, ka), (b, gb, kb));
+            self.cost = self.cost.saturating_add_signed(cost);
         }
     }
 

@@ -398,8 +398,9 @@ impl fmt::Display for MixReport {
         if c.absences > 0 {
             write!(
                 f,
-                "; availability keeps members away {} times and lowers the bound to {} ({:.1}% of it met)",
+                "; {} member-round{} missed (away, outside their windows or busy) lower the bound to {} ({:.1}% of it met)",
                 c.absences,
+                if c.absences == 1 { "" } else { "s" },
                 c.bound_present,
                 pct(c.new_pairs, c.bound_present)
             )?;
@@ -778,7 +779,12 @@ length = "1h"
         // 13 January: 39 present, round(39 / 4) = 10 groups (9 of 4, 1 of 3): 57 pairs, not 60.
         assert_eq!(report.coverage.absences, 1);
         assert_eq!(report.coverage.bound_present, 357);
-        assert!(report.to_string().contains("lowers the bound to 357"), "{report}");
+        assert!(
+            report.to_string().contains(
+                "1 member-round missed (away, outside their windows or busy) lower the bound to 357"
+            ),
+            "{report}"
+        );
         // Free on Wednesdays only from 19:30: outside their windows at every 19:00 mixer.
         let p = planned(forty("availability = [\"wed 19:30-22:00\"]"));
         assert!(p.plan.occurrences().iter().all(|o| !with_m05(o) && o.mixers.len() == 10));
