@@ -791,4 +791,51 @@ length = "1h"
         let [report] = p.mixers.as_slice() else { panic!() };
         assert_eq!(report.coverage.absences, 6);
     }
+
+    #[test]
+    fn a_members_feed_and_the_plan_json_say_who_is_in_which_mixer() {
+        let p = planned(forty(""));
+        let first = &p.plan.occurrences()[0];
+        // m07's own group at the first meeting, by name (members are named M<i>).
+        let Some(own) = first.mixers.iter().find(|g| g.iter().any(|m| &**m == "m07")) else {
+            panic!("m07 is in a mixer")
+        };
+        let mut names: Vec<String> =
+            own.iter().map(|m| format!("M{}", m[1..].parse::<u32>().unwrap_or(99))).collect();
+        names.sort();
+        let options = crate::ical::export::ExportOptions::new(p.plan.window().start());
+        let scope = crate::ical::export::Scope::Member("m07".into());
+        let feed = match crate::ical::export::feed(&p.community, &p.plan, scope, &options) {
+            Ok(f) => f,
+            Err(e) => panic!("{e}"),
+        };
+        // Unfold the content lines; DESCRIPTION's lines are `\n`, commas `\,` (RFC 5545 3.3.11).
+        let text = feed.ics.replace("\r\n ", "");
+        let mixer_lines: Vec<Vec<String>> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("DESCRIPTION:"))
+            .flat_map(|d| d.split("\\n").map(str::to_string).collect::<Vec<_>>())
+            .filter_map(|l| {
+                l.split_once(": ")
+                    .filter(|(k, _)| k.starts_with("Mixer "))
+                    .map(|(_, v)| v.to_string())
+            })
+            .map(|v| {
+                let mut list: Vec<String> = v.split("\\, ").map(str::to_string).collect();
+                list.sort();
+                list
+            })
+            .collect();
+        // 6 meetings × 10 mixers, and m07's first one among them.
+        assert_eq!(mixer_lines.len(), 60);
+        assert!(mixer_lines.contains(&names), "{names:?} in\n{text}");
+        // Six occurrences with different mixers: each is its own override after the master.
+        assert_eq!(text.matches("RECURRENCE-ID").count(), 5, "{text}");
+        let mut json = Vec::new();
+        if let Err(e) = crate::view::write_plan_json(&mut json, &p.community, &p.plan, &[]) {
+            panic!("{e}");
+        }
+        let json = String::from_utf8(json).unwrap_or_default();
+        assert_eq!(json.matches("\"mixers\": [\n        [").count(), 6, "{json}");
+    }
 }
