@@ -838,4 +838,25 @@ length = "1h"
         let json = String::from_utf8(json).unwrap_or_default();
         assert_eq!(json.matches("\"mixers\": [\n        [").count(), 6, "{json}");
     }
+
+    #[test]
+    fn the_year_picture_marks_mixers_and_a_members_own_group() {
+        let p = planned(forty(""));
+        let whole = crate::view::year::picture(&p.community, &p.plan, None);
+        assert_eq!(whole.svg().matches("Mixers: 10 groups of 4").count(), 6);
+        let Some(m07) = p.community.member("m07") else { panic!("m07") };
+        let own = crate::view::year::picture(&p.community, &p.plan, Some(m07));
+        let first = &p.plan.occurrences()[0];
+        let Some(group) = first.mixers.iter().find(|g| g.iter().any(|m| &**m == "m07")) else {
+            panic!("m07 has a mixer")
+        };
+        // Members are named M<number>; the other three, in the group's (sorted id) order.
+        let others: Vec<String> = group
+            .iter()
+            .filter(|m| &***m != "m07")
+            .map(|m| format!("M{}", m[1..].parse::<u32>().unwrap_or(99)))
+            .collect();
+        let line = format!("Mixer with {}", others.join(", "));
+        assert!(own.svg().contains(&line), "{line}");
+    }
 }
