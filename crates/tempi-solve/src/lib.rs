@@ -306,6 +306,12 @@ pub enum Error {
         /// The size asked for.
         size: usize,
     },
+    /// A season of mixers holds at most [`mix::MAX_ROUNDS`] rounds. Split it.
+    #[error("a season of mixers holds at most {max} rounds; split it into shorter seasons")]
+    MixRounds {
+        /// The cap.
+        max: usize,
+    },
     /// A round of mixers must say, for every member, whether they are present.
     #[error(
         "a round of mixers lists {given} members' presence; give one for each of the {members} members"

@@ -53,6 +53,10 @@ use crate::Error;
 /// time (about a second on one core).
 pub const MAX_WORK: u64 = 400_000_000;
 
+/// The most rounds one season holds: memory is rounds × members, and by then everyone has met
+/// everyone many times over. `tempi::pipeline` starts a new season every this many meetings.
+pub const MAX_ROUNDS: usize = 1_000;
+
 /// Pair evaluations per member-round (a member present in a round), before the cap.
 const WORK_PER_SLOT: u64 = 20_000;
 
@@ -134,8 +138,12 @@ impl MixProblem {
     /// Adds a round; `present[i]` says whether member `i` can come.
     ///
     /// # Errors
-    /// [`Error::MixRound`] when `present` does not have one entry per member.
+    /// [`Error::MixRound`] when `present` does not have one entry per member,
+    /// [`Error::MixRounds`] beyond [`MAX_ROUNDS`] rounds.
     pub fn round(&mut self, present: Vec<bool>) -> Result<&mut MixProblem, Error> {
+        if self.present.len() >= MAX_ROUNDS {
+            return Err(Error::MixRounds { max: MAX_ROUNDS });
+        }
         if present.len() != self.pods.len() {
             return Err(Error::MixRound { members: self.pods.len(), given: present.len() });
         }

@@ -419,7 +419,7 @@ impl fmt::Display for MixReport {
 /// Forms the mixers of every `mix` rhythm in `plan` and attaches them to its occurrences.
 ///
 /// A season is the rhythm's occurrences in the plan's window, or each commitment cycle for a
-/// commitment: new pairs are counted, and repeats avoided, within a season. A member is in a
+/// commitment (cut every [`tempi_solve::mix::MAX_ROUNDS`] meetings): new pairs are counted, and repeats avoided, within a season. A member is in a
 /// round's mixers when they attend the rhythm and can come: not away, inside their windows
 /// (members without weekly windows are not limited by time of day) and clear of the busy time
 /// of their `busy` calendars. Cancelled occurrences get no mixers. Seeded from the rhythm's id
@@ -471,9 +471,10 @@ pub fn form_mixers(
                 continue;
             }
             let season = o.cycle.map(|c| c.number);
-            match seasons.iter_mut().find(|(s, _)| *s == season) {
-                Some((_, list)) => list.push(index),
-                None => seasons.push((season, vec![index])),
+            // The last season with this key, unless it is full.
+            match seasons.iter_mut().rev().find(|(s, _)| *s == season) {
+                Some((_, list)) if list.len() < tempi_solve::mix::MAX_ROUNDS => list.push(index),
+                _ => seasons.push((season, vec![index])),
             }
         }
         let size = usize::try_from(mix.size).unwrap_or(usize::MAX);
@@ -496,6 +497,12 @@ pub fn form_mixers(
                 Some(cycle) => format!("{}#{cycle}", rhythm.id()),
                 None => rhythm.id().to_string(),
             };
+            // A window of more than MAX_ROUNDS meetings is cut into seasons of that many.
+            let part = reports
+                .iter()
+                .filter(|r: &&MixReport| r.rhythm == rhythm.id() && r.cycle == season)
+                .count();
+            let seed = if part == 0 { seed } else { format!("{seed}@{part}") };
             problem.seeded_by(&seed);
             let mixing = problem.solve();
             for (index, groups) in indices.iter().zip(&mixing.rounds) {

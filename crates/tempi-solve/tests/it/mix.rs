@@ -174,4 +174,9 @@ fn bad_sizes_and_rounds_are_refused() {
     assert!(MixProblem::new(vec![0, 1], 1).is_err());
     let mut p = MixProblem::new(vec![0, 1], 2).unwrap();
     assert!(p.round(vec![true]).is_err());
+    // A season holds at most MAX_ROUNDS rounds.
+    for _ in 0..tempi_solve::mix::MAX_ROUNDS {
+        p.round(vec![true, true]).unwrap();
+    }
+    assert!(matches!(p.round(vec![true, true]), Err(tempi_solve::Error::MixRounds { max: 1000 })));
 }
