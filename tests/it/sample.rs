@@ -145,6 +145,7 @@ fn check_occurrence(occ: &Value) {
             "cycle",
             "all_day",
             "days",
+            "mixers",
         ]),
         "{occ}"
     );
@@ -194,6 +195,8 @@ fn check_occurrence(occ: &Value) {
     let facilitator = roles.iter().find(|r| r["role"] == "facilitator").map(|r| &r["member"]);
     assert_eq!(&occ["facilitator"], facilitator.unwrap_or(&Value::Null), "{occ}");
 
+    // The sample has no `mix` rhythm: no mixers anywhere.
+    assert_eq!(occ["mixers"], Value::Array(Vec::new()), "{occ}");
     let attendees = occ["attendees"].as_array().unwrap();
     assert!(attendees.iter().all(Value::is_string), "{occ}");
     for role in roles {

@@ -624,7 +624,7 @@ fn plan(
     let community = &loaded.community;
     let options =
         ExpandOptions::new().max_per_rhythm(args.max_per_rhythm).max_per_plan(args.max_occurrences);
-    let plan: Plan = progress
+    let mut plan: Plan = progress
         .waiting("planning", || community.plan_with(window, options))
         .map_err(|e| plan_failure(&loaded, &e, args))?;
     let report = pipeline::availability_problems(&original, community, &plan, &busy)?;
@@ -638,6 +638,10 @@ fn plan(
         args.strict,
         err,
     )?;
+    // Mixers: groups across pods at each occurrence of a `mix` rhythm, and their coverage.
+    for report in pipeline::form_mixers(community, &mut plan, &busy)? {
+        writeln!(err, "note: {report}")?;
+    }
     if let Some(dir) = &args.out {
         export::write_feeds(community, &plan, dir, err)?;
     }

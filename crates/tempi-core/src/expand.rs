@@ -1148,6 +1148,7 @@ impl Engine<'_> {
                 attendees,
                 cycle: occ.cycle,
                 all_day: rhythm.all_day,
+                mixers: Vec::new(),
             });
         }
         let mut conflicts = self.conflicts;

@@ -196,6 +196,7 @@ struct RawRhythm {
     on_break: Option<Spanned<String>>,
     /// Explicit dates instead of a cadence (one-off events).
     dates: Option<Spanned<Vec<Spanned<Value>>>>,
+    mix: Option<Spanned<RawMix>>,
 }
 
 #[derive(Deserialize)]
@@ -214,6 +215,13 @@ struct RawCommitment {
     retrospective: Option<Spanned<String>>,
     renewals: Option<Spanned<i64>>,
     until: Option<Spanned<Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMix {
+    size: Spanned<i64>,
+    across: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -919,6 +927,9 @@ fn read_rhythm(
             ),
         }
     }
+    if let Some(mix) = &r.mix {
+        out = read_mix(reader, item, mix, out);
+    }
     Some(out)
 }
 
@@ -1073,6 +1084,36 @@ fn read_timing(
             None
         }
     }
+}
+
+/// `mix = { size = 4, across = "pods" }`.
+fn read_mix(reader: &mut Reader<'_>, item: Item, mix: &Spanned<RawMix>, out: Rhythm) -> Rhythm {
+    reader.note(item, "mix", None, mix.span());
+    let m = mix.get_ref();
+    let size = match u32::try_from(*m.size.get_ref()) {
+        Ok(size) if size >= 2 => size,
+        _ => {
+            reader.error(
+                m.size.span(),
+                format!(
+                    "`size = {}`: a mixer needs 2 or more people; use e.g. `mix = {{ size = 4, across = \"pods\" }}`",
+                    m.size.get_ref()
+                ),
+            );
+            return out;
+        }
+    };
+    let mut terms = crate::model::Mix::new(size);
+    if let Some(across) = &m.across {
+        match crate::model::Mix::parse_across(across.get_ref()) {
+            Ok(scale) => terms = terms.across(scale),
+            Err(message) => {
+                reader.error(across.span(), message);
+                return out;
+            }
+        }
+    }
+    out.mixers(terms)
 }
 
 fn read_offset(reader: &mut Reader<'_>, o: &RawOffset) -> Option<Offset> {

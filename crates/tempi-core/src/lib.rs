@@ -73,6 +73,7 @@ pub use cadence::Cadence;
 pub use error::{Error, ValueKind};
 pub use expand::ExpandOptions;
 pub use groups::Roster;
+pub use model::Mix;
 pub use model::{
     Attendance, Break, BreakOwner, Category, ClashPolicy, ClashScope, Commitment, Community,
     CommunityBuilder, Edge, Except, Group, Holder, Item, Member, NthAfter, Offset, OnBreak, Place,

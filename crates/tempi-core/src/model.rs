@@ -876,6 +876,7 @@ pub struct Rhythm {
     pub(crate) on_break: OnBreak,
     /// All-day: whole local days from midnight, no time of day (see [`Rhythm::all_day`]).
     pub(crate) all_day: bool,
+    pub(crate) mix: Option<Mix>,
 }
 
 impl Rhythm {
@@ -916,6 +917,7 @@ impl Rhythm {
             auto: false,
             on_break: OnBreak::default(),
             all_day: false,
+            mix: None,
         }
     }
 
@@ -1651,4 +1653,119 @@ pub(crate) fn place(item: Item, field: &'static str) -> Place {
 
 pub(crate) fn place_at(item: Item, field: &'static str, index: usize) -> Place {
     Place::at(item, field, index)
+}
+
+// ── Mixers (`mix = { size = 4, across = "pods" }`) ──────────────────────────────────────────
+
+/// Mixers: each occurrence regroups the rhythm's attendees into small groups across the
+/// subgroups of a scale (its pods), so that over a season everyone meets new people.
+/// `tempi_solve::mix` forms the groups; `tempi::pipeline::plan` attaches them to the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Mix {
+    /// The group size asked for (2 or more).
+    pub size: u32,
+    /// The scale of the subgroups the mixers cut across (default pods).
+    pub across: Scale,
+}
+
+impl Mix {
+    /// Mixers of `size` across pods.
+    pub fn new(size: u32) -> Mix {
+        Mix { size, across: Scale::Pod }
+    }
+
+    /// Cuts across the subgroups of `scale` instead of pods.
+    pub fn across(mut self, scale: Scale) -> Mix {
+        self.across = scale;
+        self
+    }
+
+    /// Reads a scale word for `across`, singular or plural: "pods", "circles", "crew"…
+    ///
+    /// # Errors
+    /// A message naming the scale words.
+    pub fn parse_across(text: &str) -> Result<Scale, String> {
+        let word = text.trim();
+        word.parse::<Scale>()
+            .or_else(|e| word.strip_suffix('s').map_or(Err(e.clone()), |w| w.parse::<Scale>().map_err(|_| e)))
+            .map_err(|_| {
+                format!(
+                    "`{}` is not a scale; mixers cut across \"pods\" (the default), \"circles\", \"congregations\" or \"dyads\"",
+                    text.escape_debug()
+                )
+            })
+    }
+}
+
+impl Rhythm {
+    /// Regroups the attendees into mixers at every occurrence.
+    pub fn mixers(mut self, mix: Mix) -> Rhythm {
+        self.mix = Some(mix);
+        self
+    }
+
+    /// The mixers, if the rhythm regroups its attendees.
+    pub fn mix(&self) -> Option<&Mix> {
+        self.mix.as_ref()
+    }
+}
+
+/// The groups below `group` (at any depth through `part_of`) whose scale sits at the depth of
+/// `scale`, in the order given. Bounded: a `part_of` chain is followed at most `groups.len()`
+/// steps, so a cycle (reported elsewhere) cannot loop.
+pub(crate) fn subgroups_at<'a>(groups: &'a [Group], group: &str, scale: Scale) -> Vec<&'a Group> {
+    groups
+        .iter()
+        .filter(|g| g.id != group && g.scale.depth() == scale.depth())
+        .filter(|g| {
+            let mut at = g.part_of.as_deref();
+            for _ in 0..groups.len() {
+                match at {
+                    Some(parent) if parent == group => return true,
+                    Some(parent) => {
+                        at = groups
+                            .iter()
+                            .find(|x| x.id == parent)
+                            .and_then(|x| x.part_of.as_deref());
+                    }
+                    None => return false,
+                }
+            }
+            false
+        })
+        .collect()
+}
+
+impl Community {
+    /// The pods a mix rhythm cuts across: for each of its attendees (in roster order) the id of
+    /// the first subgroup of the rhythm's group at the `across` scale (file order) that lists
+    /// them, directly or through its own subgroups; `None` for an attendee in none of them (a
+    /// pod of their own). Empty for a rhythm without mixers or an unknown id.
+    pub fn mix_pods(&self, rhythm_id: &str) -> Vec<(&str, Option<&str>)> {
+        let Some(mix) = self.rhythm(rhythm_id).and_then(Rhythm::mix) else { return Vec::new() };
+        let Some(rhythm) = self.rhythm(rhythm_id) else { return Vec::new() };
+        let pods = subgroups_at(&self.groups, &rhythm.group, mix.across);
+        let rosters: Vec<(&str, Vec<&str>)> = pods
+            .iter()
+            .map(|pod| {
+                let mut list: Vec<&str> = pod.members.iter().map(String::as_str).collect();
+                for sub in subgroups_below(&self.groups, &pod.id) {
+                    list.extend(sub.members.iter().map(String::as_str));
+                }
+                (pod.id.as_str(), list)
+            })
+            .collect();
+        self.attendees_of(rhythm_id)
+            .into_iter()
+            .map(|m| (m, rosters.iter().find(|(_, list)| list.contains(&m)).map(|(id, _)| *id)))
+            .collect()
+    }
+}
+
+/// Every group below `group`, at any depth (bounded as in [`subgroups_at`]).
+fn subgroups_below<'a>(groups: &'a [Group], group: &str) -> Vec<&'a Group> {
+    [Scale::Network, Scale::Congregation, Scale::Circle, Scale::Pod, Scale::Dyad]
+        .into_iter()
+        .flat_map(|scale| subgroups_at(groups, group, scale))
+        .collect()
 }

@@ -46,6 +46,10 @@ pub struct Occurrence {
     /// first day in the rhythm's zone (or the first instant after it, where midnight falls in a
     /// DST gap) and `end` local midnight after its last day. See [`Occurrence::days`].
     pub all_day: bool,
+    /// The mixers of a `mix` rhythm's occurrence: each a group of member ids (sorted groups of
+    /// sorted ids; members who cannot come are in none). Empty for other rhythms, for cancelled
+    /// occurrences, and until `tempi::pipeline::plan` forms them.
+    pub mixers: Vec<Arc<[Arc<str>]>>,
 }
 
 impl Occurrence {
@@ -472,5 +476,18 @@ mod reason_tests {
             "Winter break (group `pod`); no free day after the break before the next meeting";
         assert_eq!(reason.to_string(), text);
         assert_eq!(serde_json::to_value(&reason).unwrap(), serde_json::Value::String(text.into()));
+    }
+}
+impl Plan {
+    /// Gives the occurrence at `index` (in [`Plan::occurrences`]) its mixer groups; the pipeline
+    /// calls it after `tempi_solve::mix` forms them. Returns whether the index exists.
+    pub fn set_mixers(&mut self, index: usize, mixers: Vec<Arc<[Arc<str>]>>) -> bool {
+        match self.occurrences.get_mut(index) {
+            Some(occurrence) => {
+                occurrence.mixers = mixers;
+                true
+            }
+            None => false,
+        }
     }
 }

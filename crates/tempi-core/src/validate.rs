@@ -469,6 +469,9 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
             ),
             _ => {}
         }
+        if let Some(mix) = rhythm.mix {
+            check_mix(&mut report, item, rhythm, mix, &groups, list.len());
+        }
         attendees.push(Arc::from(list));
     }
 
@@ -645,6 +648,47 @@ fn resolve_breaks(
         })
         .collect();
     (rhythm_breaks, member_breaks)
+}
+
+/// `mix = { size, across }`: groups of 2 or more, across subgroups the rhythm's group has.
+fn check_mix(
+    report: &mut Report,
+    item: Item,
+    rhythm: &crate::model::Rhythm,
+    mix: crate::model::Mix,
+    groups: &[crate::model::Group],
+    attendees: usize,
+) {
+    if mix.size < 2 {
+        report.error(
+            place(item, "mix"),
+            format!(
+                "`size = {}`: a mixer needs 2 or more people; use e.g. `mix = {{ size = 4, across = \"pods\" }}`",
+                mix.size
+            ),
+        );
+        return;
+    }
+    if !groups.iter().any(|g| g.id == rhythm.group) {
+        return; // an unknown group is reported at `group`
+    }
+    if crate::model::subgroups_at(groups, &rhythm.group, mix.across).is_empty() {
+        report.error(
+            place(item, "mix"),
+            format!(
+                "rhythm `{}` mixes across {} scale groups, but group `{}` has none (groups at that scale with `part_of = \"{}\"`); add them, or mix across another scale, e.g. `across = \"circles\"`",
+                rhythm.id, mix.across, rhythm.group, rhythm.group
+            ),
+        );
+    } else if usize::try_from(mix.size).unwrap_or(usize::MAX) > attendees {
+        report.warn(
+            place(item, "mix"),
+            format!(
+                "rhythm `{}` asks for mixers of {} but has {attendees} attendees, so all of them meet as one group; use a smaller `size`",
+                rhythm.id, mix.size
+            ),
+        );
+    }
 }
 
 /// The shortest gap a rule's occurrences can have, in seconds (a lower bound).

@@ -973,6 +973,7 @@ impl<'a> Layout<'a> {
             || o.cycle != master.cycle
             || o.group != master.group
             || attendees_differ
+            || o.mixers != master.mixers
     }
 
     /// The RRULE form of a part, or `None` when the rhythm's timing is not a portable rule or
@@ -1409,6 +1410,12 @@ fn content(
     let group = group_names.get(&*o.group).copied();
     if let Some(group) = group {
         let _ = writeln!(description, "Group: {group}");
+    }
+    // Mixers: who meets whom this time, one line per group (every feed gets the same event, so
+    // each member finds their own line).
+    for (k, mixer) in o.mixers.iter().enumerate() {
+        let names: Vec<String> = mixer.iter().map(|id| member_name(id)).collect();
+        let _ = writeln!(description, "Mixer {}: {}", k + 1, names.join(", "));
     }
     let listed = o.attendees.len() <= options.attendee_limit;
     if !listed {

@@ -34,6 +34,8 @@
 //! - [`place`]: gives every `at = "auto"` rhythm of a community its time, slower tempos first,
 //!   never double-booking a member, rotating the inconvenience across zones.
 //! - [`PodQuery`]: splits members into pods of a size range with the most shared recurring time.
+//! - [`mix`]: regroups members into mixers across their pods each round, so that over a season
+//!   everyone meets as many new people as possible.
 //!
 //! # How it works (approach and complexity)
 //!
@@ -85,6 +87,7 @@ mod availability;
 mod bits;
 mod common;
 pub mod fit;
+pub mod mix;
 mod oneoff;
 mod place;
 mod pods;
@@ -304,6 +307,28 @@ pub enum Error {
         /// What went wrong, in tempi-core.
         #[source]
         source: tempi_core::Error,
+    },
+    /// Mixers need groups of at least 2. Use a size of 2 or more.
+    #[error("mixers of {size} are not groups; use a size of 2 or more, e.g. `size = 4`")]
+    MixSize {
+        /// The size asked for.
+        size: usize,
+    },
+    /// A season of mixers holds at most [`mix::MAX_ROUNDS`] rounds. Split it.
+    #[error("a season of mixers holds at most {max} rounds; split it into shorter seasons")]
+    MixRounds {
+        /// The cap.
+        max: usize,
+    },
+    /// A round of mixers must say, for every member, whether they are present.
+    #[error(
+        "a round of mixers lists {given} members' presence; give one for each of the {members} members"
+    )]
+    MixRound {
+        /// Members in the problem.
+        members: usize,
+        /// Entries given.
+        given: usize,
     },
 }
 

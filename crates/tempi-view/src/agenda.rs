@@ -138,6 +138,7 @@ pub fn write_agenda_with(
         }
         agenda_line(out, community, occ, zone)?;
         shown.push(occ);
+        mixer_lines(out, occ)?;
     }
     let counts = Counts::of(shown.iter().copied());
     let conflicts: Vec<_> = plan
@@ -194,6 +195,18 @@ impl Counts {
         }
         c
     }
+}
+
+/// The mixers of a `mix` rhythm's occurrence, one indented line each (member ids).
+fn mixer_lines(out: &mut dyn Write, occ: &Occurrence) -> io::Result<()> {
+    for (k, mixer) in occ.mixers.iter().enumerate() {
+        write!(out, "      mixer {}:", k + 1)?;
+        for (j, id) in mixer.iter().enumerate() {
+            write!(out, "{}{}", if j == 0 { " " } else { ", " }, Safe(&**id))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 /// One agenda line. Written field by field: a year of a large organisation is 200,000 lines, and

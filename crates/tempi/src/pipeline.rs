@@ -418,6 +418,8 @@ pub struct Planned {
     pub unplaced: Vec<Unplaced>,
     /// What the busy calendars' readers skipped or guessed.
     pub warnings: Vec<BusyWarning>,
+    /// The coverage of each season of each `mix` rhythm ([`form_mixers`]).
+    pub mixers: Vec<MixReport>,
 }
 
 /// Places the `at = "auto"` rhythms ([`place_auto`]), then expands every rhythm over `window`.
@@ -431,12 +433,14 @@ pub fn plan(
     busy: &BusyFiles,
 ) -> Result<Planned, Error> {
     let placed = place_auto(community, window, busy)?;
-    let plan = placed.community.plan_with(window, options)?;
+    let mut plan = placed.community.plan_with(window, options)?;
+    let mixers = form_mixers(&placed.community, &mut plan, busy)?;
     Ok(Planned {
         community: placed.community,
         plan,
         unplaced: placed.unplaced,
         warnings: placed.warnings,
+        mixers,
     })
 }
 
@@ -483,6 +487,184 @@ pub fn availability_problems(
     }
     report.problems = tempi_solve::check_plan(community, plan, &members, &auto);
     Ok(report)
+}
+
+// ── Mixers ──────────────────────────────────────────────────────────────────────────────────
+
+/// How many random regroupings the coverage report compares with (their median).
+pub const RANDOM_SEEDS: u64 = 100;
+
+/// How one season of a `mix` rhythm's mixers did: new cross-pod pairs against the bound and
+/// against random regrouping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MixReport {
+    /// The rhythm's id.
+    pub rhythm: String,
+    /// The commitment cycle this season is, for a commitment; `None` when the season is the
+    /// plan's window.
+    pub cycle: Option<u32>,
+    /// New pairs met, the bounds, absences.
+    pub coverage: tempi_solve::mix::Coverage,
+    /// The median new pairs of random regrouping (Slack's Donut) over [`RANDOM_SEEDS`] seeds,
+    /// with the same members present and the same group sizes.
+    pub random: usize,
+}
+
+impl fmt::Display for MixReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.coverage;
+        let pct = |n: usize, of: usize| tempi_solve::mix::per_mille(n, of) as f64 / 10.0;
+        write!(f, "mixers of `{}`", self.rhythm)?;
+        if let Some(cycle) = self.cycle {
+            write!(f, " (cycle {cycle})")?;
+        }
+        write!(
+            f,
+            ": {} rounds, {} new cross-pod pairs of a bound of {} ({:.1}%); random regrouping: {} ({:.1}%)",
+            c.rounds,
+            c.new_pairs,
+            c.bound,
+            pct(c.new_pairs, c.bound),
+            self.random,
+            pct(self.random, c.bound)
+        )?;
+        if c.absences > 0 {
+            write!(
+                f,
+                "; {} member-round{} missed (away, outside their windows or busy) lower the bound to {} ({:.1}% of it met)",
+                c.absences,
+                if c.absences == 1 { "" } else { "s" },
+                c.bound_present,
+                pct(c.new_pairs, c.bound_present)
+            )?;
+        }
+        if c.same_pod > 0 {
+            write!(
+                f,
+                "; {} pairs of one pod met (a pod larger than the number of mixers)",
+                c.same_pod
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Forms the mixers of every `mix` rhythm in `plan` and attaches them to its occurrences.
+///
+/// A season is the rhythm's occurrences in the plan's window, or each commitment cycle for a
+/// commitment (cut every [`tempi_solve::mix::MAX_ROUNDS`] meetings): new pairs are counted, and repeats avoided, within a season. A member is in a
+/// round's mixers when they attend the rhythm and can come: not away, inside their windows
+/// (members without weekly windows are not limited by time of day) and clear of the busy time
+/// of their `busy` calendars. Cancelled occurrences get no mixers. Seeded from the rhythm's id
+/// (and the cycle), so the same community and window always give the same groups.
+///
+/// # Errors
+/// An error reading a busy calendar, or [`Error::Place`] from the solver.
+pub fn form_mixers(
+    community: &Community,
+    plan: &mut Plan,
+    busy: &BusyFiles,
+) -> Result<Vec<MixReport>, Error> {
+    let mut reports = Vec::new();
+    let mut availability: Vec<(String, Availability)> = Vec::new();
+    for rhythm in community.rhythms().iter().filter(|r| r.mix().is_some()) {
+        let Some(mix) = rhythm.mix() else { continue };
+        let roster = community.mix_pods(rhythm.id());
+        // Each member's pod as a number; members in no pod get one of their own.
+        let mut pod_ids: Vec<&str> = Vec::new();
+        let mut pods: Vec<u32> = Vec::with_capacity(roster.len());
+        for (k, (_, pod)) in roster.iter().enumerate() {
+            let number = match pod {
+                Some(id) => match pod_ids.iter().position(|p| p == id) {
+                    Some(at) => at,
+                    None => {
+                        pod_ids.push(id);
+                        pod_ids.len() - 1
+                    }
+                },
+                None => roster.len() + k,
+            };
+            pods.push(u32::try_from(number).unwrap_or(u32::MAX));
+        }
+        for (id, _) in &roster {
+            if !availability.iter().any(|(m, _)| m == id) {
+                let window = plan.window();
+                let (member, _) = busy.availability(community, id, window)?;
+                availability.push(((*id).to_string(), member));
+            }
+        }
+        let members: Vec<Option<&Availability>> = roster
+            .iter()
+            .map(|(id, _)| availability.iter().find(|(m, _)| m == id).map(|(_, a)| a))
+            .collect();
+        // The active occurrences, by season.
+        let mut seasons: Vec<(Option<u32>, Vec<usize>)> = Vec::new();
+        for (index, o) in plan.occurrences().iter().enumerate() {
+            if &*o.rhythm != rhythm.id() || !o.is_active() {
+                continue;
+            }
+            let season = o.cycle.map(|c| c.number);
+            // The last season with this key, unless it is full.
+            match seasons.iter_mut().rev().find(|(s, _)| *s == season) {
+                Some((_, list)) if list.len() < tempi_solve::mix::MAX_ROUNDS => list.push(index),
+                _ => seasons.push((season, vec![index])),
+            }
+        }
+        let size = usize::try_from(mix.size).unwrap_or(usize::MAX);
+        for (season, indices) in seasons {
+            let mut problem = tempi_solve::mix::MixProblem::new(pods.clone(), size)?;
+            for index in &indices {
+                let Some(o) = plan.occurrences().get(*index) else { continue };
+                let (start, end) = (o.start.to_utc(), o.end.to_utc());
+                let present = roster
+                    .iter()
+                    .zip(&members)
+                    .map(|((id, _), member)| {
+                        o.attendees.iter().any(|a| &**a == *id)
+                            && member.is_some_and(|m| tempi_solve::mix::can_come(m, start, end))
+                    })
+                    .collect();
+                problem.round(present)?;
+            }
+            let seed = match season {
+                Some(cycle) => format!("{}#{cycle}", rhythm.id()),
+                None => rhythm.id().to_string(),
+            };
+            // A window of more than MAX_ROUNDS meetings is cut into seasons of that many.
+            let part = reports
+                .iter()
+                .filter(|r: &&MixReport| r.rhythm == rhythm.id() && r.cycle == season)
+                .count();
+            let seed = if part == 0 { seed } else { format!("{seed}@{part}") };
+            problem.seeded_by(&seed);
+            let mixing = problem.solve();
+            for (index, groups) in indices.iter().zip(&mixing.rounds) {
+                let named = groups
+                    .iter()
+                    .map(|g| {
+                        g.iter()
+                            .filter_map(|m| roster.get(*m).map(|(id, _)| std::sync::Arc::from(*id)))
+                            .collect::<Vec<std::sync::Arc<str>>>()
+                    })
+                    .map(|mut g| {
+                        g.sort();
+                        std::sync::Arc::from(g)
+                    })
+                    .collect::<Vec<std::sync::Arc<[std::sync::Arc<str>]>>>();
+                let mut named = named;
+                named.sort();
+                plan.set_mixers(*index, named);
+            }
+            reports.push(MixReport {
+                rhythm: rhythm.id().to_string(),
+                cycle: season,
+                coverage: problem.coverage(&mixing),
+                random: problem.random_median(RANDOM_SEEDS),
+            });
+        }
+    }
+    Ok(reports)
 }
 
 #[cfg(all(test, feature = "toml"))]
@@ -787,5 +969,169 @@ roles = []
             "{text}"
         );
         assert!(text.contains("fix the path in `holidays`"), "{text}");
+    }
+
+    /// 40 members in 10 pods of 4 (member i in pod i / 4), weekly mixers of 4 on Wednesdays
+    /// 19:00 Berlin for 6 weeks; `extra` is added to member m05's table.
+    fn forty(extra: &str) -> Community {
+        let mut text = String::from(
+            "[community]\nid = \"forty\"\nname = \"Forty\"\nzone = \"Europe/Berlin\"\nstart = \"2027-01-04\"\n",
+        );
+        for i in 0..40 {
+            text.push_str(&format!(
+                "[[members]]\nid = \"m{i:02}\"\nname = \"M{i}\"\nzone = \"Europe/Berlin\"\n{}\n",
+                if i == 5 { extra } else { "" }
+            ));
+        }
+        text.push_str("[[groups]]\nid = \"all\"\nname = \"All\"\nscale = \"congregation\"\n");
+        for p in 0..10 {
+            let members: Vec<String> = (0..4).map(|k| format!("\"m{:02}\"", 4 * p + k)).collect();
+            text.push_str(&format!(
+                "[[groups]]\nid = \"pod-{p}\"\nname = \"Pod {p}\"\nscale = \"pod\"\nmembers = [{}]\npart_of = \"all\"\n",
+                members.join(", ")
+            ));
+        }
+        text.push_str("[[rhythms]]\nid = \"mixers\"\nname = \"Mixers\"\ngroup = \"all\"\ncategory = \"relational\"\ncadence = \"weekly on wed\"\nat = \"19:00\"\nlength = \"1h\"\nend = \"2027-02-14\"\nmix = { size = 4, across = \"pods\" }\n");
+        match tempi_core::file::parse(&text, "forty.toml") {
+            Ok(loaded) => loaded.community,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    fn planned(community: Community) -> Planned {
+        let zone = community.zone();
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2027, 1, d).unwrap_or_default();
+        let window = Window::days(
+            zone,
+            day(1),
+            day(31).checked_add_days(chrono::Days::new(28)).unwrap_or_default(),
+        );
+        let Ok(window) = window else { panic!("window") };
+        match plan(community, window, ExpandOptions::new(), &BusyFiles::relative_to(".")) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn forty_members_get_mixers_of_four_at_each_occurrence() {
+        let p = planned(forty(""));
+        // Wednesdays 6, 13, 20, 27 January, 3 and 10 February.
+        assert_eq!(p.plan.occurrences().len(), 6);
+        for o in p.plan.occurrences() {
+            assert_eq!(o.mixers.len(), 10);
+            assert!(o.mixers.iter().all(|g| g.len() == 4));
+        }
+        let [report] = p.mixers.as_slice() else { panic!("{:?}", p.mixers) };
+        assert_eq!(report.cycle, None);
+        assert_eq!(report.coverage.bound, 360);
+        assert!(report.coverage.new_pairs >= 353, "{report}");
+        assert!(report.random < report.coverage.new_pairs);
+        let text = report.to_string();
+        assert!(text.starts_with("mixers of `mixers`: 6 rounds, "), "{text}");
+    }
+
+    #[test]
+    fn a_member_away_or_outside_their_windows_sits_the_round_out() {
+        // m05 is away on 13 January, and free on Wednesdays 18:00-21:00 (the mixers' hour).
+        let p = planned(forty(
+            "away = [\"2027-01-13\"]\navailability = [\"mon-tue 09:00-17:00\", \"wed 18:00-21:00\", \"thu 09:00-10:00\"]",
+        ));
+        let with_m05 = |o: &tempi_core::Occurrence| {
+            o.mixers.iter().flat_map(|g| g.iter()).any(|m| &**m == "m05")
+        };
+        let days: Vec<(u32, bool)> = p
+            .plan
+            .occurrences()
+            .iter()
+            .map(|o| (chrono::Datelike::day(&o.start), with_m05(o)))
+            .collect();
+        assert_eq!(
+            days,
+            vec![(6, true), (13, false), (20, true), (27, true), (3, true), (10, true)]
+        );
+        let [report] = p.mixers.as_slice() else { panic!() };
+        // 13 January: 39 present, round(39 / 4) = 10 groups (9 of 4, 1 of 3): 57 pairs, not 60.
+        assert_eq!(report.coverage.absences, 1);
+        assert_eq!(report.coverage.bound_present, 357);
+        assert!(
+            report.to_string().contains(
+                "1 member-round missed (away, outside their windows or busy) lower the bound to 357"
+            ),
+            "{report}"
+        );
+        // Free on Wednesdays only from 19:30: outside their windows at every 19:00 mixer.
+        let p = planned(forty("availability = [\"wed 19:30-22:00\"]"));
+        assert!(p.plan.occurrences().iter().all(|o| !with_m05(o) && o.mixers.len() == 10));
+        let [report] = p.mixers.as_slice() else { panic!() };
+        assert_eq!(report.coverage.absences, 6);
+    }
+
+    #[test]
+    fn a_members_feed_and_the_plan_json_say_who_is_in_which_mixer() {
+        let p = planned(forty(""));
+        let first = &p.plan.occurrences()[0];
+        // m07's own group at the first meeting, by name (members are named M<i>).
+        let Some(own) = first.mixers.iter().find(|g| g.iter().any(|m| &**m == "m07")) else {
+            panic!("m07 is in a mixer")
+        };
+        let mut names: Vec<String> =
+            own.iter().map(|m| format!("M{}", m[1..].parse::<u32>().unwrap_or(99))).collect();
+        names.sort();
+        let options = crate::ical::export::ExportOptions::new(p.plan.window().start());
+        let scope = crate::ical::export::Scope::Member("m07".into());
+        let feed = match crate::ical::export::feed(&p.community, &p.plan, scope, &options) {
+            Ok(f) => f,
+            Err(e) => panic!("{e}"),
+        };
+        // Unfold the content lines; DESCRIPTION's lines are `\n`, commas `\,` (RFC 5545 3.3.11).
+        let text = feed.ics.replace("\r\n ", "");
+        let mixer_lines: Vec<Vec<String>> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("DESCRIPTION:"))
+            .flat_map(|d| d.split("\\n").map(str::to_string).collect::<Vec<_>>())
+            .filter_map(|l| {
+                l.split_once(": ")
+                    .filter(|(k, _)| k.starts_with("Mixer "))
+                    .map(|(_, v)| v.to_string())
+            })
+            .map(|v| {
+                let mut list: Vec<String> = v.split("\\, ").map(str::to_string).collect();
+                list.sort();
+                list
+            })
+            .collect();
+        // 6 meetings × 10 mixers, and m07's first one among them.
+        assert_eq!(mixer_lines.len(), 60);
+        assert!(mixer_lines.contains(&names), "{names:?} in\n{text}");
+        // Six occurrences with different mixers: each is its own override after the master.
+        assert_eq!(text.matches("RECURRENCE-ID").count(), 5, "{text}");
+        let mut json = Vec::new();
+        if let Err(e) = crate::view::write_plan_json(&mut json, &p.community, &p.plan, &[]) {
+            panic!("{e}");
+        }
+        let json = String::from_utf8(json).unwrap_or_default();
+        assert_eq!(json.matches("\"mixers\": [\n        [").count(), 6, "{json}");
+    }
+
+    #[test]
+    fn the_year_picture_marks_mixers_and_a_members_own_group() {
+        let p = planned(forty(""));
+        let whole = crate::view::year::picture(&p.community, &p.plan, None);
+        assert_eq!(whole.svg().matches("Mixers: 10 groups of 4").count(), 6);
+        let Some(m07) = p.community.member("m07") else { panic!("m07") };
+        let own = crate::view::year::picture(&p.community, &p.plan, Some(m07));
+        let first = &p.plan.occurrences()[0];
+        let Some(group) = first.mixers.iter().find(|g| g.iter().any(|m| &**m == "m07")) else {
+            panic!("m07 has a mixer")
+        };
+        // Members are named M<number>; the other three, in the group's (sorted id) order.
+        let others: Vec<String> = group
+            .iter()
+            .filter(|m| &***m != "m07")
+            .map(|m| format!("M{}", m[1..].parse::<u32>().unwrap_or(99)))
+            .collect();
+        let line = format!("Mixer with {}", others.join(", "));
+        assert!(own.svg().contains(&line), "{line}");
     }
 }

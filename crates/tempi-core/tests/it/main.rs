@@ -21,6 +21,9 @@ mod lunar;
 /// Honest messages: silent acceptances become located warnings; errors say what is wrong.
 #[cfg(feature = "toml")]
 mod messages;
+/// Mixers: `mix = { size, across }` read, validated, and the pods it cuts across.
+#[cfg(feature = "toml")]
+mod mix;
 /// One-off dates and all-day rhythms.
 mod oneoff;
 /// Precedence between rhythms sharing members: priority, tempo, conflicts.

@@ -14,5 +14,6 @@ mod bounds;
 mod cadence;
 mod dst;
 mod fit;
+mod mix;
 mod plan;
 mod reference;

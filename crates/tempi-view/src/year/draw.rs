@@ -236,6 +236,29 @@ fn all_day_when(first: NaiveDate, days: u32) -> String {
 }
 
 /// The tooltip of one mark: what, when (in every zone that matters), who, and why not.
+/// A mix rhythm's mixers in a tooltip: the member's own group in their picture, else how many
+/// groups of what sizes.
+fn mixer_note(community: &Community, occ: &Occurrence, member: Option<&Member>) -> Option<String> {
+    let sizes = occ.mixers.iter().map(|g| g.len());
+    let (least, most) = (sizes.clone().min()?, sizes.max()?);
+    if let Some(member) = member {
+        let own = occ.mixers.iter().find(|g| g.iter().any(|m| &**m == member.id()));
+        return Some(match own {
+            Some(group) => {
+                let names: Vec<&str> = group
+                    .iter()
+                    .filter(|m| &***m != member.id())
+                    .map(|m| member_name(community, m))
+                    .collect();
+                format!("Mixer with {}", names.join(", "))
+            }
+            None => "No mixer this time (cannot come)".to_string(),
+        });
+    }
+    let span = if least == most { least.to_string() } else { format!("{least}–{most}") };
+    Some(format!("Mixers: {} groups of {span}", occ.mixers.len()))
+}
+
 fn tooltip(community: &Community, occ: &Occurrence, member: Option<&Member>) -> String {
     let rhythm = community.rhythm(&occ.rhythm);
     let name = rhythm.map_or(&*occ.rhythm, Rhythm::name);
@@ -283,6 +306,7 @@ fn tooltip(community: &Community, occ: &Occurrence, member: Option<&Member>) -> 
     if let Some(cycle) = occ.cycle {
         lines.push(format!("Commitment {cycle}"));
     }
+    lines.extend(mixer_note(community, occ, member));
     match &occ.status {
         Status::Scheduled => {}
         Status::Cancelled { reason } => lines.push(format!("CANCELLED: {reason}")),
