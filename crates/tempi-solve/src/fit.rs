@@ -280,8 +280,10 @@ impl Availability {
             buffer_after: 0,
             not_before: None,
         };
-        if self.plainly_free(start, end) {
-            return None;
+        match self.quick_fit(start, end) {
+            Some(true) => return None,
+            Some(false) => return Some(Reason::OutsideWindows),
+            None => {}
         }
         let start = epoch_minutes(start);
         // A partial last minute still counts as busy.
