@@ -570,7 +570,8 @@ fn agenda_options(
     community: &Community,
 ) -> Result<tempi::view::agenda::AgendaOptions, Failure> {
     let mut options = tempi::view::agenda::AgendaOptions::new();
-    if args.json && (args.zone.is_some() || args.member.is_some()) {
+    let picture = args.html.is_some() || args.svg.is_some();
+    if args.json && (args.zone.is_some() || (args.member.is_some() && !picture)) {
         let flag = if args.zone.is_some() { "--zone" } else { "--member" };
         return Err(Failure::Message(format!(
             "{flag} shapes the text agenda (and --member the picture); the JSON always holds the whole plan: drop {flag} or --json"

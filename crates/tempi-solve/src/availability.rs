@@ -169,12 +169,13 @@ impl Availability {
         Availability { windows: Vec::new(), extra: Vec::new(), ..self.clone() }
     }
 
-    /// Whether `[start, end)` surely suits this member as they declared it, cheaply: one local
-    /// date with no offset change within a day either side, not away, clear of busy time, and
-    /// inside one weekly or extra window (any hour with no weekly windows). `false` means "look
-    /// closer" ([`explain`] decides and says why); the availability check runs this first for
-    /// every attendee of every occurrence.
-    pub(crate) fn plainly_free(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    /// Whether `[start, end)` suits this member as they declared it, decided cheaply when it
+    /// can be: on one local date with no offset change within a day either side, not away and
+    /// clear of busy time, it is `Some(true)` when that date's weekly and extra windows (any hour
+    /// with no weekly windows) cover it, `Some(false)` when they do not (outside their windows).
+    /// `None` means "look closer" ([`explain`] decides and says why). The availability check
+    /// runs this first for every attendee of every occurrence.
+    pub(crate) fn quick_fit(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Option<bool> {
         let zone = self.zone;
         let (ls, le) = (start.with_timezone(&zone), end.with_timezone(&zone));
         let date = ls.date_naive();
@@ -183,8 +184,14 @@ impl Availability {
         let steady = [start - day, end + day]
             .iter()
             .all(|t| t.with_timezone(&zone).offset().fix() == offset);
-        if le.date_naive() != date || le.offset().fix() != offset || !steady || self.is_away(date) {
-            return false;
+        let whole = ls.time().nanosecond() == 0 && le.time().nanosecond() == 0;
+        if le.date_naive() != date
+            || le.offset().fix() != offset
+            || !steady
+            || !whole
+            || self.is_away(date)
+        {
+            return None;
         }
         let (a, b) = (epoch_minutes(start), epoch_minutes(end));
         let upto = self.busy_minutes.partition_point(|(from, _)| *from < b);
@@ -197,22 +204,35 @@ impl Availability {
             .take_while(|(from, _)| from + self.longest_busy >= a)
             .any(|(_, to)| *to > a);
         if busy {
-            return false;
+            return None;
         }
         if self.windows.is_empty() {
-            return true;
+            return Some(true);
         }
         let minute = |t: &DateTime<Tz>| {
             u16::try_from(t.time().num_seconds_from_midnight() / 60).unwrap_or(u16::MAX)
         };
         let (from, to) = (minute(&ls), minute(&le));
-        let seconds = ls.time().nanosecond() == 0 && le.time().nanosecond() == 0;
-        seconds
-            && (self.windows.iter().any(|w| {
-                w.weekday() == date.weekday() && w.start_minute() <= from && to <= w.end_minute()
-            }) || self.extra.iter().any(|x| {
-                x.date() == date && x.hours().start_minute() <= from && to <= x.hours().end_minute()
-            }))
+        let mut spans: Vec<(u16, u16)> = self
+            .windows
+            .iter()
+            .filter(|w| w.weekday() == date.weekday())
+            .map(|w| (w.start_minute(), w.end_minute()))
+            .chain(
+                self.extra
+                    .iter()
+                    .filter(|x| x.date() == date)
+                    .map(|x| (x.hours().start_minute(), x.hours().end_minute())),
+            )
+            .collect();
+        spans.sort_unstable();
+        let mut reach = from;
+        for (s, e) in spans {
+            if s <= reach && e > reach {
+                reach = e;
+            }
+        }
+        Some(reach >= to)
     }
 
     pub(crate) fn is_away(&self, date: NaiveDate) -> bool {

@@ -23,7 +23,8 @@
 //! When a rhythm has a warning, the solver looks for a better time: the recurring search of
 //! `tempi slots --repeat` for the rhythm's cadence, zone, length and attendees, over the same
 //! window; a time is suggested only when every attendee can come to every occurrence, checked
-//! again here with the same rule as the warnings.
+//! again here with the same rule as the warnings. Only the first [`MAX_SUGGESTIONS`] rhythms with
+//! warnings are searched.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -198,6 +199,11 @@ impl fmt::Display for Unavailable {
     }
 }
 
+/// The most rhythms a check searches a better time for (a year's recurring search is
+/// milliseconds; thousands of them would make `plan` of a large organisation wait): the first
+/// ones in file order, so the answer is the same every run.
+pub const MAX_SUGGESTIONS: usize = 25;
+
 /// How many local times a warning spells out.
 const SHOWN_TIMES: usize = 4;
 
@@ -274,8 +280,10 @@ impl Availability {
             buffer_after: 0,
             not_before: None,
         };
-        if self.plainly_free(start, end) {
-            return None;
+        match self.quick_fit(start, end) {
+            Some(true) => return None,
+            Some(false) => return Some(Reason::OutsideWindows),
+            None => {}
         }
         let start = epoch_minutes(start);
         // A partial last minute still counts as busy.
@@ -320,6 +328,7 @@ pub fn check_plan(
         }
     }
     // Members judged without their windows, made when first needed.
+    let mut searches = 0usize;
     let mut open: HashMap<&str, Availability> = HashMap::new();
     for rhythm in community.rhythms() {
         if skip.contains(&rhythm.id()) || rhythm.is_auto() {
@@ -413,7 +422,8 @@ pub fn check_plan(
                 });
             }
         }
-        if !found.is_empty() {
+        if !found.is_empty() && searches < MAX_SUGGESTIONS {
+            searches += 1;
             let suggestion = suggest(community, plan, rhythm, members);
             for u in &mut found {
                 u.suggestion.clone_from(&suggestion);

@@ -3,9 +3,10 @@
 //! A candidate before the window changes the window only through counts (its number in the
 //! commitment cycle, and whether it went ahead, for rotation), unless something happens to it:
 //! an `except` or a stronger rhythm touches it, or a neighbour that lost a clash looks at it for
-//! a day to shift to. [`materialized`] finds every candidate that can be touched, by walking the
-//! other rhythms' spans (not the candidates), and keeps the days around each; every other
-//! candidate went ahead unchanged, so it is only counted.
+//! a day to shift to. [`suspects`] finds every candidate that a span can reach, by walking the
+//! other rhythms' spans (not the candidates); the engine checks each exactly, and [`around`]
+//! keeps the hits with their neighbours. Every other candidate went ahead unchanged, so it is
+//! only counted.
 
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
