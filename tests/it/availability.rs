@@ -45,12 +45,13 @@ fn the_old_sample_fails_check_strict_naming_dawit_and_pod_lumen() {
     // 22:00 in winter and 21:00 in summer. A 90-minute meeting then ends at 23:30 or 22:30, and
     // each sixth meeting's 2-hour retrospective at 00:00 or 23:00: all after his window closes
     // at 22:00. So every occurrence is out: 52 Tuesdays from 5 January to 28 December, less the
-    // retreat's week (7 September) and the reunion that replaces 14 September: 50.
+    // retreat's week (7 September), the reunion that replaces 14 September, and the two in the
+    // winter break (20 December to 3 January: 21 and 28 December): 48, the last on 14 December.
     // Located at the rhythm's `[[rhythms]]` line.
     let text = old_sample();
     let line = text[..text.find("id = \"lumen-weekly\"").unwrap()].lines().count();
     let lumen = format!(
-        "{}:{line}:1: error: rhythm `lumen-weekly` (Pod Lumen weekly check-in) is outside the availability of `dawit` at every one of its 50 Tuesdays from 2027-01-05 to 2027-12-28 (Tue 22:00–23:30 or 22:00–00:00 the next day or 21:00–22:30 or 21:00–23:00 Africa/Addis_Ababa)",
+        "{}:{line}:1: error: rhythm `lumen-weekly` (Pod Lumen weekly check-in) is outside the availability of `dawit` at every one of its 48 Tuesdays from 2027-01-05 to 2027-12-14 (Tue 22:00–23:30 or 22:00–00:00 the next day or 21:00–22:30 or 21:00–23:00 Africa/Addis_Ababa)",
         path.display()
     );
     assert!(run.stderr.lines().any(|l| l == lumen), "{}", run.stderr);
