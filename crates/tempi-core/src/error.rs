@@ -192,8 +192,7 @@ impl Error {
 fn zone_message(name: &str, suggestions: &[String]) -> String {
     match suggestions {
         [] => format!("unknown time zone `{name}`; use an IANA name such as \"Europe/Berlin\""),
-        [one] => format!("unknown time zone `{name}`; did you mean `{one}`?"),
-        many => format!("unknown time zone `{name}`; did you mean one of: {}?", many.join(", ")),
+        close => format!("unknown time zone `{name}`{}", crate::suggest::DidYouMean(close)),
     }
 }
 

@@ -16,7 +16,6 @@ use crate::breaks::RhythmBreaks;
 pub use crate::breaks::{Break, BreakOwner, OnBreak};
 use crate::cadence::Cadence;
 use crate::error::{Error, ValueKind};
-use crate::suggest::closest;
 use crate::time::Length;
 
 /// A person in the community.
@@ -1607,11 +1606,7 @@ pub(crate) fn check_id(id: &str) -> Result<(), String> {
         && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
     // Ids name feed files: a Windows device name (`nul.ics` is the null device there) would make a
     // feed vanish, so those are refused here, where the error can say where.
-    let stem = id.split('.').next().unwrap_or(id).to_ascii_uppercase();
-    let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || (stem.len() == 4
-            && (stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.ends_with(|c: char| ('1'..='9').contains(&c)));
+    let device = crate::suggest::is_windows_device_name(id);
     if valid && device {
         return Err(format!(
             "`{id}` is a reserved device name on Windows, and ids name feed files; choose another id (e.g. \"{}-1\")",
@@ -1630,21 +1625,7 @@ pub(crate) fn check_id(id: &str) -> Result<(), String> {
 
 /// The message for an unknown id, with close ids.
 pub(crate) fn unknown(kind: &str, id: &str, known: &[&str]) -> String {
-    let close = closest(id, known.iter().copied());
-    match close.as_slice() {
-        [] if known.is_empty() => format!("unknown {kind} `{id}`: there are no {kind}s defined"),
-        [] => format!("unknown {kind} `{id}`; known {kind}s: {}", preview(known)),
-        [one] => format!("unknown {kind} `{id}`; did you mean `{one}`?"),
-        many => format!("unknown {kind} `{id}`; did you mean one of: {}?", many.join(", ")),
-    }
-}
-
-fn preview(known: &[&str]) -> String {
-    let mut text = known.iter().take(8).copied().collect::<Vec<_>>().join(", ");
-    if known.len() > 8 {
-        text.push_str(&format!(" and {} more", known.len() - 8));
-    }
-    text
+    crate::suggest::unknown(kind, id, known)
 }
 
 pub(crate) fn place(item: Item, field: &'static str) -> Place {

@@ -416,6 +416,7 @@ mod tests {
             attendees: vec!["mei".into(), "rangi".into()].into(),
             cycle: Some(Cycle { number: 6, meeting: 7, meetings: 6, retrospective: true }),
             all_day: false,
+            mixers: Vec::new(),
         };
         assert_eq!(
             serde_json::to_string(&occurrence).unwrap(),
@@ -427,7 +428,7 @@ mod tests {
                 r#""shifted_from":"2027-09-06T20:00:00+10:00","#,
                 r#""roles":[{"role":"facilitator","member":"mei"}],"attendees":["mei","rangi"],"#,
                 r#""cycle":{"number":6,"meeting":7,"meetings":6,"retrospective":true},"#,
-                r#""all_day":false}"#
+                r#""all_day":false,"mixers":[]}"#
             )
         );
         let cancelled = Status::Cancelled { reason: Reason::Outside { parent: "sprint".into() } };

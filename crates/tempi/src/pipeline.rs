@@ -37,7 +37,7 @@ pub type Intervals = Vec<(DateTime<Utc>, DateTime<Utc>)>;
 #[non_exhaustive]
 pub enum Error {
     /// A group id the community does not have.
-    #[error("unknown group `{id}`; known groups: {}", known_list(known))]
+    #[error("{}", tempi_core::suggest::unknown("group", id, known))]
     UnknownGroup {
         /// The id as given.
         id: String,
@@ -45,7 +45,7 @@ pub enum Error {
         known: Vec<String>,
     },
     /// A member id the community does not have.
-    #[error("{}", UnknownMember { id, suggestions, known })]
+    #[error("{}", tempi_core::suggest::unknown("member", id, known))]
     UnknownMember {
         /// The id as given.
         id: String,
@@ -113,37 +113,6 @@ pub enum Error {
     /// Expanding the plan failed (a bound was passed).
     #[error(transparent)]
     Plan(#[from] tempi_core::Error),
-}
-
-fn known_list(known: &[String]) -> String {
-    known.iter().take(8).map(String::as_str).collect::<Vec<_>>().join(", ")
-}
-
-/// The words of [`Error::UnknownMember`], in the style of the community-file checks.
-struct UnknownMember<'a> {
-    id: &'a str,
-    suggestions: &'a [String],
-    known: &'a [String],
-}
-
-impl fmt::Display for UnknownMember<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let id = self.id;
-        match self.suggestions {
-            [] if self.known.is_empty() => {
-                write!(f, "unknown member `{id}`: there are no members defined")
-            }
-            [] => {
-                write!(f, "unknown member `{id}`; known members: {}", known_list(self.known))?;
-                if self.known.len() > 8 {
-                    write!(f, " and {} more", self.known.len() - 8)?;
-                }
-                Ok(())
-            }
-            [one] => write!(f, "unknown member `{id}`; did you mean `{one}`?"),
-            many => write!(f, "unknown member `{id}`; did you mean one of: {}?", many.join(", ")),
-        }
-    }
 }
 
 /// The member with `id`.
@@ -685,7 +654,7 @@ mod tests {
         let known: Vec<String> = ["ana", "bram", "chiara", "dawit"].map(String::from).to_vec();
         let message = |id: &str, known: &[String]| {
             let suggestions = tempi_core::suggest::closest(id, known.iter().map(String::as_str));
-            UnknownMember { id, suggestions: &suggestions, known }.to_string()
+            Error::UnknownMember { id: id.into(), suggestions, known: known.to_vec() }.to_string()
         };
         assert_eq!(message("anna", &known), "unknown member `anna`; did you mean `ana`?");
         assert_eq!(

@@ -160,23 +160,13 @@ pub fn feed_path(community: &str, scope: &Scope) -> Result<String, PublishError>
             reason: "ids must be letters, digits, `.`, `_` or `-`".into(),
         });
     }
-    if is_device_name(id) {
+    if tempi_core::suggest::is_windows_device_name(id) {
         return Err(PublishError::BadName {
             id: id.to_string(),
             reason: format!("it is a reserved device name on Windows; rename it (e.g. `{id}-1`)"),
         });
     }
     Ok(format!("{folder}{id}.ics"))
-}
-
-/// Whether Windows treats a file named `<id>.ics` as a device: the part before the first dot is
-/// CON, PRN, AUX, NUL, COM0–9 or LPT0–9, in any case.
-fn is_device_name(id: &str) -> bool {
-    let stem = id.split('.').next().unwrap_or(id).to_ascii_uppercase();
-    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.len() == 4
-            && stem.as_bytes().get(3).is_some_and(u8::is_ascii_digit))
 }
 
 /// Where a feed set lives and the siblings a run uses beside it.

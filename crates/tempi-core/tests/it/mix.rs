@@ -16,7 +16,7 @@ fn with_mixers(group: &str, mix: &str) -> String {
 fn errors(text: &str) -> Vec<String> {
     match file::parse(text, "c.toml") {
         Ok(_) => Vec::new(),
-        Err(e) => e.errors.iter().map(ToString::to_string).collect(),
+        Err(e) => e.diagnostics().iter().map(ToString::to_string).collect(),
     }
 }
 
