@@ -113,7 +113,7 @@ impl State {
             text.push_str(&format!("{}\t{id}\t{n}\n", kind.label()));
         }
         let path = self.rotations_path();
-        write_atomically(&self.dir, &path, text.as_bytes())
+        tempi::publish::write_file(&path, text.as_bytes(), tempi::publish::Readers::Owner)
             .map_err(|e| located(&path, format!("cannot write: {e}")))?;
         Ok(self.token(kind, id))
     }
@@ -240,23 +240,6 @@ fn read_rotations(path: &Path) -> Result<BTreeMap<(Kind, String), u64>, Error> {
         rotations.insert((kind, id.to_string()), count);
     }
     Ok(rotations)
-}
-
-/// Writes `bytes` to a temporary file beside `path`, syncs it, renames it over `path` and syncs
-/// the directory: readers see the old file or the new one, never a part.
-fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let temporary = dir.join(format!(".{ROTATIONS_FILE}.{}.tmp", std::process::id()));
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&temporary)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    fs::rename(&temporary, path)?;
-    sync_dir(dir)
 }
 
 fn sync_dir(dir: &Path) -> io::Result<()> {
