@@ -12,8 +12,8 @@ use chrono_tz::Tz;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use tempi_core::{
-    ClashPolicy, ClashScope, Commitment, Community, Group, Occurrence, Plan, Renewal, Rhythm, Role,
-    Scale, Status, Window,
+    Break, ClashPolicy, ClashScope, Commitment, Community, Group, Occurrence, OnBreak, Plan,
+    Renewal, Rhythm, Role, Scale, Status, Window,
 };
 
 use crate::{add_members, at, date, length, rhythm};
@@ -235,9 +235,25 @@ fn member_ids(spec: &Spec) -> Vec<String> {
 }
 
 fn build(spec: &Spec) -> Result<Community, TestCaseError> {
+    build_with(spec, &[], None)
+}
+
+/// [`build`], with `breaks` (first date, days) on the community, and every rhythm's `on_break`.
+fn build_with(
+    spec: &Spec,
+    breaks: &[(NaiveDate, i64)],
+    on_break: Option<OnBreak>,
+) -> Result<Community, TestCaseError> {
     let zone = ZONES[spec.zone];
     let (y, m, d) = COMMUNITY_START;
     let mut builder = Community::builder("prop", "Prop", zone, date(y, m, d));
+    for (k, (from, days)) in breaks.iter().enumerate() {
+        builder.community_break(Break::new(
+            format!("break {k}"),
+            *from,
+            *from + Duration::days(*days),
+        ));
+    }
     let ids = member_ids(spec);
     let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     add_members(&mut builder, zone, &id_refs);
@@ -282,6 +298,9 @@ fn build(spec: &Spec) -> Result<Community, TestCaseError> {
                 built.roles(vec![Role::fixed("host", "m0"), Role::rotating("facilitator")])
             }
         };
+        if let Some(policy) = on_break {
+            built = built.on_break(policy);
+        }
         builder.rhythm(built);
     }
     builder.build().map(|(community, _warnings)| community).map_err(|problems| {
@@ -725,6 +744,24 @@ proptest! {
         }
         far_window_is_a_slice(&spec, year, month, days)?;
     }
+
+    /// The same with breaks in the history: each cancels (or shifts) occurrences long before
+    /// the window, which changes every later rotation turn and cycle number, so the far window
+    /// must find them (the engine reaches them like any other span that can touch history).
+    #[test]
+    fn a_far_window_after_breaks_is_the_slice_of_a_long_plan(
+        spec in spec(),
+        breaks in prop::collection::vec((0i64..2_000, 0i64..20), 1..4),
+        shift in any::<bool>(),
+        year in 2027i32..=2040,
+        month in 1u32..=12,
+        days in 1i64..=45,
+    ) {
+        let breaks: Vec<(NaiveDate, i64)> =
+            breaks.into_iter().map(|(from, days)| (date(2026, 10, 1) + Duration::days(from), days)).collect();
+        let policy = if shift { OnBreak::Shift } else { OnBreak::Cancel };
+        far_window_with_breaks_is_a_slice(&spec, &breaks, Some(policy), year, month, days)?;
+    }
 }
 
 fn far_window_is_a_slice(
@@ -733,7 +770,18 @@ fn far_window_is_a_slice(
     month: u32,
     days: i64,
 ) -> Result<(), TestCaseError> {
-    let community = build(spec)?;
+    far_window_with_breaks_is_a_slice(spec, &[], None, year, month, days)
+}
+
+fn far_window_with_breaks_is_a_slice(
+    spec: &Spec,
+    breaks: &[(NaiveDate, i64)],
+    on_break: Option<OnBreak>,
+    year: i32,
+    month: u32,
+    days: i64,
+) -> Result<(), TestCaseError> {
+    let community = build_with(spec, breaks, on_break)?;
     let zone = ZONES[spec.zone];
     let from = date(year, month, 1);
     let to = (from + Duration::days(days - 1)).min(date(2099, 12, 31));
