@@ -181,7 +181,30 @@ fn expected(community: &Community, plan: &Plan, feed: &Feed) -> Vec<String> {
             ),
         })
         .collect();
+    rows.extend(marker_rows(&feed.ics));
     rows.sort();
+    rows
+}
+
+/// The break markers a feed carries (`break_markers = true`), as the rows a client must print:
+/// UID, first date, `D<days>` from the `VALUE=DATE` DTSTART and the exclusive DTEND. That these
+/// dates are the breaks' own is checked apart (`break_markers_span_the_breaks`); here the
+/// question is only whether every client expands them the same.
+fn marker_rows(ics: &str) -> Vec<String> {
+    let mut rows = Vec::new();
+    for event in ics.split("BEGIN:VEVENT\r\n").skip(1) {
+        let field = |name: &str| {
+            event.lines().find_map(|l| l.strip_prefix(name)).map(|v| v.trim_end().to_string())
+        };
+        let Some(uid) = field("UID:").filter(|u| u.starts_with("break-")) else { continue };
+        let (Some(first), Some(end)) = (field("DTSTART;VALUE=DATE:"), field("DTEND;VALUE=DATE:"))
+        else {
+            panic!("a marker without dates: {event}")
+        };
+        let date = |t: &str| NaiveDate::parse_from_str(t, "%Y%m%d").unwrap();
+        let days = (date(&end) - date(&first)).num_days();
+        rows.push(format!("{uid}\t{first}\tD{days}"));
+    }
     rows
 }
 
@@ -407,6 +430,70 @@ fn sample() -> &'static Cases {
         let plan = community.plan(Window::year(community.zone(), 2027).unwrap()).unwrap();
         vec![(community, plan)]
     })
+}
+
+/// The sample with its breaks shown as all-day markers, plus a break of a pod and of a member.
+fn sample_markers() -> &'static Cases {
+    static CASES: OnceLock<Cases> = OnceLock::new();
+    CASES.get_or_init(|| {
+        let text = include_str!("../../../../examples/community.toml")
+            .replacen("[community]\n", "[community]\nbreak_markers = true\n", 1)
+            .replacen(
+                "id = \"pod-lumen\"\n",
+                "id = \"pod-lumen\"\nbreaks = [{ name = \"Lumen pause\", dates = \"2027-07-05..2027-07-18\" }]\n",
+                1,
+            )
+            .replacen(
+                "id = \"ana\"\n",
+                "id = \"ana\"\nbreaks = [{ name = \"Ana's leave\", dates = \"2027-03-01..2027-03-03\" }]\n",
+                1,
+            );
+        let loaded = tempi_core::file::parse(&text, "community.toml").unwrap();
+        let community = loaded.community;
+        let plan = community.plan(Window::year(community.zone(), 2027).unwrap()).unwrap();
+        vec![(community, plan)]
+    })
+}
+
+/// The markers' dates are the breaks' dates, the last one included (DTEND is the day after,
+/// RFC 5545 §3.6.1): the winter break 2027-12-20 to 2028-01-03 is 15 days; Ana's three; the
+/// pod's two weeks, in the feeds of the pod and its members only.
+#[test]
+fn break_markers_span_the_breaks() {
+    let (community, plan) = &sample_markers()[0];
+    let options = ExportOptions::new(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
+    let feeds = export::feeds(community, plan, &options).unwrap();
+    let rows = |id: &str| -> Vec<String> {
+        let feed = feeds.iter().find(|f| f.id == id).unwrap();
+        marker_rows(&feed.ics)
+            .into_iter()
+            .map(|r| r.split_once('\t').unwrap().1.to_string())
+            .collect()
+    };
+    assert_eq!(rows("riverbend"), ["20271220\tD15"]);
+    assert_eq!(rows("pod-lumen"), ["20271220\tD15", "20270705\tD14"]);
+    assert_eq!(rows("pod-harbour"), ["20271220\tD15"]);
+    let ana = rows("ana");
+    assert!(ana.contains(&"20270301\tD3".to_string()), "{ana:?}");
+    assert!(ana.contains(&"20271220\tD15".to_string()), "{ana:?}");
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn break_markers_in_python() {
+    check(sample_markers(), "markers-python", PYTHON);
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn break_markers_in_icaljs() {
+    check(sample_markers(), "markers-icaljs", ICALJS);
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn break_markers_in_libical() {
+    check(sample_markers(), "markers-libical", LIBICAL);
 }
 
 /// A small deterministic generator (xorshift), so failures reproduce from the case number.
