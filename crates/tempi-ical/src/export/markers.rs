@@ -29,12 +29,14 @@ pub(super) fn write(community: &Community, scope: &Scope, stamp: &str) -> String
             community.groups().iter().filter(|g| g.direct_members().iter().any(|m| m == id)),
         ),
     }
+    // Each group, then its larger groups (nearest first), each once.
     let mut chain: Vec<&Group> = Vec::new();
     for group in groups {
-        let mut at = Some(group);
-        while let Some(g) = at.filter(|g| !chain.iter().any(|c| c.id() == g.id())) {
-            chain.push(g);
-            at = g.parent().and_then(|p| community.groups().iter().find(|x| x.id() == p));
+        let larger = community.ancestors(group.id()).into_iter().flatten();
+        for g in std::iter::once(group).chain(larger) {
+            if !chain.iter().any(|c| c.id() == g.id()) {
+                chain.push(g);
+            }
         }
     }
     for g in chain {
