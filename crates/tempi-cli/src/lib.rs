@@ -276,55 +276,19 @@ pub(crate) fn read_bounded(input: &mut dyn Read, limit: usize) -> std::io::Resul
 }
 
 fn read_source(path: Option<&Path>, input: &mut dyn Read) -> Result<(String, String), Failure> {
-    let too_large = |shown: &str, size: String| {
-        Failure::Located(format!(
-            "{shown}:1:1: error: the file is {size} bytes, more than the {}-byte limit for community files; split it",
-            file::MAX_FILE_BYTES
-        ))
+    let shown = shown_name(path);
+    let text = match path {
+        None => return Ok((SAMPLE_COMMUNITY.to_string(), shown)),
+        Some(path) if is_stdin(path) => pipeline::read_community(input, &shown),
+        Some(path) => pipeline::read_community_file(path, &shown),
     };
-    match path {
-        None => Ok((SAMPLE_COMMUNITY.to_string(), SAMPLE_NAME.to_string())),
-        Some(path) if is_stdin(path) => {
-            let bytes = read_bounded(input, file::MAX_FILE_BYTES)
-                .map_err(|e| {
-                    Failure::Message(format!("{STDIN_NAME}: cannot read the community file: {e}"))
-                })?
-                .ok_or_else(|| {
-                    too_large(STDIN_NAME, format!("more than {}", file::MAX_FILE_BYTES))
-                })?;
-            decode(bytes, STDIN_NAME.to_string())
-        }
-        Some(path) => {
-            let shown = path.display().to_string();
-            let metadata = std::fs::metadata(path).map_err(|e| {
-                Failure::Message(format!("{shown}: cannot read the community file: {e}"))
-            })?;
-            if metadata.len() > file::MAX_FILE_BYTES as u64 {
-                return Err(too_large(&shown, metadata.len().to_string()));
-            }
-            let bytes = std::fs::read(path).map_err(|e| {
-                Failure::Message(format!("{shown}: cannot read the community file: {e}"))
-            })?;
-            decode(bytes, shown)
-        }
-    }
-}
-
-/// The text of a community file, or where it stops being UTF-8.
-fn decode(bytes: Vec<u8>, shown: String) -> Result<(String, String), Failure> {
-    match String::from_utf8(bytes) {
+    match text {
         Ok(text) => Ok((text, shown)),
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let valid = e.as_bytes().get(..offset).unwrap_or_default();
-            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-            let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-            let col = std::str::from_utf8(valid.get(line_start..).unwrap_or_default())
-                .map_or(1, |s| s.chars().count() + 1);
-            Err(Failure::Located(format!(
-                "{shown}:{line}:{col}: error: the file is not valid UTF-8 (byte {offset}); save it as UTF-8"
-            )))
+        // These two already say where and `error:`.
+        Err(e @ (pipeline::Error::TooLarge { .. } | pipeline::Error::NotUtf8 { .. })) => {
+            Err(Failure::Located(e.to_string()))
         }
+        Err(e) => Err(e.into()),
     }
 }
 

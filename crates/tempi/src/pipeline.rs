@@ -23,6 +23,7 @@
 //! ```
 
 use std::fmt;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use tempi_core::chrono::{DateTime, Utc};
@@ -36,6 +37,40 @@ pub type Intervals = Vec<(DateTime<Utc>, DateTime<Utc>)>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A community file could not be read.
+    #[error("{shown}: cannot read the community file: {source}")]
+    ReadCommunity {
+        /// The file as messages name it.
+        shown: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A community file is larger than [`tempi_core::file::MAX_FILE_BYTES`].
+    #[error(
+        "{shown}:1:1: error: the file is {size} bytes, more than the {}-byte limit for community files; split it",
+        tempi_core::file::MAX_FILE_BYTES
+    )]
+    TooLarge {
+        /// The file as messages name it.
+        shown: String,
+        /// Its size (`more than N` when read from a stream).
+        size: String,
+    },
+    /// A community file is not UTF-8; where the first bad byte is.
+    #[error(
+        "{shown}:{line}:{column}: error: the file is not valid UTF-8 (byte {offset}); save it as UTF-8"
+    )]
+    NotUtf8 {
+        /// The file as messages name it.
+        shown: String,
+        /// The line of the first byte that is not UTF-8 (from 1).
+        line: usize,
+        /// Its column, in characters (from 1).
+        column: usize,
+        /// Its byte offset.
+        offset: usize,
+    },
     /// A group id the community does not have.
     #[error("{}", tempi_core::suggest::unknown("group", id, known))]
     UnknownGroup {
@@ -113,6 +148,54 @@ pub enum Error {
     /// Expanding the plan failed (a bound was passed).
     #[error(transparent)]
     Plan(#[from] tempi_core::Error),
+}
+
+/// Reads a community file's text from `path` (`shown` names it in messages), refusing a file
+/// over [`tempi_core::file::MAX_FILE_BYTES`] before reading it, and locating the first byte that
+/// is not UTF-8. Parse the text with [`tempi_core::file::parse`].
+///
+/// # Errors
+/// [`Error::ReadCommunity`], [`Error::TooLarge`] or [`Error::NotUtf8`].
+pub fn read_community_file(path: &Path, shown: &str) -> Result<String, Error> {
+    let read_error = |source| Error::ReadCommunity { shown: shown.to_string(), source };
+    let metadata = std::fs::metadata(path).map_err(read_error)?;
+    if metadata.len() > tempi_core::file::MAX_FILE_BYTES as u64 {
+        return Err(Error::TooLarge { shown: shown.to_string(), size: metadata.len().to_string() });
+    }
+    community_text(std::fs::read(path).map_err(read_error)?, shown)
+}
+
+/// [`read_community_file`] from a stream (standard input): at most
+/// [`tempi_core::file::MAX_FILE_BYTES`] are read.
+///
+/// # Errors
+/// As [`read_community_file`].
+pub fn read_community(input: &mut dyn std::io::Read, shown: &str) -> Result<String, Error> {
+    let limit = tempi_core::file::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    std::io::Read::take(input, limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::ReadCommunity { shown: shown.to_string(), source })?;
+    if bytes.len() > limit {
+        return Err(Error::TooLarge {
+            shown: shown.to_string(),
+            size: format!("more than {limit}"),
+        });
+    }
+    community_text(bytes, shown)
+}
+
+/// The text of a community file, or where it stops being UTF-8.
+fn community_text(bytes: Vec<u8>, shown: &str) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = e.as_bytes().get(..offset).unwrap_or_default();
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = std::str::from_utf8(valid.get(line_start..).unwrap_or_default())
+            .map_or(1, |s| s.chars().count() + 1);
+        Error::NotUtf8 { shown: shown.to_string(), line, column, offset }
+    })
 }
 
 /// The member with `id`.
@@ -647,6 +730,24 @@ mod tests {
             Ok(loaded) => loaded.community,
             Err(e) => panic!("the sample must load: {e:?}"),
         }
+    }
+
+    /// The first bad byte is located by line and column in characters: "é" is one character of
+    /// two bytes, so the 0xFF after `x = "é` on line 2 is column 7 and byte 11 (4 + 5 + 2).
+    #[test]
+    fn a_community_file_that_is_not_utf8_is_located() {
+        let mut bytes = b"[a]\nx = \"".to_vec();
+        bytes.extend("é".as_bytes());
+        bytes.push(0xFF);
+        let e = read_community(&mut bytes.as_slice(), "c.toml").unwrap_err();
+        assert!(matches!(e, Error::NotUtf8 { line: 2, column: 7, offset: 11, .. }), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            "c.toml:2:7: error: the file is not valid UTF-8 (byte 11); save it as UTF-8"
+        );
+        let big = vec![b' '; tempi_core::file::MAX_FILE_BYTES + 1];
+        let e = read_community(&mut big.as_slice(), "-").unwrap_err();
+        assert!(matches!(e, Error::TooLarge { .. }), "{e:?}");
     }
 
     #[test]
