@@ -323,13 +323,12 @@ pub fn check_plan(
     let mut retreats: Vec<Spans> = vec![Vec::new(); members.len()];
     for o in plan.occurrences().iter().filter(|o| o.is_active()) {
         by_rhythm.entry(&o.rhythm).or_default().push(o);
-        let long =
-            community.rhythm(&o.rhythm).is_some_and(|r| r.length().minutes() >= DAY_LONG_MINUTES);
-        if long {
-            for a in o.attendees.iter() {
-                if let Some(spans) = index.get(&**a).and_then(|i| retreats.get_mut(*i)) {
-                    spans.push((o.start.with_timezone(&Utc), o.end.with_timezone(&Utc)));
-                }
+    }
+    let long = community.rhythms().iter().filter(|r| r.length().minutes() >= DAY_LONG_MINUTES);
+    for o in long.flat_map(|r| by_rhythm.get(r.id()).into_iter().flatten()) {
+        for a in o.attendees.iter() {
+            if let Some(spans) = index.get(&**a).and_then(|i| retreats.get_mut(*i)) {
+                spans.push((o.start.with_timezone(&Utc), o.end.with_timezone(&Utc)));
             }
         }
     }
