@@ -368,7 +368,9 @@ pub fn check_plan(
         let mut zones: Vec<(Tz, Local)> = Vec::new();
         for o in occurrences {
             let (start, end) = (o.start.with_timezone(&Utc), o.end.with_timezone(&Utc));
-            let same = list.as_ref().is_some_and(|(names, _)| **names == *o.attendees);
+            let same = list.as_ref().is_some_and(|(names, _)| {
+                std::ptr::eq(*names, &*o.attendees) || **names == *o.attendees
+            });
             if !same {
                 let places = o
                     .attendees
