@@ -1,6 +1,8 @@
 //! The solver: (a) one pod of 5 members with 2,000 busy intervals each, a weekly pattern held
 //! for 52 weeks, beside a naive per-candidate scan of the same inputs; (b) whole-plan placement
-//! of the generated 20,000-member organisation with every pod's weekly check-in `at = "auto"`.
+//! of the generated 20,000-member organisation with every pod's weekly check-in `at = "auto"`;
+//! (c) the availability check of `tempi plan` (`check_plan`) on that organisation's year 2027 as
+//! generated, the warnings and their 25 suggestion searches included.
 //!
 //! ```text
 //! cargo bench -p tempi-bench --bench solve            # both, about a minute
@@ -15,7 +17,7 @@ use std::time::Duration;
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use tempi::chrono::{DateTime, Datelike, NaiveDate, TimeZone, Timelike, Utc};
 use tempi::chrono_tz::Tz;
-use tempi::solve::{Availability, PlaceOptions, SeriesEnd, SeriesQuery, place};
+use tempi::solve::{Availability, PlaceOptions, SeriesEnd, SeriesQuery, check_plan, place};
 use tempi::{Cadence, Length, WeeklyWindow, Window, file};
 
 #[allow(dead_code, reason = "main() and its argument parsing serve the example binary only")]
@@ -184,5 +186,31 @@ fn bench_org(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! { name = benches; config = config(); targets = bench_pod, bench_org }
+fn bench_check(c: &mut Criterion) {
+    let text = synth::generate(20_000, 1);
+    let loaded = file::parse(&text, "org.toml").unwrap_or_else(|e| panic!("{e}"));
+    let community = loaded.community;
+    let window = Window::year(community.zone(), 2027).unwrap_or_else(|e| panic!("{e}"));
+    let plan = community.plan(window).unwrap_or_else(|e| panic!("{e}"));
+    let members: Vec<Availability> =
+        community.members().iter().map(Availability::from_member).collect();
+    let found = check_plan(&community, &plan, &members, &[]);
+    eprintln!(
+        "org20k: {} availability warnings, {} occurrences",
+        found.len(),
+        plan.occurrences().len()
+    );
+    let mut group = c.benchmark_group("solve");
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(15));
+    // (c) Goal: at most a quarter of `tempi plan`'s time on the same organisation.
+    group.bench_function("org20k_check_plan", |b| {
+        b.iter(|| black_box(check_plan(&community, &plan, &members, &[])))
+    });
+    group.finish();
+}
+
+criterion_group! { name = benches; config = config(); targets = bench_pod, bench_org, bench_check }
 criterion_main!(benches);

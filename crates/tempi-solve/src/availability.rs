@@ -235,6 +235,31 @@ impl Availability {
         Some(reach >= to)
     }
 
+    /// For a member with no away dates, extra windows or busy time (most of a community):
+    /// `Some(None)` with no weekly windows (any hour suits them), else `Some(Some(days))`, each
+    /// weekday's windows (Monday first) sorted as [`Availability::quick_fit`] sorts them. With
+    /// these, a plain occurrence's answer depends on its weekday and local minutes only, so the
+    /// availability check decides it without converting time zones per member. `None` for
+    /// anyone else.
+    pub(crate) fn weekly_only(&self) -> Option<Option<WeekSpans>> {
+        if !self.away.is_empty() || !self.extra.is_empty() || !self.busy_minutes.is_empty() {
+            return None;
+        }
+        if self.windows.is_empty() {
+            return Some(None);
+        }
+        let mut days: WeekSpans = Default::default();
+        for w in &self.windows {
+            if let Some(day) = days.get_mut(w.weekday().num_days_from_monday() as usize) {
+                day.push((w.start_minute(), w.end_minute()));
+            }
+        }
+        for day in &mut days {
+            day.sort_unstable();
+        }
+        Some(Some(days))
+    }
+
     pub(crate) fn is_away(&self, date: NaiveDate) -> bool {
         self.away.iter().any(|(from, to)| *from <= date && date <= *to)
     }
@@ -279,6 +304,9 @@ impl Availability {
         out
     }
 }
+
+/// Each weekday's windows `(start, end)` in minutes of the day, Monday first.
+pub(crate) type WeekSpans = [Vec<(u16, u16)>; 7];
 
 pub(crate) fn minute_time(minute: u16) -> NaiveTime {
     NaiveTime::from_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0)

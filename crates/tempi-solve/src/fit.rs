@@ -28,13 +28,14 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Offset, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 use tempi_core::rule::Frequency;
 use tempi_core::{Community, Occurrence, Plan, Timing};
 
-use crate::availability::{Availability, Shape, epoch_minutes, explain};
+use crate::availability::{Availability, Shape, WeekSpans, epoch_minutes, explain};
 use crate::{Reason, SeriesEnd, SeriesQuery};
 
 /// Why a member cannot come to some of a rhythm's occurrences.
@@ -309,23 +310,32 @@ pub fn check_plan(
 ) -> Vec<Unavailable> {
     let mut out = Vec::new();
     let by_id: HashMap<&str, &Availability> = members.iter().map(|m| (m.id(), m)).collect();
+    let index: HashMap<&str, usize> =
+        members.iter().enumerate().map(|(i, m)| (m.id(), i)).collect();
+    // Most members declare only weekly windows: their answer for a plain occurrence is a look
+    // at that weekday's windows, with no time-zone conversion per member.
+    let weekly: Vec<Option<Option<WeekSpans>>> =
+        members.iter().map(Availability::weekly_only).collect();
     // The occurrences that go ahead, per rhythm, in plan order; and the day-long ones per
     // attendee: what happens inside them (a morning circle at the retreat) is not judged
     // against the weekly windows.
     let mut by_rhythm: HashMap<&str, Vec<&Occurrence>> = HashMap::new();
-    let mut retreats: HashMap<&str, Spans> = HashMap::new();
+    let mut retreats: Vec<Spans> = vec![Vec::new(); members.len()];
     for o in plan.occurrences().iter().filter(|o| o.is_active()) {
         by_rhythm.entry(&o.rhythm).or_default().push(o);
-        let long =
-            community.rhythm(&o.rhythm).is_some_and(|r| r.length().minutes() >= DAY_LONG_MINUTES);
-        if long {
-            for a in o.attendees.iter() {
-                retreats
-                    .entry(a)
-                    .or_default()
-                    .push((o.start.with_timezone(&Utc), o.end.with_timezone(&Utc)));
+    }
+    let long = community.rhythms().iter().filter(|r| r.length().minutes() >= DAY_LONG_MINUTES);
+    for o in long.flat_map(|r| by_rhythm.get(r.id()).into_iter().flatten()) {
+        for a in o.attendees.iter() {
+            if let Some(spans) = index.get(&**a).and_then(|i| retreats.get_mut(*i)) {
+                spans.push((o.start.with_timezone(&Utc), o.end.with_timezone(&Utc)));
             }
         }
+    }
+    // The groups by id (a rhythm's own group), in the community's order.
+    let mut groups: HashMap<&str, Vec<&tempi_core::Group>> = HashMap::new();
+    for g in community.groups() {
+        groups.entry(g.id()).or_default().push(g);
     }
     // Members judged without their windows, made when first needed.
     let mut searches = 0usize;
@@ -335,26 +345,57 @@ pub fn check_plan(
             continue;
         }
         let occurrences = by_rhythm.get(rhythm.id()).map(Vec::as_slice).unwrap_or_default();
-        let own: HashSet<&str> = community
-            .groups()
-            .iter()
-            .filter(|g| g.id() == rhythm.group())
-            .flat_map(|g| g.direct_members().iter().map(String::as_str))
-            .collect();
+        // Only a rhythm with a presence asks who its group's own members are.
+        let own: HashSet<&str> = if rhythm.presence_needed().is_some() {
+            groups
+                .get(rhythm.group())
+                .into_iter()
+                .flatten()
+                .flat_map(|g| g.direct_members().iter().map(String::as_str))
+                .collect()
+        } else {
+            HashSet::new()
+        };
         let day_long = rhythm.length().minutes() >= DAY_LONG_MINUTES;
         let attendees = community.attendees_of(rhythm.id());
         let position: HashMap<&str, usize> =
             attendees.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         let mut tally: Vec<Tally> = vec![Tally::default(); attendees.len()];
+        // Each attendee's (place in `tally`, place in `members`), kept while the occurrences
+        // share their attendee list (they mostly do).
+        let mut list: Option<(&[Arc<str>], Vec<Places>)> = None;
+        // The occurrence in each zone met so far, converted once per occurrence.
+        let mut zones: Vec<(Tz, Local)> = Vec::new();
         for o in occurrences {
             let (start, end) = (o.start.with_timezone(&Utc), o.end.with_timezone(&Utc));
-            for a in o.attendees.iter() {
-                let (Some(&i), Some(&member)) = (position.get(&**a), by_id.get(&**a)) else {
+            let same = list.as_ref().is_some_and(|(names, _)| {
+                std::ptr::eq(*names, &*o.attendees) || **names == *o.attendees
+            });
+            if !same {
+                let places = o
+                    .attendees
+                    .iter()
+                    .map(|a| Some((*position.get(&**a)?, *index.get(&**a)?)))
+                    .collect();
+                list = Some((&o.attendees, places));
+            }
+            let Some((_, places)) = &list else { continue };
+            zones.clear();
+            for place in places {
+                let Some((i, m)) = *place else { continue };
+                let (Some(t), Some(member)) = (tally.get_mut(i), members.get(m)) else {
                     continue;
                 };
-                let Some(t) = tally.get_mut(i) else { continue };
                 let zone = member.zone();
-                let local_start = o.start.with_timezone(&zone);
+                let k = match zones.iter().position(|(z, _)| *z == zone) {
+                    Some(k) => k,
+                    None => {
+                        zones.push((zone, Local::of(start, end, zone)));
+                        zones.len() - 1
+                    }
+                };
+                let Some((_, local)) = zones.get(k) else { continue };
+                let (local_start, local_end) = (local.start, local.end);
                 let day = local_start.weekday();
                 t.attended += 1;
                 t.weekday = Some(match t.weekday {
@@ -362,19 +403,31 @@ pub fn check_plan(
                     Some(w) => w.filter(|w| *w == day),
                 });
                 let inside_retreat = retreats
-                    .get(&**a)
+                    .get(m)
                     .is_some_and(|spans| spans.iter().any(|(s, e)| *s <= start && end <= *e));
-                let reason = if day_long || inside_retreat {
-                    open.entry(member.id())
+                let fast = match (local.plain, weekly.get(m)) {
+                    (Some((from, to)), Some(Some(days))) => Some(match days {
+                        _ if day_long || inside_retreat => None,
+                        None => None,
+                        Some(days) => {
+                            let spans = days.get(day.num_days_from_monday() as usize);
+                            (!covers(spans.map(Vec::as_slice).unwrap_or_default(), from, to))
+                                .then_some(Reason::OutsideWindows)
+                        }
+                    }),
+                    _ => None,
+                };
+                let reason = match fast {
+                    Some(reason) => reason,
+                    None if day_long || inside_retreat => open
+                        .entry(member.id())
                         .or_insert_with(|| member.without_windows())
-                        .conflict(start, end)
-                } else {
-                    member.conflict(start, end)
+                        .conflict(start, end),
+                    None => member.conflict(start, end),
                 };
                 let Some(reason) = reason else { continue };
                 t.missed += 1;
                 let why = Why::of(&reason);
-                let local_end = o.end.with_timezone(&zone);
                 let span = LocalSpan {
                     weekday: day,
                     start: local_start.time(),
@@ -424,7 +477,7 @@ pub fn check_plan(
         }
         if !found.is_empty() && searches < MAX_SUGGESTIONS {
             searches += 1;
-            let suggestion = suggest(community, plan, rhythm, members);
+            let suggestion = suggest(community, plan, rhythm, members, &index);
             for u in &mut found {
                 u.suggestion.clone_from(&suggestion);
             }
@@ -433,6 +486,49 @@ pub fn check_plan(
     }
     out
 }
+
+/// An occurrence in one zone: its local start and end, and for a plain one (on one local date,
+/// whole minutes, no offset change within a day either side: what
+/// [`Availability::quick_fit`] decides itself) its local minutes of the day.
+struct Local {
+    start: DateTime<Tz>,
+    end: DateTime<Tz>,
+    plain: Option<(u16, u16)>,
+}
+
+impl Local {
+    fn of(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Local {
+        let (ls, le) = (start.with_timezone(&zone), end.with_timezone(&zone));
+        let offset = ls.offset().fix();
+        let day = Duration::days(1);
+        let steady = [start - day, end + day]
+            .iter()
+            .all(|t| t.with_timezone(&zone).offset().fix() == offset);
+        let whole = ls.time().nanosecond() == 0 && le.time().nanosecond() == 0;
+        let minute = |t: &DateTime<Tz>| {
+            u16::try_from(t.time().num_seconds_from_midnight() / 60).unwrap_or(u16::MAX)
+        };
+        let plain =
+            (le.date_naive() == ls.date_naive() && le.offset().fix() == offset && steady && whole)
+                .then(|| (minute(&ls), minute(&le)));
+        Local { start: ls, end: le, plain }
+    }
+}
+
+/// Whether the sorted windows `spans` cover the minutes `[from, to)`, as
+/// [`Availability::quick_fit`] decides it.
+fn covers(spans: &[(u16, u16)], from: u16, to: u16) -> bool {
+    let mut reach = from;
+    for &(s, e) in spans {
+        if s <= reach && e > reach {
+            reach = e;
+        }
+    }
+    reach >= to
+}
+
+/// An attendee's place in a rhythm's tally and in the members given (`None`: not checked).
+type Places = Option<(usize, usize)>;
 
 /// Intervals `[start, end)`.
 type Spans = Vec<(DateTime<Utc>, DateTime<Utc>)>;
@@ -454,6 +550,7 @@ fn suggest(
     plan: &Plan,
     rhythm: &tempi_core::Rhythm,
     members: &[Availability],
+    index: &HashMap<&str, usize>,
 ) -> Option<Suggestion> {
     let window = plan.window();
     let Timing::Cadence(cadence) = rhythm.timing() else { return None };
@@ -468,7 +565,7 @@ fn suggest(
     let attendees: Vec<&Availability> = community
         .attendees_of(rhythm.id())
         .into_iter()
-        .filter_map(|id| members.iter().find(|m| m.id() == id))
+        .filter_map(|id| index.get(id).and_then(|i| members.get(*i)))
         .collect();
     if attendees.is_empty() {
         return None;
