@@ -19,7 +19,8 @@
 //! | `FREQ=…` or `RRULE:FREQ=…` | the rule as written |
 //!
 //! ```
-//! use tempi_core::Cadence;
+//! # mod tempi { pub use tempi_core::*; }
+//! use tempi::Cadence;
 //! let cadence: Cadence = "first mon of every quarter".parse()?;
 //! assert_eq!(cadence.to_string(), "FREQ=YEARLY;BYMONTH=1,4,7,10;BYDAY=1MO");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -91,8 +92,9 @@ impl Cadence {
     /// A cadence of explicit local dates, sorted, each once.
     ///
     /// ```
-    /// use chrono::NaiveDate;
-    /// use tempi_core::Cadence;
+    /// # mod tempi { pub use tempi_core::*; }
+    /// use tempi::chrono::NaiveDate;
+    /// use tempi::Cadence;
     /// let day = |m, d| NaiveDate::from_ymd_opt(2027, m, d).unwrap();
     /// let cadence = Cadence::dates([day(9, 18), day(6, 12), day(9, 18)]);
     /// assert_eq!(cadence, Cadence::Dates(vec![day(6, 12), day(9, 18)]));
@@ -173,9 +175,10 @@ impl Cadence {
     /// so it can never check other days than the plan uses.
     ///
     /// ```
-    /// use chrono::NaiveDate;
-    /// use chrono_tz::Europe::Berlin;
-    /// use tempi_core::Cadence;
+    /// # mod tempi { pub use tempi_core::*; }
+    /// use tempi::chrono::NaiveDate;
+    /// use tempi::chrono_tz::Europe::Berlin;
+    /// use tempi::Cadence;
     ///
     /// // Every 2 weeks on Monday and Sunday: the Sunday ends the Monday's week (WKST=MO).
     /// let cadence: Cadence = "every 2 weeks on mon, sun".parse()?;

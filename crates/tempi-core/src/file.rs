@@ -4,6 +4,7 @@
 //! `examples/community.toml`. Unknown fields are errors, so a typo never silently drops a setting.
 //!
 //! ```
+//! # mod tempi { pub use tempi_core::*; }
 //! let text = r#"
 //! [community]
 //! id = "tiny"
@@ -11,8 +12,8 @@
 //! zone = "Europe/Berln"
 //! start = "2027-01-04"
 //! "#;
-//! let err = tempi_core::file::parse(text, "tiny.toml").unwrap_err();
-//! let tempi_core::Error::File { errors, .. } = err else { panic!("{err}") };
+//! let err = tempi::file::parse(text, "tiny.toml").unwrap_err();
+//! let tempi::Error::File { errors, .. } = err else { panic!("{err}") };
 //! assert_eq!(errors[0].to_string(),
 //!     "tiny.toml:5:8: error: unknown time zone `Europe/Berln`; did you mean `Europe/Berlin`?");
 //! ```
@@ -29,9 +30,9 @@ use toml::{Spanned, Value};
 use crate::cadence::Cadence;
 use crate::error::Error;
 use crate::model::{
-    Attendance, Category, ClashPolicy, ClashScope, Commitment, Community, Edge, Except, Group,
-    Item, Member, NthAfter, Offset, Place, Presence, Problem, Renewal, Rhythm, Role, Scale, Timing,
-    WeeklyWindow,
+    Attendance, Category, ClashPolicy, ClashScope, Commitment, Community, CommunityBuilder, Edge,
+    Except, Group, Item, Member, Offset, Place, Presence, Problem, Renewal, Rhythm, Role, Scale,
+    Timing, WeeklyWindow,
 };
 use crate::model::{Break, DateWindow, LocalHours, OnBreak};
 use crate::time::{Length, parse_date, parse_time_of_day, parse_zone};
@@ -62,6 +63,7 @@ pub struct Diagnostic {
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Severity {
     /// The file cannot be used.
     Error,
@@ -69,12 +71,19 @@ pub enum Severity {
     Warning,
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
+impl Severity {
+    /// `"error"` or `"warning"`, as messages and `tempi check --json` write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
-        };
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = self.severity.as_str();
         write!(f, "{}:{}:{}: {severity}: {}", self.path, self.line, self.col, self.message)
     }
 }
@@ -405,27 +414,56 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, Error> {
     let lines = Lines::new(text);
     let mut reader =
         Reader { path, lines, errors: Vec::new(), warnings: Vec::new(), spans: HashMap::new() };
+    let Some(raw) = check_shape(&mut reader, text).and_then(|()| read_toml(&mut reader, text))
+    else {
+        return Err(Error::File { errors: reader.errors, warnings: Vec::new() });
+    };
+    let mut builder = read_community(&mut reader, raw.community);
+    for (i, member) in raw.members.into_iter().enumerate() {
+        builder.member(read_member(&mut reader, Item::Member(i), member));
+    }
+    for (i, group) in raw.groups.into_iter().enumerate() {
+        builder.group(read_group(&mut reader, Item::Group(i), group));
+    }
+    for (i, rhythm) in raw.rhythms.into_iter().enumerate() {
+        let item = Item::Rhythm(i);
+        let rhythm_span = rhythm.span();
+        reader.note(item, "", None, rhythm_span.clone());
+        let r = rhythm.into_inner();
+        let (id, group) = (r.id.get_ref().clone(), r.group.get_ref().clone());
+        match read_rhythm(&mut reader, item, r, rhythm_span) {
+            Some(out) => builder.rhythm(out),
+            // Keep the rhythm's place and id, so later errors point at the right rhythm and
+            // references to it are not reported as unknown. The file fails anyway.
+            None => builder.rhythm(placeholder(id, group)),
+        };
+    }
+    build_located(reader, &builder)
+}
+
+/// The file as a whole, before TOML: its size, a byte-order mark anywhere, and overlong lines.
+/// `None` (with the error) when the file cannot be read further.
+fn check_shape(reader: &mut Reader<'_>, text: &str) -> Option<()> {
     if text.len() > MAX_FILE_BYTES {
         reader.error(0..0, format!(
             "the file is {} bytes, more than the {MAX_FILE_BYTES}-byte limit for community files; split it",
             text.len()
         ));
-        return Err(Error::File { errors: reader.errors, warnings: Vec::new() });
+        return None;
     }
-    let text_no_bom = text.strip_prefix('\u{feff}');
-    if text_no_bom.is_some() {
+    if text.starts_with('\u{feff}') {
         reader.error(
             0..0,
             "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM",
         );
-        return Err(Error::File { errors: reader.errors, warnings: Vec::new() });
+        return None;
     }
     if let Some(at) = text.find('\u{feff}') {
         reader.error(
             at..at,
             "an invisible byte-order mark (U+FEFF) is here, in the middle of the file (often pasted in); delete it",
         );
-        return Err(Error::File { errors: reader.errors, warnings: Vec::new() });
+        return None;
     }
     if let Some((start, line)) = text
         .split_inclusive('\n')
@@ -443,10 +481,15 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, Error> {
                 line.trim_end_matches(['\r', '\n']).len()
             ),
         );
-        return Err(Error::File { errors: reader.errors, warnings: Vec::new() });
+        return None;
     }
-    let raw: RawFile = match toml::from_str(text) {
-        Ok(raw) => raw,
+    Some(())
+}
+
+/// TOML syntax, unknown fields and wrong types, from the TOML reader, with what would fix them.
+fn read_toml(reader: &mut Reader<'_>, text: &str) -> Option<RawFile> {
+    match toml::from_str(text) {
+        Ok(raw) => Some(raw),
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             // serde names Rust types; a person writing TOML knows "whole number".
@@ -457,18 +500,22 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, Error> {
                 .replace("expected i64", "expected a whole number");
             let hint = toml_hint(&message);
             reader.error(span, format!("{message}{hint}"));
-            return Err(Error::File { errors: reader.errors, warnings: Vec::new() });
+            None
         }
-    };
-    let community_span = raw.community.span();
-    let c = raw.community.into_inner();
+    }
+}
+
+/// `[community]`: id, name, zone, start, and its breaks and holidays.
+fn read_community(reader: &mut Reader<'_>, community: Spanned<RawCommunity>) -> CommunityBuilder {
+    let community_span = community.span();
+    let c = community.into_inner();
     reader.note(Item::Community, "", None, community_span);
     reader.note(Item::Community, "id", None, c.id.span());
     reader.note(Item::Community, "name", None, c.name.span());
     let zone = reader.zone(&c.zone);
     let start = reader.date(&c.start).unwrap_or(NaiveDate::MIN);
     let mut builder = Community::builder(c.id.into_inner(), c.name.into_inner(), zone, start);
-    let (breaks, holidays) = read_breaks(&mut reader, Item::Community, &c.breaks, &c.holidays);
+    let (breaks, holidays) = read_breaks(reader, Item::Community, &c.breaks, &c.holidays);
     for b in breaks {
         builder.community_break(b);
     }
@@ -476,124 +523,125 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, Error> {
         builder.holidays_file(path);
     }
     builder.break_markers(c.break_markers.unwrap_or(false));
+    builder
+}
 
-    for (i, member) in raw.members.into_iter().enumerate() {
-        let item = Item::Member(i);
-        reader.note(item, "", None, member.span());
-        let m = member.into_inner();
-        reader.note(item, "id", None, m.id.span());
-        reader.note(item, "name", None, m.name.span());
-        let zone = reader.zone(&m.zone);
-        let mut out = Member::new(m.id.into_inner(), m.name.into_inner(), zone);
-        if let Some(email) = m.email {
-            reader.note(item, "email", None, email.span());
-            out = out.email(email.into_inner());
-        }
-        for window in &m.availability {
-            if let Some(windows) = reader.parse(window, WeeklyWindow::parse_many) {
-                for w in windows {
-                    out = out.window(w);
-                }
-            }
-        }
-        for (j, away) in m.away.iter().enumerate() {
-            reader.note(item, "away", Some(j), away.span());
-            if let Some((from, to)) = reader.parse(away, parse_away) {
-                out = out.away(from, to);
-            }
-        }
-        for extra in &m.extra {
-            if let Some(window) = reader.parse(extra, DateWindow::parse) {
-                out = out.extra_window(window);
-            }
-        }
-        if let Some(prefer) = &m.prefer
-            && let Some(hours) = reader.parse(prefer, LocalHours::parse)
-        {
-            out = out.prefer_hours(hours);
-        }
-        for avoid in &m.avoid {
-            if let Some(day) = reader.parse(avoid, |t| weekday_of(t.trim())) {
-                out = out.avoid_day(day);
-            }
-        }
-        for busy in m.busy {
-            if busy.get_ref().trim().is_empty() {
-                reader.error(busy.span(), "a `busy` entry is the path of an .ics file, relative to the community file; it is empty");
-                continue;
-            }
-            out = out.busy_file(busy.into_inner());
-        }
-        let (breaks, holidays) = read_breaks(&mut reader, item, &m.breaks, &m.holidays);
-        for b in breaks {
-            out = out.with_break(b);
-        }
-        for path in holidays {
-            out = out.holidays_file(path);
-        }
-        builder.member(out);
+/// One `[[members]]` table: who, their zone and email, when they can meet (availability, away,
+/// extra, prefer, avoid, busy calendars) and their breaks.
+fn read_member(reader: &mut Reader<'_>, item: Item, member: Spanned<RawMember>) -> Member {
+    reader.note(item, "", None, member.span());
+    let m = member.into_inner();
+    reader.note(item, "id", None, m.id.span());
+    reader.note(item, "name", None, m.name.span());
+    let zone = reader.zone(&m.zone);
+    let mut out = Member::new(m.id.into_inner(), m.name.into_inner(), zone);
+    if let Some(email) = m.email {
+        reader.note(item, "email", None, email.span());
+        out = out.email(email.into_inner());
     }
-
-    for (i, group) in raw.groups.into_iter().enumerate() {
-        let item = Item::Group(i);
-        reader.note(item, "", None, group.span());
-        let g = group.into_inner();
-        reader.note(item, "id", None, g.id.span());
-        reader.note(item, "name", None, g.name.span());
-        reader.note(item, "scale", None, g.scale.span());
-        let scale = reader.parse(&g.scale, |t| t.parse::<Scale>()).unwrap_or(Scale::Network);
-        let mut out = Group::new(g.id.into_inner(), g.name.into_inner(), scale);
-        for (j, member) in g.members.into_iter().enumerate() {
-            reader.note(item, "members", Some(j), member.span());
-            out = out.members([member.into_inner()]);
+    for window in &m.availability {
+        if let Some(windows) = reader.parse(window, WeeklyWindow::parse_many) {
+            for w in windows {
+                out = out.window(w);
+            }
         }
-        if let Some(parent) = g.part_of {
-            reader.note(item, "part_of", None, parent.span());
-            out = out.part_of(parent.into_inner());
-        }
-        let (breaks, holidays) = read_breaks(&mut reader, item, &g.breaks, &g.holidays);
-        for b in breaks {
-            out = out.with_break(b);
-        }
-        for path in holidays {
-            out = out.holidays_file(path);
-        }
-        builder.group(out);
     }
-
-    for (i, rhythm) in raw.rhythms.into_iter().enumerate() {
-        let item = Item::Rhythm(i);
-        let rhythm_span = rhythm.span();
-        reader.note(item, "", None, rhythm_span.clone());
-        let r = rhythm.into_inner();
-        let (id, group) = (r.id.get_ref().clone(), r.group.get_ref().clone());
-        match read_rhythm(&mut reader, item, r, rhythm_span) {
-            Some(out) => builder.rhythm(out),
-            // Keep the rhythm's place and id, so later errors point at the right rhythm and
-            // references to it are not reported as unknown. The file fails anyway.
-            None => builder.rhythm(placeholder(id, group)),
-        };
+    for (j, away) in m.away.iter().enumerate() {
+        reader.note(item, "away", Some(j), away.span());
+        if let Some((from, to)) = reader.parse(away, parse_away) {
+            out = out.away(from, to);
+        }
     }
+    for extra in &m.extra {
+        if let Some(window) = reader.parse(extra, DateWindow::parse) {
+            out = out.extra_window(window);
+        }
+    }
+    if let Some(prefer) = &m.prefer
+        && let Some(hours) = reader.parse(prefer, LocalHours::parse)
+    {
+        out = out.prefer_hours(hours);
+    }
+    for avoid in &m.avoid {
+        if let Some(day) = reader.parse(avoid, |t| weekday_of(t.trim())) {
+            out = out.avoid_day(day);
+        }
+    }
+    for busy in m.busy {
+        if busy.get_ref().trim().is_empty() {
+            reader.error(busy.span(), "a `busy` entry is the path of an .ics file, relative to the community file; it is empty");
+            continue;
+        }
+        out = out.busy_file(busy.into_inner());
+    }
+    let (breaks, holidays) = read_breaks(reader, item, &m.breaks, &m.holidays);
+    for b in breaks {
+        out = out.with_break(b);
+    }
+    for path in holidays {
+        out = out.holidays_file(path);
+    }
+    out
+}
 
-    let syntax_errors = std::mem::take(&mut reader.errors);
-    let result = builder.build();
-    let locate = |reader: &Reader<'_>, problem: &Problem, severity: Severity| {
+/// One `[[groups]]` table: id, name, scale, members, `part_of`, breaks.
+fn read_group(reader: &mut Reader<'_>, item: Item, group: Spanned<RawGroup>) -> Group {
+    reader.note(item, "", None, group.span());
+    let g = group.into_inner();
+    reader.note(item, "id", None, g.id.span());
+    reader.note(item, "name", None, g.name.span());
+    reader.note(item, "scale", None, g.scale.span());
+    let scale = reader.parse(&g.scale, |t| t.parse::<Scale>()).unwrap_or(Scale::Network);
+    let mut out = Group::new(g.id.into_inner(), g.name.into_inner(), scale);
+    for (j, member) in g.members.into_iter().enumerate() {
+        reader.note(item, "members", Some(j), member.span());
+        out = out.members([member.into_inner()]);
+    }
+    if let Some(parent) = g.part_of {
+        reader.note(item, "part_of", None, parent.span());
+        out = out.part_of(parent.into_inner());
+    }
+    let (breaks, holidays) = read_breaks(reader, item, &g.breaks, &g.holidays);
+    for b in breaks {
+        out = out.with_break(b);
+    }
+    for path in holidays {
+        out = out.holidays_file(path);
+    }
+    out
+}
+
+impl Reader<'_> {
+    /// A problem the builder found, located at the field it names (or its table).
+    fn locate(&self, problem: &Problem, severity: Severity) -> Diagnostic {
         let Place { item, field, index } = problem.place;
-        let span = reader
+        let span = self
             .spans
             .get(&(item, field, index))
-            .or_else(|| reader.spans.get(&(item, field, None)))
-            .or_else(|| reader.spans.get(&(item, "", None)))
+            .or_else(|| self.spans.get(&(item, field, None)))
+            .or_else(|| self.spans.get(&(item, "", None)))
             .cloned()
             .unwrap_or(0..0);
-        reader.diagnostic(&span, severity, problem.message.clone())
-    };
-    match result {
+        self.diagnostic(&span, severity, problem.message.clone())
+    }
+
+    /// The builder's warnings, located, with the reader's own, in file order.
+    fn all_warnings(&self, problems: &[Problem]) -> Vec<Diagnostic> {
+        let mut warnings: Vec<Diagnostic> =
+            problems.iter().map(|w| self.locate(w, Severity::Warning)).collect();
+        warnings.extend(self.warnings.iter().cloned());
+        sort(&mut warnings);
+        warnings
+    }
+}
+
+/// Builds (validates) the community and locates every problem in the file: the reader's errors
+/// and the builder's, in file order.
+fn build_located(mut reader: Reader<'_>, builder: &CommunityBuilder) -> Result<Loaded, Error> {
+    let syntax_errors = std::mem::take(&mut reader.errors);
+    match builder.build() {
         Ok((community, warnings)) if syntax_errors.is_empty() => {
-            let mut warnings: Vec<Diagnostic> =
-                warnings.iter().map(|w| locate(&reader, w, Severity::Warning)).collect();
-            warnings.extend(reader.warnings.iter().cloned());
-            sort(&mut warnings);
+            let warnings = reader.all_warnings(&warnings);
             let rhythm_places = community
                 .rhythms()
                 .iter()
@@ -606,10 +654,7 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, Error> {
             Ok(Loaded { community, warnings, rhythm_places })
         }
         Ok((_, warnings)) => {
-            let mut warnings: Vec<Diagnostic> =
-                warnings.iter().map(|w| locate(&reader, w, Severity::Warning)).collect();
-            warnings.extend(reader.warnings.iter().cloned());
-            sort(&mut warnings);
+            let warnings = reader.all_warnings(&warnings);
             let mut errors = syntax_errors;
             sort(&mut errors);
             Err(Error::File { errors, warnings })
@@ -618,16 +663,13 @@ pub fn parse(text: &str, path: &str) -> Result<Loaded, Error> {
             let mut errors = syntax_errors;
             // A field that failed to parse also shows up as a problem downstream; keep the first.
             for p in &problems {
-                let d = locate(&reader, p, Severity::Error);
+                let d = reader.locate(p, Severity::Error);
                 if !errors.iter().any(|e| e.line == d.line && e.col == d.col) {
                     errors.push(d);
                 }
             }
             sort(&mut errors);
-            let mut warnings: Vec<Diagnostic> =
-                problem_warnings.iter().map(|w| locate(&reader, w, Severity::Warning)).collect();
-            warnings.extend(reader.warnings.iter().cloned());
-            sort(&mut warnings);
+            let warnings = reader.all_warnings(&problem_warnings);
             Err(Error::File { errors, warnings })
         }
         Err(other) => Err(other),
@@ -695,10 +737,57 @@ fn placeholder(id: String, group: String) -> Rhythm {
     .roles(Vec::new())
 }
 
+/// One `[[rhythms]]` table. `None` when a part every rhythm needs could not be read (the errors
+/// are in `reader`).
 fn read_rhythm(
     reader: &mut Reader<'_>,
     item: Item,
     r: RawRhythm,
+    rhythm_span: Range<usize>,
+) -> Option<Rhythm> {
+    let mut out = read_essentials(reader, item, &r, rhythm_span)?;
+    if let Some(zone) = &r.zone {
+        reader.note(item, "zone", None, zone.span());
+        out = out.zone(reader.zone(zone));
+    }
+    if let Some(start) = &r.start {
+        reader.note(item, "start", None, start.span());
+        if let Some(date) = reader.date(start) {
+            out = out.starting(date);
+        }
+    }
+    if let Some(end) = &r.end {
+        reader.note(item, "end", None, end.span());
+        if let Some(date) = reader.date(end) {
+            out = out.ending(date);
+        }
+    }
+    if let Some(commitment) = &r.commitment {
+        reader.note(item, "commitment", None, commitment.span());
+        out = out.commitment(read_commitment(reader, commitment.get_ref()));
+    }
+    if let Some(roles) = &r.roles {
+        out = out.roles(read_roles(reader, item, roles));
+    }
+    out = read_quorum_and_priority(reader, item, &r, out);
+    if let Some(intention) = &r.intention {
+        reader.note(item, "intention", None, intention.span());
+        out = out.intention(intention.get_ref().clone());
+    }
+    out = read_composition(reader, item, &r, out);
+    out = read_policies(reader, &r, out);
+    if let Some(mix) = &r.mix {
+        out = read_mix(reader, item, mix, out);
+    }
+    Some(out)
+}
+
+/// The parts every rhythm has: id, name, group, category, timing (cadence, offset or dates),
+/// time of day (or all-day, or `auto`) and length.
+fn read_essentials(
+    reader: &mut Reader<'_>,
+    item: Item,
+    r: &RawRhythm,
     rhythm_span: Range<usize>,
 ) -> Option<Rhythm> {
     for (field, span) in [
@@ -711,9 +800,9 @@ fn read_rhythm(
     }
     let category = reader.parse(&r.category, |t| t.parse::<Category>());
     let timing = match (&r.cadence, &r.offset, &r.dates) {
-        (_, _, Some(dates)) => read_dates(reader, item, &r, dates),
+        (_, _, Some(dates)) => read_dates(reader, item, r, dates),
         (cadence, offset, None) => {
-            read_timing(reader, item, &r, cadence, offset, rhythm_span.clone())
+            read_timing(reader, item, r, cadence, offset, rhythm_span.clone())
         }
     };
     let all_day = r.at.is_none();
@@ -728,7 +817,7 @@ fn read_rhythm(
         Some(at) => reader.time(at),
         None => Some(NaiveTime::MIN),
     };
-    let length = read_length(reader, item, &r, all_day, &rhythm_span);
+    let length = read_length(reader, item, r, all_day, &rhythm_span);
     let (Some(category), Some(timing), Some(at), Some(length)) = (category, timing, at, length)
     else {
         return None;
@@ -748,94 +837,90 @@ fn read_rhythm(
     if auto {
         out = out.auto();
     }
-    if let Some(zone) = &r.zone {
-        reader.note(item, "zone", None, zone.span());
-        out = out.zone(reader.zone(zone));
-    }
-    if let Some(start) = &r.start {
-        reader.note(item, "start", None, start.span());
-        if let Some(date) = reader.date(start) {
-            out = out.starting(date);
+    Some(out)
+}
+
+/// `commitment = { meetings, retrospective, renewals | until }`.
+fn read_commitment(reader: &mut Reader<'_>, c: &RawCommitment) -> Commitment {
+    let meetings = match u32::try_from(*c.meetings.get_ref()) {
+        Ok(n) => n,
+        Err(_) => {
+            reader.error(
+                c.meetings.span(),
+                format!(
+                    "`meetings = {}`: a commitment needs 1 or more meetings before its retrospective",
+                    c.meetings.get_ref()
+                ),
+            );
+            1
         }
-    }
-    if let Some(end) = &r.end {
-        reader.note(item, "end", None, end.span());
-        if let Some(date) = reader.date(end) {
-            out = out.ending(date);
+    };
+    let retrospective =
+        c.retrospective.as_ref().and_then(|l| reader.parse(l, |t| t.parse::<Length>()));
+    let renewal = match (&c.renewals, &c.until) {
+        (Some(_), Some(until)) => {
+            reader.error(until.span(), "a commitment renews either a number of `renewals` times or `until` a date, not both; keep one");
+            Renewal::Ongoing
         }
-    }
-    if let Some(commitment) = &r.commitment {
-        reader.note(item, "commitment", None, commitment.span());
-        let c = commitment.get_ref();
-        let meetings = match u32::try_from(*c.meetings.get_ref()) {
-            Ok(n) => n,
+        (Some(times), None) => match u32::try_from(*times.get_ref()) {
+            Ok(times) => Renewal::Times(times),
             Err(_) => {
                 reader.error(
-                    c.meetings.span(),
-                    format!(
-                        "`meetings = {}`: a commitment needs 1 or more meetings before its retrospective",
-                        c.meetings.get_ref()
-                    ),
+                    times.span(),
+                    format!("`renewals = {}` must be 0 or more", times.get_ref()),
                 );
-                1
-            }
-        };
-        let retrospective =
-            c.retrospective.as_ref().and_then(|l| reader.parse(l, |t| t.parse::<Length>()));
-        let renewal = match (&c.renewals, &c.until) {
-            (Some(_), Some(until)) => {
-                reader.error(until.span(), "a commitment renews either a number of `renewals` times or `until` a date, not both; keep one");
                 Renewal::Ongoing
             }
-            (Some(times), None) => match u32::try_from(*times.get_ref()) {
-                Ok(times) => Renewal::Times(times),
-                Err(_) => {
-                    reader.error(
-                        times.span(),
-                        format!("`renewals = {}` must be 0 or more", times.get_ref()),
-                    );
-                    Renewal::Ongoing
-                }
-            },
-            (None, Some(until)) => reader.date(until).map_or(Renewal::Ongoing, Renewal::Until),
-            (None, None) => Renewal::Ongoing,
-        };
-        out = out.commitment(Commitment { meetings, retrospective, renewal });
-    }
-    if let Some(roles) = &r.roles {
-        let mut list = Vec::new();
-        for (j, role) in roles.iter().enumerate() {
-            reader.note(item, "roles", Some(j), role.span());
-            match role.get_ref() {
-                Value::String(name) => list.push(Role::rotating(name.clone())),
-                Value::Table(table) => {
-                    let name = table.get("role").and_then(Value::as_str);
-                    let member = table.get("member").and_then(Value::as_str);
-                    let unknown = table.keys().find(|k| *k != "role" && *k != "member");
-                    match (name, member, unknown) {
-                        (_, _, Some(key)) => reader.error(
-                            role.span(),
-                            format!("unknown field `{key}` in a role; a role is \"facilitator\" (rotating) or {{ role = \"host\", member = \"ana\" }}"),
-                        ),
-                        (Some(name), Some(member), None) => list.push(Role::fixed(name, member)),
-                        (Some(name), None, None) => list.push(Role::rotating(name)),
-                        _ => reader.error(
-                            role.span(),
-                            "a role is \"facilitator\" (rotating) or { role = \"host\", member = \"ana\" } (fixed)",
-                        ),
-                    }
-                }
-                other => reader.error(
-                    role.span(),
-                    format!(
-                        "expected a role name or {{ role = \"…\", member = \"…\" }}, found {}",
-                        other.type_str()
+        },
+        (None, Some(until)) => reader.date(until).map_or(Renewal::Ongoing, Renewal::Until),
+        (None, None) => Renewal::Ongoing,
+    };
+    Commitment { meetings, retrospective, renewal }
+}
+
+/// `roles = ["facilitator", { role = "host", member = "ana" }]`: rotating and fixed duties.
+fn read_roles(reader: &mut Reader<'_>, item: Item, roles: &[Spanned<Value>]) -> Vec<Role> {
+    let mut list = Vec::new();
+    for (j, role) in roles.iter().enumerate() {
+        reader.note(item, "roles", Some(j), role.span());
+        match role.get_ref() {
+            Value::String(name) => list.push(Role::rotating(name.clone())),
+            Value::Table(table) => {
+                let name = table.get("role").and_then(Value::as_str);
+                let member = table.get("member").and_then(Value::as_str);
+                let unknown = table.keys().find(|k| *k != "role" && *k != "member");
+                match (name, member, unknown) {
+                    (_, _, Some(key)) => reader.error(
+                        role.span(),
+                        format!("unknown field `{key}` in a role; a role is \"facilitator\" (rotating) or {{ role = \"host\", member = \"ana\" }}"),
                     ),
-                ),
+                    (Some(name), Some(member), None) => list.push(Role::fixed(name, member)),
+                    (Some(name), None, None) => list.push(Role::rotating(name)),
+                    _ => reader.error(
+                        role.span(),
+                        "a role is \"facilitator\" (rotating) or { role = \"host\", member = \"ana\" } (fixed)",
+                    ),
+                }
             }
+            other => reader.error(
+                role.span(),
+                format!(
+                    "expected a role name or {{ role = \"…\", member = \"…\" }}, found {}",
+                    other.type_str()
+                ),
+            ),
         }
-        out = out.roles(list);
     }
+    list
+}
+
+/// `presence` (the quorum: a count or a percentage) and `priority` (-1000 to 1000).
+fn read_quorum_and_priority(
+    reader: &mut Reader<'_>,
+    item: Item,
+    r: &RawRhythm,
+    mut out: Rhythm,
+) -> Rhythm {
     if let Some(presence) = &r.presence {
         reader.note(item, "presence", None, presence.span());
         let parsed = match presence.get_ref() {
@@ -861,23 +946,14 @@ fn read_rhythm(
             _ => reader.error(priority.span(), "`priority` must be between -1000 and 1000"),
         }
     }
-    if let Some(intention) = r.intention {
-        reader.note(item, "intention", None, intention.span());
-        out = out.intention(intention.into_inner());
-    }
-    if let Some(attendance) = &r.attendance {
-        match attendance.get_ref().as_str() {
-            "with-subgroups" => out = out.attendance(Attendance::WithSubgroups),
-            "direct" => out = out.attendance(Attendance::Direct),
-            other => reader.error(
-                attendance.span(),
-                format!("`{other}` is not an attendance; use \"with-subgroups\" (the default) or \"direct\""),
-            ),
-        }
-    }
-    if let Some(within) = r.within {
+    out
+}
+
+/// Composition with other rhythms: `within`, `except` and `after`.
+fn read_composition(reader: &mut Reader<'_>, item: Item, r: &RawRhythm, mut out: Rhythm) -> Rhythm {
+    if let Some(within) = &r.within {
         reader.note(item, "within", None, within.span());
-        out = out.within(within.into_inner());
+        out = out.within(within.get_ref().clone());
     }
     for (j, except) in r.except.iter().enumerate() {
         reader.note(item, "except", Some(j), except.span());
@@ -903,7 +979,22 @@ fn read_rhythm(
                 1
             }
         };
-        out.after = Some(NthAfter { rhythm: a.rhythm.get_ref().clone(), nth });
+        out = out.nth_after(a.rhythm.get_ref().clone(), nth);
+    }
+    out
+}
+
+/// Who attends (`attendance`) and what a clash or a break does (`on_clash`, `on_break`).
+fn read_policies(reader: &mut Reader<'_>, r: &RawRhythm, mut out: Rhythm) -> Rhythm {
+    if let Some(attendance) = &r.attendance {
+        match attendance.get_ref().as_str() {
+            "with-subgroups" => out = out.attendance(Attendance::WithSubgroups),
+            "direct" => out = out.attendance(Attendance::Direct),
+            other => reader.error(
+                attendance.span(),
+                format!("`{other}` is not an attendance; use \"with-subgroups\" (the default) or \"direct\""),
+            ),
+        }
     }
     if let Some(policy) = &r.on_clash {
         match policy.get_ref().as_str() {
@@ -927,10 +1018,7 @@ fn read_rhythm(
             ),
         }
     }
-    if let Some(mix) = &r.mix {
-        out = read_mix(reader, item, mix, out);
-    }
-    Some(out)
+    out
 }
 
 /// Reads `breaks = [{ name = "…", dates = "FIRST..LAST" }]` and `holidays = "…"` (or a list).

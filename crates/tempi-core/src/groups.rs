@@ -176,9 +176,10 @@ impl Community {
     /// when the community is built; the same list a rhythm of the group with subgroups attends.
     ///
     /// ```
-    /// use tempi_core::chrono::NaiveDate;
-    /// use tempi_core::chrono_tz::Europe::Berlin;
-    /// use tempi_core::{Community, Group, Member, Scale};
+    /// # mod tempi { pub use tempi_core::*; }
+    /// use tempi::chrono::NaiveDate;
+    /// use tempi::chrono_tz::Europe::Berlin;
+    /// use tempi::{Community, Group, Member, Scale};
     ///
     /// let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
     /// let (community, _warnings) = Community::builder("org", "Org", Berlin, start)

@@ -1,9 +1,10 @@
 //! The model of a community's rhythms and the nested-tempo recurrence engine.
 //!
 //! ```
-//! use chrono::NaiveDate;
-//! use chrono_tz::Europe::Berlin;
-//! use tempi_core::{Category, Community, Group, Member, Rhythm, Scale, Window};
+//! # mod tempi { pub use tempi_core::*; }
+//! use tempi::chrono::NaiveDate;
+//! use tempi::chrono_tz::Europe::Berlin;
+//! use tempi::{Category, Community, Group, Member, Rhythm, Scale, Window};
 //!
 //! let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
 //! let mut builder = Community::builder("riverbend", "Riverbend", Berlin, start);
@@ -26,7 +27,7 @@
 //! assert_eq!(plan.occurrences()[0].start.to_rfc3339(), "2027-01-05T19:00:00+01:00");
 //! assert_eq!(plan.occurrences()[0].facilitator(), Some("ana"));
 //! assert_eq!(plan.occurrences()[1].facilitator(), Some("bo"));
-//! # Ok::<(), tempi_core::Error>(())
+//! # Ok::<(), tempi::Error>(())
 //! ```
 //!
 //! # Overview

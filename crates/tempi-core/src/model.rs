@@ -1,7 +1,7 @@
 //! The community model: members, groups and their scales, rhythms, commitments, roles.
 //!
 //! Build a [`Community`] in code with [`Community::builder`], or read one from a community file
-//! (`tempi_core::file`, feature `toml`). Both go through the same validation in
+//! (`tempi::file`, feature `toml`). Both go through the same validation in
 //! [`CommunityBuilder::build`], which reports every problem at once, each with its [`Place`].
 
 use std::collections::{HashMap, HashSet};
@@ -160,12 +160,13 @@ impl Member {
     /// `"sat,sun 10:00-14:00"`, one window for each day named.
     ///
     /// ```
-    /// use chrono_tz::Europe::Berlin;
-    /// use tempi_core::Member;
+    /// # mod tempi { pub use tempi_core::*; }
+    /// use tempi::chrono_tz::Europe::Berlin;
+    /// use tempi::Member;
     ///
     /// let ana = Member::new("ana", "Ana", Berlin).available("mon-fri 19:00-22:00")?;
     /// assert_eq!(ana.availability().len(), 5);
-    /// # Ok::<(), tempi_core::Error>(())
+    /// # Ok::<(), tempi::Error>(())
     /// ```
     ///
     /// # Errors
@@ -421,6 +422,7 @@ fn weekday_name(text: &str) -> Option<Weekday> {
 
 /// The size of a group, along Dunbar's layers, in the community's own words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Scale {
     /// Two people.
     Dyad,
@@ -675,8 +677,19 @@ pub enum Edge {
 }
 
 /// A rhythm timed from another's occurrences: "the Friday before each quarterly planning", "the day
-/// after each cycle ends".
+/// after each cycle ends". Make one with [`Offset::new`].
+///
+/// ```
+/// # mod tempi { pub use tempi_core::*; }
+/// use tempi::{Edge, Offset};
+/// use tempi::chrono::Weekday;
+///
+/// // "The Friday before each quarterly planning."
+/// let prep = Offset::new("planning", Edge::Start, -1).on_weekday(Weekday::Fri);
+/// assert_eq!((prep.days, prep.weekday), (-1, Some(Weekday::Fri)));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Offset {
     /// The rhythm measured from.
     pub rhythm: String,
@@ -688,8 +701,23 @@ pub struct Offset {
     pub weekday: Option<Weekday>,
 }
 
+impl Offset {
+    /// `days` days (negative: before) from the `from` edge of each occurrence of `rhythm`.
+    pub fn new(rhythm: impl Into<String>, from: Edge, days: i32) -> Offset {
+        Offset { rhythm: rhythm.into(), from, days, weekday: None }
+    }
+
+    /// Then moves to `weekday`: backwards when `days` is negative, forwards otherwise.
+    #[must_use]
+    pub fn on_weekday(mut self, weekday: Weekday) -> Offset {
+        self.weekday = Some(weekday);
+        self
+    }
+}
+
 /// How much of another rhythm's time counts as a clash for [`Except`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ClashScope {
     /// Only overlapping time.
     Span,
@@ -701,6 +729,7 @@ pub enum ClashScope {
 
 /// "Except where it clashes with another rhythm."
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Except {
     /// The rhythm yielded to.
     pub rhythm: String,
@@ -710,6 +739,7 @@ pub struct Except {
 
 /// "The nth occurrence after each occurrence of another rhythm."
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct NthAfter {
     /// The other rhythm.
     pub rhythm: String,
@@ -760,11 +790,12 @@ impl Commitment {
     /// meetings, renewed for as long as the plan looks ([`Renewal::Ongoing`]).
     ///
     /// ```
-    /// use tempi_core::{Commitment, Renewal};
+    /// # mod tempi { pub use tempi_core::*; }
+    /// use tempi::{Commitment, Renewal};
     /// // "Weekly for six weeks, then a two-hour retrospective; one renewal."
     /// let six_weeks = Commitment::new(6).retrospective("2h".parse()?).renewal(Renewal::Times(1));
     /// assert_eq!(six_weeks.meetings, 6);
-    /// # Ok::<(), tempi_core::Error>(())
+    /// # Ok::<(), tempi::Error>(())
     /// ```
     pub fn new(meetings: u32) -> Commitment {
         Commitment { meetings, retrospective: None, renewal: Renewal::Ongoing }
@@ -797,6 +828,7 @@ pub enum Holder {
 
 /// A hosting duty for each occurrence (facilitator, timekeeper, host, note-taker…).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Role {
     /// The duty's name.
     pub name: String,
@@ -879,11 +911,9 @@ pub struct Rhythm {
 }
 
 impl Rhythm {
-    /// A rhythm of `group` with the given timing, at `at` local time for `length`.
-    /// It has the facilitator role by default. Prefer [`Rhythm::builder`], which names each
-    /// part; this stays until every caller has moved.
-    #[doc(hidden)]
-    pub fn new(
+    /// A rhythm of `group` with the given timing, at `at` local time for `length`, with the
+    /// facilitator role. Outside the crate, [`Rhythm::builder`] names each part.
+    pub(crate) fn new(
         id: impl Into<String>,
         name: impl Into<String>,
         group: impl Into<String>,
@@ -947,7 +977,7 @@ impl Rhythm {
         }
     }
 
-    /// Leaves the time to the solver (`at = "auto"` in a community file): `tempi_solve::place`
+    /// Leaves the time to the solver (`at = "auto"` in a community file): `tempi::solve::place`
     /// chooses it. Until placed, the engine skips the rhythm with a plan warning.
     pub fn auto(mut self) -> Rhythm {
         self.auto = true;
@@ -1155,7 +1185,8 @@ impl From<Offset> for Timing {
 /// states the rhythm in one expression and checks it once.
 ///
 /// ```
-/// use tempi_core::{Category, Rhythm};
+/// # mod tempi { pub use tempi_core::*; }
+/// use tempi::{Category, Rhythm};
 ///
 /// let rhythm = Rhythm::builder("pod-a-checkin", "pod-a")
 ///     .name("Pod A check-in")
@@ -1169,7 +1200,7 @@ impl From<Offset> for Timing {
 ///
 /// let err = Rhythm::builder("x", "pod-a").cadence("weekly on tue").at("7pm").build().unwrap_err();
 /// assert!(err.to_string().contains("`7pm` is not a time of day"), "{err}");
-/// # Ok::<(), tempi_core::Error>(())
+/// # Ok::<(), tempi::Error>(())
 /// ```
 ///
 /// The rest (zone, dates, commitment, roles, composition) is set on the built [`Rhythm`].
@@ -1640,8 +1671,9 @@ pub(crate) fn place_at(item: Item, field: &'static str, index: usize) -> Place {
 
 /// Mixers: each occurrence regroups the rhythm's attendees into small groups across the
 /// subgroups of a scale (its pods), so that over a season everyone meets new people.
-/// `tempi_solve::mix` forms the groups; `tempi::pipeline::plan` attaches them to the plan.
+/// `tempi::solve::mix` forms the groups; `tempi::pipeline::plan` attaches them to the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Mix {
     /// The group size asked for (2 or more).
     pub size: u32,

@@ -84,6 +84,7 @@ impl Occurrence {
 
 /// Whether an occurrence goes ahead.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Status {
     /// It goes ahead as its cadence says.
     Scheduled,
@@ -229,6 +230,7 @@ pub struct RoleHolder {
 /// Where an occurrence sits in a time-limited commitment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Cycle {
     /// The cycle's number, from 1.
     pub number: u32,
@@ -481,7 +483,7 @@ mod reason_tests {
 }
 impl Plan {
     /// Gives the occurrence at `index` (in [`Plan::occurrences`]) its mixer groups; the pipeline
-    /// calls it after `tempi_solve::mix` forms them. Returns whether the index exists.
+    /// calls it after `tempi::solve::mix` forms them. Returns whether the index exists.
     pub fn set_mixers(&mut self, index: usize, mixers: Vec<Arc<[Arc<str>]>>) -> bool {
         match self.occurrences.get_mut(index) {
             Some(occurrence) => {

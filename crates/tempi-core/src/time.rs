@@ -8,9 +8,10 @@
 //! An ambiguous local time (01:30 on a fall-back night) takes the earlier of its two instants.
 //!
 //! ```
-//! use chrono::NaiveDate;
-//! use chrono_tz::America::New_York;
-//! use tempi_core::time::resolve_local;
+//! # mod tempi { pub use tempi_core::*; }
+//! use tempi::chrono::NaiveDate;
+//! use tempi::chrono_tz::America::New_York;
+//! use tempi::time::resolve_local;
 //!
 //! let gap = NaiveDate::from_ymd_opt(2027, 3, 14).unwrap().and_hms_opt(2, 30, 0).unwrap();
 //! assert_eq!(resolve_local(New_York, gap).to_rfc3339(), "2027-03-14T03:30:00-04:00");
@@ -234,7 +235,8 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, crate::Error> {
 /// Looks up an IANA time zone by name, suggesting close names when it is unknown.
 ///
 /// ```
-/// use tempi_core::time::parse_zone;
+/// # mod tempi { pub use tempi_core::*; }
+/// use tempi::time::parse_zone;
 /// let err = parse_zone("Europe/Berln").unwrap_err();
 /// assert!(err.to_string().contains("Europe/Berlin"));
 /// ```

@@ -3,12 +3,16 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+
 use crate::breaks::{Break, BreakOwner, RhythmBreaks, member_spans};
 use crate::cadence::Cadence;
 use crate::groups::GroupTree;
 use crate::model::{
-    Attendance, Community, CommunityBuilder, Holder, Item, MAX_COMMITMENT_MEETINGS, MAX_TEXT_CHARS,
-    Presence, Problem, Renewal, Resolved, Timing, check_id, place, place_at, unknown,
+    Attendance, Commitment, Community, CommunityBuilder, Group, Holder, Item,
+    MAX_COMMITMENT_MEETINGS, MAX_TEXT_CHARS, Member, Presence, Problem, Renewal, Resolved, Rhythm,
+    Timing, check_id, place, place_at, unknown,
 };
 use crate::rule::RuleEnd;
 
@@ -55,14 +59,91 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
     let (community_breaks, holidays, break_markers) = builder.break_parts();
     let (id, name, zone, start, members, groups, rhythms) = builder.into_parts();
     let mut report = Report { errors: Vec::new(), warnings: Vec::new() };
-    let community_start = start;
 
     if let Err(message) = check_id(&id) {
         report.error(place(Item::Community, "id"), message);
     }
     check_text(&mut report, place(Item::Community, "name"), "name", &name);
+    let member_index = check_members(&mut report, &members);
+    let member_ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
+    let group_index = check_groups(&mut report, &groups, &member_index, &member_ids);
+    let group_ids: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
+    let parent = resolve_part_of(&mut report, &groups, &group_index, &group_ids);
+    check_part_of_loops(&mut report, &groups, &parent);
+    let tree = GroupTree::new(&groups, parent.clone(), &group_index, &member_index);
+    check_group_sizes(&mut report, &groups, &tree);
+    let rhythm_index = index_rhythms(&mut report, &rhythms);
+    let rhythm_ids: Vec<&str> = rhythms.iter().map(|r| r.id.as_str()).collect();
+    let known = Known {
+        zone,
+        start,
+        member_index: &member_index,
+        member_ids: &member_ids,
+        group_index: &group_index,
+        group_ids: &group_ids,
+        rhythm_index: &rhythm_index,
+        rhythm_ids: &rhythm_ids,
+        groups: &groups,
+        tree: &tree,
+    };
+    let links = check_rhythms(&mut report, &known, &rhythms);
+    let order = composition_order(&mut report, &links.depends_on, &rhythms);
+    check_breaks(&mut report, Item::Community, &community_breaks);
+    for (i, member) in members.iter().enumerate() {
+        check_breaks(&mut report, Item::Member(i), &member.breaks);
+    }
+    for (i, group) in groups.iter().enumerate() {
+        check_breaks(&mut report, Item::Group(i), &group.breaks);
+    }
 
-    // Members.
+    if !report.errors.is_empty() {
+        return Err(crate::Error::Invalid { errors: report.errors, warnings: report.warnings });
+    }
+
+    let period = tempos(&order, &rhythms, &rhythm_index);
+    let within_chain = within_chains(&order, &rhythms, &rhythm_index);
+    let (rhythm_breaks, member_breaks) = resolve_breaks(
+        &community_breaks,
+        &members,
+        &groups,
+        &parent,
+        &links.rhythm_group,
+        &links.zone,
+        &links.attendees,
+    );
+    let resolved = Resolved {
+        member_index,
+        rhythm_index,
+        rhythm_group: links.rhythm_group,
+        attendees: links.attendees,
+        depends_on: links.depends_on,
+        zone: links.zone,
+        start: links.start,
+        period,
+        within_chain,
+        rhythm_breaks,
+        member_breaks,
+        groups: tree,
+    };
+    let community = Community {
+        id,
+        name,
+        zone,
+        start,
+        members,
+        groups,
+        rhythms,
+        resolved: Arc::new(resolved),
+        breaks: community_breaks,
+        holidays,
+        break_markers,
+    };
+    Ok((community, report.warnings))
+}
+
+/// Members: ids (valid, unique ignoring case), names, away dates and email addresses. Returns
+/// each member's index by id.
+fn check_members(report: &mut Report, members: &[Member]) -> HashMap<String, usize> {
     let mut member_index: HashMap<String, usize> = HashMap::new();
     let mut lower_ids: HashMap<String, usize> = HashMap::new();
     for (i, member) in members.iter().enumerate() {
@@ -70,7 +151,7 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
         if let Err(message) = check_id(&member.id) {
             report.error(place(item, "id"), message);
         }
-        check_text(&mut report, place(item, "name"), "name", &member.name);
+        check_text(report, place(item, "name"), "name", &member.name);
         if let Some(previous) = lower_ids.insert(member.id.to_ascii_lowercase(), i) {
             let other = members.get(previous).map(|m| m.id.as_str()).unwrap_or_default();
             report.error(
@@ -91,28 +172,39 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
                 );
             }
         }
-        if let Some(email) = &member.email {
-            let valid = email.len() <= 254
-                && email.split_once('@').is_some_and(|(local, domain)| {
-                    !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
-                })
-                && !email
-                    .chars()
-                    .any(|c| c.is_whitespace() || c.is_control() || "<>\",;:".contains(c));
-            if !valid {
-                report.error(
-                    place(item, "email"),
-                    format!(
-                        "`{}` is not an email address; write it as name@example.org",
-                        email.escape_debug()
-                    ),
-                );
-            }
+        if let Some(email) = &member.email
+            && !is_email(email)
+        {
+            report.error(
+                place(item, "email"),
+                format!(
+                    "`{}` is not an email address; write it as name@example.org",
+                    email.escape_debug()
+                ),
+            );
         }
     }
-    let member_ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
+    member_index
+}
 
-    // Groups.
+/// Whether `email` looks like an address a calendar can invite: `local@domain.tld`, no spaces,
+/// control characters or the characters that delimit addresses.
+fn is_email(email: &str) -> bool {
+    email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        })
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\",;:".contains(c))
+}
+
+/// Groups: ids (valid, unique ignoring case), names, and members that exist and are listed once.
+/// Returns each group's index by id.
+fn check_groups(
+    report: &mut Report,
+    groups: &[Group],
+    member_index: &HashMap<String, usize>,
+    member_ids: &[&str],
+) -> HashMap<String, usize> {
     let mut group_index: HashMap<String, usize> = HashMap::new();
     let mut lower_groups: HashMap<String, usize> = HashMap::new();
     for (i, group) in groups.iter().enumerate() {
@@ -120,7 +212,7 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
         if let Err(message) = check_id(&group.id) {
             report.error(place(item, "id"), message);
         }
-        check_text(&mut report, place(item, "name"), "name", &group.name);
+        check_text(report, place(item, "name"), "name", &group.name);
         if lower_groups.insert(group.id.to_ascii_lowercase(), i).is_some() {
             report.error(
                 place(item, "id"),
@@ -131,7 +223,7 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
         let mut seen = HashSet::new();
         for (j, member) in group.members.iter().enumerate() {
             if !member_index.contains_key(member) {
-                report.error(place_at(item, "members", j), unknown("member", member, &member_ids));
+                report.error(place_at(item, "members", j), unknown("member", member, member_ids));
             } else if !seen.insert(member) {
                 report.warn(
                     place_at(item, "members", j),
@@ -140,7 +232,16 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
             }
         }
     }
-    let group_ids: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
+    group_index
+}
+
+/// Each group's `part_of`, which must name another group: the parent of each group, by index.
+fn resolve_part_of(
+    report: &mut Report,
+    groups: &[Group],
+    group_index: &HashMap<String, usize>,
+    group_ids: &[&str],
+) -> Vec<Option<usize>> {
     let mut parent: Vec<Option<usize>> = vec![None; groups.len()];
     for (i, group) in groups.iter().enumerate() {
         if let Some(part_of) = &group.part_of {
@@ -155,17 +256,20 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
                     }
                 }
                 None => report
-                    .error(place(Item::Group(i), "part_of"), unknown("group", part_of, &group_ids)),
+                    .error(place(Item::Group(i), "part_of"), unknown("group", part_of, group_ids)),
             }
         }
     }
-    // part_of must not loop.
+    parent
+}
+
+/// `part_of` must not loop: each loop is reported once, from its first group in file order.
+fn check_part_of_loops(report: &mut Report, groups: &[Group], parent: &[Option<usize>]) {
     for start in 0..groups.len() {
         let mut seen = vec![start];
         let mut at = parent.get(start).copied().flatten();
         while let Some(g) = at {
             if g == start {
-                // Report each loop once, from its first group in file order.
                 if seen.iter().any(|i| *i < start) {
                     break;
                 }
@@ -188,8 +292,11 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
             at = parent.get(g).copied().flatten();
         }
     }
-    // Rosters: direct members plus every subgroup's, transitively.
-    let tree = GroupTree::new(&groups, parent.clone(), &group_index, &member_index);
+}
+
+/// Rosters (direct members plus every subgroup's, transitively) against each group's scale:
+/// empty groups and groups larger or smaller than their scale are warnings.
+fn check_group_sizes(report: &mut Report, groups: &[Group], tree: &GroupTree) {
     for (i, group) in groups.iter().enumerate() {
         let size = tree.roster(i).len();
         let (min, max) = group.scale.expected_sizes();
@@ -216,8 +323,10 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
             );
         }
     }
+}
 
-    // Rhythms.
+/// Rhythm ids: valid and unique ignoring case. Returns each rhythm's index by id.
+fn index_rhythms(report: &mut Report, rhythms: &[Rhythm]) -> HashMap<String, usize> {
     let mut rhythm_index: HashMap<String, usize> = HashMap::new();
     let mut lower_rhythms: HashMap<String, usize> = HashMap::new();
     for (i, rhythm) in rhythms.iter().enumerate() {
@@ -232,90 +341,159 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
         }
         rhythm_index.insert(rhythm.id.clone(), i);
     }
-    let rhythm_ids: Vec<&str> = rhythms.iter().map(|r| r.id.as_str()).collect();
-    let mut rhythm_group = vec![0usize; rhythms.len()];
-    let mut attendees: Vec<Arc<[usize]>> = Vec::with_capacity(rhythms.len());
-    let mut depends_on: Vec<Vec<usize>> = vec![Vec::new(); rhythms.len()];
-    let mut zone_of = Vec::with_capacity(rhythms.len());
-    let mut start_of = Vec::with_capacity(rhythms.len());
+    rhythm_index
+}
+
+/// What the rhythm checks look things up in: the community's defaults and its indexes by id.
+struct Known<'a> {
+    zone: Tz,
+    start: NaiveDate,
+    member_index: &'a HashMap<String, usize>,
+    member_ids: &'a [&'a str],
+    group_index: &'a HashMap<String, usize>,
+    group_ids: &'a [&'a str],
+    rhythm_index: &'a HashMap<String, usize>,
+    rhythm_ids: &'a [&'a str],
+    groups: &'a [Group],
+    tree: &'a GroupTree,
+}
+
+/// Per rhythm, what validation resolves: its group, attendees, the rhythms it is composed with,
+/// its zone and its first date.
+struct Links {
+    rhythm_group: Vec<usize>,
+    attendees: Vec<Arc<[usize]>>,
+    depends_on: Vec<Vec<usize>>,
+    zone: Vec<Tz>,
+    start: Vec<NaiveDate>,
+}
+
+/// Checks each rhythm: its texts and dates, group and attendees, references to other rhythms,
+/// timing, commitment, roles, quorum and mix.
+fn check_rhythms(report: &mut Report, known: &Known<'_>, rhythms: &[Rhythm]) -> Links {
+    let mut links = Links {
+        rhythm_group: vec![0usize; rhythms.len()],
+        attendees: Vec::with_capacity(rhythms.len()),
+        depends_on: Vec::with_capacity(rhythms.len()),
+        zone: Vec::with_capacity(rhythms.len()),
+        start: Vec::with_capacity(rhythms.len()),
+    };
     for (i, rhythm) in rhythms.iter().enumerate() {
         let item = Item::Rhythm(i);
-        check_text(&mut report, place(item, "name"), "name", &rhythm.name);
+        check_text(report, place(item, "name"), "name", &rhythm.name);
         if let Some(text) = &rhythm.intention {
-            check_text(&mut report, place(item, "intention"), "intention", text);
+            check_text(report, place(item, "intention"), "intention", text);
         }
-        zone_of.push(rhythm.zone.unwrap_or(zone));
-        let rhythm_start = rhythm.start.unwrap_or(community_start);
-        start_of.push(rhythm_start);
-        if let Some(end) = rhythm.end
-            && end < rhythm_start
-        {
-            report.error(
-                place(item, "end"),
-                format!("rhythm `{}` ends on {end}, before it starts on {rhythm_start}; move `end` after `start` or remove it", rhythm.id),
-            );
-        }
-        if let Timing::Cadence(Cadence::Rule(rule)) = &rhythm.timing
-            && let Some(until) =
-                until_before_start(rule, rhythm_start, rhythm.at, rhythm.zone.unwrap_or(zone))
-        {
-            report.warn(
-                place(item, "cadence"),
-                format!(
-                    "the cadence ends (UNTIL {until}) before rhythm `{}` first meets on {rhythm_start} at {}, so it never meets; move UNTIL later or remove it",
-                    rhythm.id,
-                    rhythm.at.format("%H:%M")
-                ),
-            );
-        }
-        check_dates_and_all_day(&mut report, item, rhythm, rhythm_start);
-        let list: Vec<usize> = match group_index.get(&rhythm.group) {
+        links.zone.push(rhythm.zone.unwrap_or(known.zone));
+        let rhythm_start = rhythm.start.unwrap_or(known.start);
+        links.start.push(rhythm_start);
+        check_span(report, item, rhythm, rhythm_start, known.zone);
+        check_dates_and_all_day(report, item, rhythm, rhythm_start);
+        let list: Vec<usize> = match known.group_index.get(&rhythm.group) {
             Some(g) => {
-                if let Some(slot) = rhythm_group.get_mut(i) {
+                if let Some(slot) = links.rhythm_group.get_mut(i) {
                     *slot = *g;
                 }
                 match rhythm.attendance {
-                    Attendance::WithSubgroups => tree.roster(*g).to_vec(),
-                    Attendance::Direct => tree.direct(*g).to_vec(),
+                    Attendance::WithSubgroups => known.tree.roster(*g).to_vec(),
+                    Attendance::Direct => known.tree.direct(*g).to_vec(),
                 }
             }
             None => {
-                report.error(place(item, "group"), unknown("group", &rhythm.group, &group_ids));
+                report
+                    .error(place(item, "group"), unknown("group", &rhythm.group, known.group_ids));
                 Vec::new()
             }
         };
-        let mut refer_at = |field: &'static str,
-                            index: Option<usize>,
-                            target: &str,
-                            report: &mut Report| {
-            let at = match index {
-                Some(j) => place_at(item, field, j),
-                None => place(item, field),
-            };
-            match rhythm_index.get(target) {
-                Some(t) if *t == i => report.error(
-                    at,
-                    format!("rhythm `{}` cannot be composed with itself in `{field}`; name another rhythm or remove `{field}`", rhythm.id),
-                ),
-                Some(t) => {
-                    if let Some(deps) = depends_on.get_mut(i) {
-                        deps.push(*t);
-                    }
-                }
-                None => report.error(at, unknown("rhythm", target, &rhythm_ids)),
-            }
+        let mut refs = References { i, rhythm, known, depends_on: Vec::new() };
+        refs.check_composition(report);
+        check_timing(report, &mut refs);
+        links.depends_on.push(refs.depends_on);
+        if let Some(commitment) = &rhythm.commitment {
+            check_commitment(report, item, rhythm, commitment, rhythm_start);
+        }
+        check_roles(report, known, item, rhythm, &list);
+        check_presence(report, item, rhythm, list.len());
+        if let Some(mix) = rhythm.mix {
+            check_mix(report, item, rhythm, mix, known.groups, list.len());
+        }
+        links.attendees.push(Arc::from(list));
+    }
+    links
+}
+
+/// A rhythm's end before its start, and a rule whose `UNTIL` comes before the first meeting.
+fn check_span(report: &mut Report, item: Item, rhythm: &Rhythm, rhythm_start: NaiveDate, zone: Tz) {
+    if let Some(end) = rhythm.end
+        && end < rhythm_start
+    {
+        report.error(
+            place(item, "end"),
+            format!("rhythm `{}` ends on {end}, before it starts on {rhythm_start}; move `end` after `start` or remove it", rhythm.id),
+        );
+    }
+    if let Timing::Cadence(Cadence::Rule(rule)) = &rhythm.timing
+        && let Some(until) =
+            until_before_start(rule, rhythm_start, rhythm.at, rhythm.zone.unwrap_or(zone))
+    {
+        report.warn(
+            place(item, "cadence"),
+            format!(
+                "the cadence ends (UNTIL {until}) before rhythm `{}` first meets on {rhythm_start} at {}, so it never meets; move UNTIL later or remove it",
+                rhythm.id,
+                rhythm.at.format("%H:%M")
+            ),
+        );
+    }
+}
+
+/// A rhythm's references to other rhythms (`within`, `except`, `after`, `offset`), gathered as
+/// they are checked.
+struct References<'a> {
+    i: usize,
+    rhythm: &'a Rhythm,
+    known: &'a Known<'a>,
+    depends_on: Vec<usize>,
+}
+
+impl References<'_> {
+    /// `target` must name another rhythm; the rhythm then depends on it.
+    fn refer(
+        &mut self,
+        report: &mut Report,
+        field: &'static str,
+        index: Option<usize>,
+        target: &str,
+    ) {
+        let item = Item::Rhythm(self.i);
+        let at = match index {
+            Some(j) => place_at(item, field, j),
+            None => place(item, field),
         };
+        match self.known.rhythm_index.get(target) {
+            Some(t) if *t == self.i => report.error(
+                at,
+                format!("rhythm `{}` cannot be composed with itself in `{field}`; name another rhythm or remove `{field}`", self.rhythm.id),
+            ),
+            Some(t) => self.depends_on.push(*t),
+            None => report.error(at, unknown("rhythm", target, self.known.rhythm_ids)),
+        }
+    }
+
+    /// `within`, `except` and `after`: known rhythms, and an `nth` of 1 to 1000.
+    fn check_composition(&mut self, report: &mut Report) {
+        let rhythm = self.rhythm;
         if let Some(within) = &rhythm.within {
-            refer_at("within", None, within, &mut report);
+            self.refer(report, "within", None, within);
         }
         for (j, except) in rhythm.except.iter().enumerate() {
-            refer_at("except", Some(j), &except.rhythm, &mut report);
+            self.refer(report, "except", Some(j), &except.rhythm);
         }
         if let Some(after) = &rhythm.after {
-            refer_at("after", None, &after.rhythm, &mut report);
+            self.refer(report, "after", None, &after.rhythm);
             if after.nth == 0 || after.nth > 1000 {
                 report.error(
-                    place(item, "after"),
+                    place(Item::Rhythm(self.i), "after"),
                     format!(
                         "`nth = {}` must be between 1 and 1000 (1 = the first occurrence after)",
                         after.nth
@@ -323,160 +501,196 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
                 );
             }
         }
-        match &rhythm.timing {
-            Timing::Offset(offset) => {
-                if rhythm.auto {
-                    report.error(
-                        place(item, "at"),
-                        format!(
-                            "rhythm `{}` has `at = \"auto\"` but is timed by an `offset` from another rhythm; the solver places only rhythms with a `cadence`, so give it a time",
-                            rhythm.id
-                        ),
-                    );
-                }
-                refer_at("offset", None, &offset.rhythm, &mut report);
-                if offset.days.abs() > 366 {
-                    report.error(
-                        place(item, "offset"),
-                        format!(
-                            "an offset of {} days is more than a year; use at most 366",
-                            offset.days
-                        ),
-                    );
-                }
-            }
-            Timing::Cadence(cadence) => {
-                let period = cadence.nominal_period_seconds();
-                let length = u64::from(rhythm.length.minutes()) * 60;
-                // Only a lower bound on the gap between occurrences is known for rules with several
-                // BY-values, so compare with the smallest gap the frequency allows.
-                let min_gap = match cadence {
-                    Cadence::Rule(rule) => min_gap_seconds(rule, rule.frequency_period_seconds()),
-                    Cadence::Moon(_) => period,
-                    Cadence::Dates(dates) => {
-                        crate::cadence::dates_min_gap_seconds(dates).unwrap_or(u64::MAX)
-                    }
-                };
-                if length > min_gap {
-                    report.error(
-                        place(item, "length"),
-                        format!(
-                            "rhythm `{}` lasts {} but its cadence `{cadence}` can repeat sooner than that, so occurrences would overlap; shorten it or slow the cadence",
-                            rhythm.id, rhythm.length
-                        ),
-                    );
-                }
-                if let Cadence::Rule(rule) = cadence
-                    && let RuleEnd::Count(n) = rule.end()
-                    && n > 100_000
-                {
-                    report.error(
-                        place(item, "cadence"),
-                        format!("COUNT={n} is more than 100000 occurrences; use UNTIL or a smaller COUNT"),
-                    );
-                }
-            }
-        }
-        if let Some(commitment) = &rhythm.commitment {
-            if commitment.meetings == 0 || commitment.meetings > MAX_COMMITMENT_MEETINGS {
+    }
+}
+
+/// An offset names a known rhythm, within a year, and is not `auto`; a cadence repeats no sooner
+/// than the rhythm lasts, and counts at most 100000 occurrences.
+fn check_timing(report: &mut Report, refs: &mut References<'_>) {
+    let rhythm = refs.rhythm;
+    let item = Item::Rhythm(refs.i);
+    match &rhythm.timing {
+        Timing::Offset(offset) => {
+            if rhythm.auto {
                 report.error(
-                    place(item, "commitment"),
+                    place(item, "at"),
                     format!(
-                        "a commitment needs 1 to {MAX_COMMITMENT_MEETINGS} meetings before its retrospective, not {}",
-                        commitment.meetings
+                        "rhythm `{}` has `at = \"auto\"` but is timed by an `offset` from another rhythm; the solver places only rhythms with a `cadence`, so give it a time",
+                        rhythm.id
                     ),
                 );
             }
-            if let Renewal::Until(until) = commitment.renewal
-                && until < rhythm_start
+            refs.refer(report, "offset", None, &offset.rhythm);
+            if offset.days.abs() > 366 {
+                report.error(
+                    place(item, "offset"),
+                    format!(
+                        "an offset of {} days is more than a year; use at most 366",
+                        offset.days
+                    ),
+                );
+            }
+        }
+        Timing::Cadence(cadence) => {
+            let period = cadence.nominal_period_seconds();
+            let length = u64::from(rhythm.length.minutes()) * 60;
+            // Only a lower bound on the gap between occurrences is known for rules with several
+            // BY-values, so compare with the smallest gap the frequency allows.
+            let min_gap = match cadence {
+                Cadence::Rule(rule) => min_gap_seconds(rule, rule.frequency_period_seconds()),
+                Cadence::Moon(_) => period,
+                Cadence::Dates(dates) => {
+                    crate::cadence::dates_min_gap_seconds(dates).unwrap_or(u64::MAX)
+                }
+            };
+            if length > min_gap {
+                report.error(
+                    place(item, "length"),
+                    format!(
+                        "rhythm `{}` lasts {} but its cadence `{cadence}` can repeat sooner than that, so occurrences would overlap; shorten it or slow the cadence",
+                        rhythm.id, rhythm.length
+                    ),
+                );
+            }
+            if let Cadence::Rule(rule) = cadence
+                && let RuleEnd::Count(n) = rule.end()
+                && n > 100_000
             {
                 report.error(
-                    place(item, "commitment"),
+                    place(item, "cadence"),
                     format!(
-                        "the commitment renews until {until}, before the rhythm starts on {rhythm_start}; move `until` later"
+                        "COUNT={n} is more than 100000 occurrences; use UNTIL or a smaller COUNT"
                     ),
                 );
             }
-            if matches!(rhythm.timing, Timing::Offset(_)) || rhythm.after.is_some() {
-                report.warn(
-                    place(item, "commitment"),
-                    "a commitment on a rhythm timed from another counts that rhythm's occurrences as its meetings",
-                );
-            }
         }
-        let mut role_names = HashSet::new();
-        let mut rotating = 0usize;
-        for (j, role) in rhythm.roles.iter().enumerate() {
-            if role.name.trim().is_empty() || role.name.chars().count() > 64 {
-                report
-                    .error(place_at(item, "roles", j), "a role needs a name of 1 to 64 characters");
-            }
-            if !role_names.insert(role.name.to_ascii_lowercase()) {
-                report.error(
-                    place_at(item, "roles", j),
-                    format!("role `{}` is listed twice; list each duty once", role.name),
-                );
-            }
-            match &role.holder {
-                Holder::Rotating => rotating += 1,
-                Holder::Fixed(member) => match member_index.get(member) {
-                    None => report
-                        .error(place_at(item, "roles", j), unknown("member", member, &member_ids)),
-                    Some(m) if !list.contains(m) => report.warn(
-                        place_at(item, "roles", j),
-                        format!(
-                            "`{member}` holds the {} role but does not attend `{}`",
-                            role.name, rhythm.id
-                        ),
-                    ),
-                    Some(_) => {}
-                },
-            }
-        }
-        if rotating > 0 && list.is_empty() && group_index.contains_key(&rhythm.group) {
-            report.error(
-                place(item, "roles"),
-                format!(
-                    "rhythm `{}` rotates its roles but its group `{}` has no members; add members or give each role a fixed holder",
-                    rhythm.id, rhythm.group
-                ),
-            );
-        } else if rotating > list.len() && !list.is_empty() {
-            report.warn(
-                place(item, "roles"),
-                format!(
-                    "rhythm `{}` has {rotating} rotating roles but only {} attendees, so someone will hold two roles at once",
-                    rhythm.id,
-                    list.len()
-                ),
-            );
-        }
-        match rhythm.presence {
-            Some(Presence::Count(n)) if n == 0 || usize::try_from(n).unwrap_or(usize::MAX) > list.len() => {
-                report.error(
-                    place(item, "presence"),
-                    format!(
-                        "a quorum of {n} is impossible: `{}` has {} attendees; use 1 to {} or a percentage",
-                        rhythm.id,
-                        list.len(),
-                        list.len().max(1)
-                    ),
-                )
-            }
-            Some(Presence::Percent(p)) if p == 0 || p > 100 => report.error(
-                place(item, "presence"),
-                format!("a quorum of {p}% is impossible; use 1% to 100%"),
-            ),
-            _ => {}
-        }
-        if let Some(mix) = rhythm.mix {
-            check_mix(&mut report, item, rhythm, mix, &groups, list.len());
-        }
-        attendees.push(Arc::from(list));
     }
+}
 
-    // Composition must be acyclic.
-    let order = match topological_order(&depends_on) {
+/// A commitment has 1 to [`MAX_COMMITMENT_MEETINGS`] meetings a cycle and renews until after the
+/// rhythm starts.
+fn check_commitment(
+    report: &mut Report,
+    item: Item,
+    rhythm: &Rhythm,
+    commitment: &Commitment,
+    rhythm_start: NaiveDate,
+) {
+    if commitment.meetings == 0 || commitment.meetings > MAX_COMMITMENT_MEETINGS {
+        report.error(
+            place(item, "commitment"),
+            format!(
+                "a commitment needs 1 to {MAX_COMMITMENT_MEETINGS} meetings before its retrospective, not {}",
+                commitment.meetings
+            ),
+        );
+    }
+    if let Renewal::Until(until) = commitment.renewal
+        && until < rhythm_start
+    {
+        report.error(
+            place(item, "commitment"),
+            format!(
+                "the commitment renews until {until}, before the rhythm starts on {rhythm_start}; move `until` later"
+            ),
+        );
+    }
+    if matches!(rhythm.timing, Timing::Offset(_)) || rhythm.after.is_some() {
+        report.warn(
+            place(item, "commitment"),
+            "a commitment on a rhythm timed from another counts that rhythm's occurrences as its meetings",
+        );
+    }
+}
+
+/// Roles: named, listed once, fixed holders known (and attending), and enough attendees to
+/// rotate over.
+fn check_roles(
+    report: &mut Report,
+    known: &Known<'_>,
+    item: Item,
+    rhythm: &Rhythm,
+    list: &[usize],
+) {
+    let mut role_names = HashSet::new();
+    let mut rotating = 0usize;
+    for (j, role) in rhythm.roles.iter().enumerate() {
+        if role.name.trim().is_empty() || role.name.chars().count() > 64 {
+            report.error(place_at(item, "roles", j), "a role needs a name of 1 to 64 characters");
+        }
+        if !role_names.insert(role.name.to_ascii_lowercase()) {
+            report.error(
+                place_at(item, "roles", j),
+                format!("role `{}` is listed twice; list each duty once", role.name),
+            );
+        }
+        match &role.holder {
+            Holder::Rotating => rotating += 1,
+            Holder::Fixed(member) => match known.member_index.get(member) {
+                None => report
+                    .error(place_at(item, "roles", j), unknown("member", member, known.member_ids)),
+                Some(m) if !list.contains(m) => report.warn(
+                    place_at(item, "roles", j),
+                    format!(
+                        "`{member}` holds the {} role but does not attend `{}`",
+                        role.name, rhythm.id
+                    ),
+                ),
+                Some(_) => {}
+            },
+        }
+    }
+    if rotating > 0 && list.is_empty() && known.group_index.contains_key(&rhythm.group) {
+        report.error(
+            place(item, "roles"),
+            format!(
+                "rhythm `{}` rotates its roles but its group `{}` has no members; add members or give each role a fixed holder",
+                rhythm.id, rhythm.group
+            ),
+        );
+    } else if rotating > list.len() && !list.is_empty() {
+        report.warn(
+            place(item, "roles"),
+            format!(
+                "rhythm `{}` has {rotating} rotating roles but only {} attendees, so someone will hold two roles at once",
+                rhythm.id,
+                list.len()
+            ),
+        );
+    }
+}
+
+/// A quorum (`presence`) of 1 to the number of attendees, or 1% to 100%.
+fn check_presence(report: &mut Report, item: Item, rhythm: &Rhythm, attendees: usize) {
+    match rhythm.presence {
+        Some(Presence::Count(n))
+            if n == 0 || usize::try_from(n).unwrap_or(usize::MAX) > attendees =>
+        {
+            report.error(
+                place(item, "presence"),
+                format!(
+                    "a quorum of {n} is impossible: `{}` has {attendees} attendees; use 1 to {} or a percentage",
+                    rhythm.id,
+                    attendees.max(1)
+                ),
+            )
+        }
+        Some(Presence::Percent(p)) if p == 0 || p > 100 => report.error(
+            place(item, "presence"),
+            format!("a quorum of {p}% is impossible; use 1% to 100%"),
+        ),
+        _ => {}
+    }
+}
+
+/// Composition must be acyclic: the rhythms in an order where each comes after those it is
+/// composed with, or (reporting the cycle) none.
+fn composition_order(
+    report: &mut Report,
+    depends_on: &[Vec<usize>],
+    rhythms: &[Rhythm],
+) -> Vec<usize> {
+    match topological_order(depends_on) {
         Ok(order) => order,
         Err(cycle) => {
             let names: Vec<&str> =
@@ -492,23 +706,14 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
             );
             Vec::new()
         }
-    };
-
-    check_breaks(&mut report, Item::Community, &community_breaks);
-    for (i, member) in members.iter().enumerate() {
-        check_breaks(&mut report, Item::Member(i), &member.breaks);
     }
-    for (i, group) in groups.iter().enumerate() {
-        check_breaks(&mut report, Item::Group(i), &group.breaks);
-    }
+}
 
-    if !report.errors.is_empty() {
-        return Err(crate::Error::Invalid { errors: report.errors, warnings: report.warnings });
-    }
-
-    // Tempo: offset rhythms take the tempo of the rhythm they hang from.
+/// Tempo: each rhythm's nominal period in seconds; offset rhythms take the tempo of the rhythm
+/// they hang from.
+fn tempos(order: &[usize], rhythms: &[Rhythm], rhythm_index: &HashMap<String, usize>) -> Vec<u64> {
     let mut period = vec![0u64; rhythms.len()];
-    for &i in &order {
+    for &i in order {
         let value = match rhythms.get(i).map(|r| &r.timing) {
             Some(Timing::Cadence(cadence)) => cadence.nominal_period_seconds(),
             Some(Timing::Offset(offset)) => {
@@ -520,8 +725,17 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
             *slot = value;
         }
     }
+    period
+}
+
+/// Per rhythm, every rhythm it lies `within`, directly or through another.
+fn within_chains(
+    order: &[usize],
+    rhythms: &[Rhythm],
+    rhythm_index: &HashMap<String, usize>,
+) -> Vec<HashSet<usize>> {
     let mut within_chain: Vec<HashSet<usize>> = vec![HashSet::new(); rhythms.len()];
-    for &i in &order {
+    for &i in order {
         let mut chain = HashSet::new();
         if let Some(parent) =
             rhythms.get(i).and_then(|r| r.within.as_ref()).and_then(|w| rhythm_index.get(w))
@@ -533,44 +747,7 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
             *slot = chain;
         }
     }
-
-    let (rhythm_breaks, member_breaks) = resolve_breaks(
-        &community_breaks,
-        &members,
-        &groups,
-        &parent,
-        &rhythm_group,
-        &zone_of,
-        &attendees,
-    );
-    let resolved = Resolved {
-        member_index,
-        rhythm_index,
-        rhythm_group,
-        attendees,
-        depends_on,
-        zone: zone_of,
-        start: start_of,
-        period,
-        within_chain,
-        rhythm_breaks,
-        member_breaks,
-        groups: tree,
-    };
-    let community = Community {
-        id,
-        name,
-        zone,
-        start,
-        members,
-        groups,
-        rhythms,
-        resolved: Arc::new(resolved),
-        breaks: community_breaks,
-        holidays,
-        break_markers,
-    };
-    Ok((community, report.warnings))
+    within_chain
 }
 
 /// Breaks run forwards and have a name.

@@ -2,10 +2,11 @@
 //! did, and import members' busy time from calendar exports.
 //!
 //! ```
-//! use tempi_core::chrono::{NaiveDate, TimeZone, Utc};
-//! use tempi_core::chrono_tz::Europe::Berlin;
-//! use tempi_core::{Category, Community, Group, Member, Rhythm, Scale, Window};
-//! use tempi_ical::export::{self, ExportOptions, Scope};
+//! # mod tempi { pub use tempi_core::*; pub use tempi_ical as ical; }
+//! use tempi::chrono::{NaiveDate, TimeZone, Utc};
+//! use tempi::chrono_tz::Europe::Berlin;
+//! use tempi::{Category, Community, Group, Member, Rhythm, Scale, Window};
+//! use tempi::ical::export::{self, ExportOptions, Scope};
 //!
 //! let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
 //! let mut builder = Community::builder("riverbend", "Riverbend", Berlin, start);
@@ -30,7 +31,7 @@
 //! assert!(feed.ics.contains("UID:checkin@riverbend.tempi\r\n"));
 //!
 //! // Read it back as busy time.
-//! let busy = tempi_ical::import::busy(feed.ics.as_bytes(), Berlin, plan.window())?;
+//! let busy = tempi::ical::import::busy(feed.ics.as_bytes(), Berlin, plan.window())?;
 //! assert_eq!(busy.events.len(), 52);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -2,10 +2,11 @@
 //! through DST, whole-plan placement of `at = "auto"` rhythms, and pod formation.
 //!
 //! ```
-//! use chrono::NaiveDate;
-//! use chrono_tz::{America::New_York, Europe::Berlin};
-//! use tempi_core::{Length, WeeklyWindow, Window};
-//! use tempi_solve::{Availability, SlotQuery};
+//! # mod tempi { pub use tempi_core::*; pub use tempi_solve as solve; }
+//! use tempi::chrono::NaiveDate;
+//! use tempi::chrono_tz::{America::New_York, Europe::Berlin};
+//! use tempi::{Length, WeeklyWindow, Window};
+//! use tempi::solve::{Availability, SlotQuery};
 //!
 //! let day = NaiveDate::from_ymd_opt(2027, 3, 16).unwrap();
 //! let window = Window::days(Berlin, day, day)?;
@@ -55,7 +56,7 @@
 //!   chosen with a spread (no two overlapping), and only those are explained.
 //! - Recurring: the cadence's dates come from tempi-core (a native path for weekly rules).
 //!   A pattern is a day sequence and a wall-clock time in the anchor zone; each occurrence is
-//!   mapped through the anchor zone's DST policy ([`tempi_core::time::resolve_local`]) to a
+//!   mapped through the anchor zone's DST policy ([`tempi::time::resolve_local`](tempi_core::time::resolve_local)) to a
 //!   grid slot and tested with one bit lookup: `O(P · T · N)` for P day sequences (7 for a
 //!   weekly rule without a day), T times a day and N occurrences, before scoring the valid
 //!   ones. Members' own offset changes are in their bitsets, so Berlin, New York and Sydney

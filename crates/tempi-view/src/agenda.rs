@@ -191,6 +191,7 @@ impl Counts {
                 Status::Scheduled => c.scheduled += 1,
                 Status::Shifted { .. } => c.shifted += 1,
                 Status::Cancelled { .. } => c.cancelled += 1,
+                _ => {}
             }
         }
         c
@@ -223,6 +224,7 @@ fn agenda_line(
         Status::Scheduled => ' ',
         Status::Shifted { .. } => '>',
         Status::Cancelled { .. } => 'x',
+        _ => '?',
     };
     if let Some((first, days)) = occ.days() {
         write!(out, "{mark} ")?;
@@ -294,6 +296,7 @@ fn agenda_tail(out: &mut dyn Write, occ: &Occurrence, zone: Tz) -> io::Result<()
             )?;
         }
         Status::Cancelled { reason } => write!(out, "  CANCELLED: {}", Safe(reason))?,
+        _ => {}
     }
     if let Some(f) = occ.facilitator() {
         write!(out, "  · facilitator {}", Safe(f))?;

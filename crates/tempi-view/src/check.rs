@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 use tempi_core::Error;
-use tempi_core::file::{Diagnostic, Loaded, Severity};
+use tempi_core::file::{Diagnostic, Loaded};
 use tempi_solve::Unavailable;
 
 use crate::write_value;
@@ -14,10 +14,7 @@ fn diagnostic(d: &Diagnostic) -> Value {
         "file": d.path,
         "line": d.line,
         "col": d.col,
-        "severity": match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        },
+        "severity": d.severity.as_str(),
         "message": d.message,
     })
 }

@@ -11,15 +11,16 @@ fn one_rhythm(zone: Tz, cadence: &str, at: (u32, u32), start: (i32, u32, u32)) -
     let mut b = Community::builder("c", "C", zone, start);
     b.member(Member::new("ana", "Ana", zone)).member(Member::new("bo", "Bo", zone));
     b.group(Group::new("g", "G", Scale::Dyad).members(["ana", "bo"]));
-    b.rhythm(Rhythm::new(
-        "r",
-        "R",
-        "g",
-        Category::Working,
-        cadence.parse::<Cadence>().unwrap(),
-        NaiveTime::from_hms_opt(at.0, at.1, 0).unwrap(),
-        "15m".parse().unwrap(),
-    ));
+    b.rhythm(
+        Rhythm::builder("r", "g")
+            .name("R")
+            .category(Category::Working)
+            .timing(cadence.parse::<Cadence>().unwrap())
+            .at_time(NaiveTime::from_hms_opt(at.0, at.1, 0).unwrap())
+            .length("15m")
+            .build()
+            .unwrap(),
+    );
     b.build().unwrap().0
 }
 

@@ -210,8 +210,18 @@ fn offset_rhythm(
     weekday: Option<Weekday>,
     of_rhythm: &str,
 ) -> Rhythm {
-    let offset = Offset { rhythm: of_rhythm.to_string(), from, days, weekday };
-    Rhythm::new(id, id, "pod", tempi_core::Category::Planning, offset, at(16, 0), length("1h"))
+    let offset = Offset::new(of_rhythm, from, days);
+    let offset = match weekday {
+        Some(weekday) => offset.on_weekday(weekday),
+        None => offset,
+    };
+    Rhythm::builder(id, "pod")
+        .category(tempi_core::Category::Planning)
+        .timing(offset)
+        .at_time(at(16, 0))
+        .lasting(length("1h"))
+        .build()
+        .unwrap()
 }
 
 #[test]

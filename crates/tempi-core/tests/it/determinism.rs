@@ -49,20 +49,15 @@ pub(crate) fn rich_community() -> Community {
     builder.rhythm(
         rhythm("moon", "all", "full moon", at(21, 0), "2h").zone(Sydney).starting(date(2027, 2, 1)),
     );
-    builder.rhythm(Rhythm::new(
-        "prep",
-        "prep",
-        "pod-a",
-        Category::Planning,
-        Offset {
-            rhythm: "gathering".into(),
-            from: Edge::Start,
-            days: -3,
-            weekday: Some(Weekday::Mon),
-        },
-        at(17, 0),
-        length("1h"),
-    ));
+    builder.rhythm(
+        Rhythm::builder("prep", "pod-a")
+            .category(Category::Planning)
+            .timing(Offset::new("gathering", Edge::Start, -3).on_weekday(Weekday::Mon))
+            .at_time(at(17, 0))
+            .lasting(length("1h"))
+            .build()
+            .unwrap(),
+    );
     builder.rhythm(
         rhythm("after", "pod-b", "weekly on wed", at(20, 0), "1h").nth_after("gathering", 1),
     );

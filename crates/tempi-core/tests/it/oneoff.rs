@@ -24,11 +24,23 @@ fn base() -> CommunityBuilder {
 
 fn dated(id: &str, dates: &[NaiveDate], time: chrono::NaiveTime, len: &str) -> Rhythm {
     let cadence = Cadence::dates(dates.iter().copied());
-    Rhythm::new(id, id, "pod", Category::Relational, cadence, time, length(len))
+    Rhythm::builder(id, "pod")
+        .category(Category::Relational)
+        .timing(cadence)
+        .at_time(time)
+        .lasting(length(len))
+        .build()
+        .unwrap()
 }
 
 fn all_day(id: &str, cadence: Cadence, days: u32) -> Rhythm {
-    Rhythm::new(id, id, "pod", Category::Relational, cadence, at(0, 0), length(&format!("{days}d")))
+    Rhythm::builder(id, "pod")
+        .category(Category::Relational)
+        .timing(cadence)
+        .at_time(at(0, 0))
+        .length(&format!("{days}d"))
+        .build()
+        .unwrap()
         .all_day()
 }
 
@@ -200,16 +212,14 @@ fn all_day_commitments_and_shifts_stay_whole_days() {
 fn an_all_day_rhythm_must_be_whole_days_without_a_time() {
     let mut builder = base();
     builder.rhythm(
-        Rhythm::new(
-            "r",
-            "r",
-            "pod",
-            Category::Relational,
-            Cadence::dates([date(2027, 6, 1)]),
-            at(0, 0),
-            length("36h"),
-        )
-        .all_day(),
+        Rhythm::builder("r", "pod")
+            .category(Category::Relational)
+            .timing(Cadence::dates([date(2027, 6, 1)]))
+            .at_time(at(0, 0))
+            .length("36h")
+            .build()
+            .unwrap()
+            .all_day(),
     );
     let message = builder.build().unwrap_err().to_string();
     assert!(message.contains("lasts whole days, not 1d12h"), "{message}");
@@ -373,7 +383,13 @@ mod props {
             builder.member(Member::new("ana", "Ana", zone));
             builder.group(Group::new("g", "G", Scale::Range { min: 1, max: 3 }).members(["ana"]));
             builder.rhythm(
-                Rhythm::new("r", "r", "g", Category::Relational, cadence, NaiveTime::MIN, length(&format!("{days}d")))
+                Rhythm::builder("r", "g")
+                    .category(Category::Relational)
+                    .timing(cadence)
+                    .at_time(NaiveTime::MIN)
+                    .lasting(length(&format!("{days}d")))
+                    .build()
+                    .unwrap()
                     .all_day(),
             );
             // Dates closer together than the length are refused: nothing to check.

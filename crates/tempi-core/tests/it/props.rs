@@ -463,6 +463,7 @@ fn check_except(spec: &Spec, plan: &Plan) -> Result<(), TestCaseError> {
                         target
                     );
                 }
+                other => unreachable!("the strategy draws span, day or week, not {other:?}"),
             }
         }
     }

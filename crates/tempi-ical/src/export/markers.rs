@@ -119,15 +119,16 @@ mod tests {
                 .with_break(Break::day("Pod pause", date(2027, 4, 6))),
         );
         b.group(Group::new("other", "Other", Scale::Range { min: 1, max: 2 }).members(["ben"]));
-        b.rhythm(Rhythm::new(
-            "weekly",
-            "Weekly",
-            "pod",
-            Category::Relational,
-            "weekly on tue".parse::<tempi_core::Cadence>().unwrap(),
-            NaiveTime::from_hms_opt(19, 0, 0).unwrap(),
-            "1h".parse().unwrap(),
-        ));
+        b.rhythm(
+            Rhythm::builder("weekly", "pod")
+                .name("Weekly")
+                .category(Category::Relational)
+                .cadence("weekly on tue")
+                .at_time(NaiveTime::from_hms_opt(19, 0, 0).unwrap())
+                .length("1h")
+                .build()
+                .unwrap(),
+        );
         b.build().unwrap().0
     }
 

@@ -34,6 +34,7 @@ pub enum Length {
 
 /// One occurrence of an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Instance {
     /// The event's UID (empty when it has none), shared by its occurrences.
     pub uid: Arc<str>,

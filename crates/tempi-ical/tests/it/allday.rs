@@ -33,9 +33,14 @@ fn community(zone: Tz, rhythms: Vec<Rhythm>) -> Community {
 }
 
 fn all_day(id: &str, cadence: Cadence, days: u32) -> Rhythm {
-    let length = format!("{days}d").parse().unwrap();
     // No rotating facilitator: every instance has the same content, so the forms show bare.
-    Rhythm::new(id, id, "all", Category::Relational, cadence, NaiveTime::MIN, length)
+    Rhythm::builder(id, "all")
+        .category(Category::Relational)
+        .timing(cadence)
+        .at_time(NaiveTime::MIN)
+        .length(&format!("{days}d"))
+        .build()
+        .unwrap()
         .all_day()
         .roles(Vec::new())
 }
@@ -128,16 +133,14 @@ fn one_off_dates_are_rdates_and_a_single_date_a_plain_event() {
         vec![
             all_day("fiesta", Cadence::dates([date(2027, 9, 18), date(2027, 9, 5)]), 1),
             all_day("retreat", Cadence::dates([date(2027, 6, 11)]), 3),
-            Rhythm::new(
-                "fair",
-                "fair",
-                "all",
-                Category::Relational,
-                Cadence::dates([date(2027, 6, 19), date(2027, 10, 2)]),
-                NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
-                "3h".parse().unwrap(),
-            )
-            .roles(Vec::new()),
+            Rhythm::builder("fair", "all")
+                .category(Category::Relational)
+                .timing(Cadence::dates([date(2027, 6, 19), date(2027, 10, 2)]))
+                .at_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap())
+                .length("3h")
+                .build()
+                .unwrap()
+                .roles(Vec::new()),
         ],
     );
     let plan = community.plan(Window::year(zone, 2027).unwrap()).unwrap();
@@ -231,15 +234,13 @@ fn random_rhythm(
         all_day(&id, cadence, days)
     } else {
         let at = NaiveTime::from_hms_opt(19, 0, 0).unwrap();
-        Rhythm::new(
-            id.as_str(),
-            id.as_str(),
-            "all",
-            Category::Working,
-            cadence,
-            at,
-            "2h".parse().unwrap(),
-        )
+        Rhythm::builder(id.as_str(), "all")
+            .category(Category::Working)
+            .timing(cadence)
+            .at_time(at)
+            .length("2h")
+            .build()
+            .unwrap()
     }
 }
 

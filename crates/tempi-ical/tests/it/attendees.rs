@@ -4,7 +4,7 @@
 
 use tempi_core::chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use tempi_core::chrono_tz::Europe::Berlin;
-use tempi_core::{Cadence, Category, Community, Group, Member, Plan, Rhythm, Scale, Window};
+use tempi_core::{Category, Community, Group, Member, Plan, Rhythm, Scale, Window};
 use tempi_ical::export::{self, DEFAULT_ATTENDEE_LIMIT, ExportOptions, Publication, Scope};
 
 /// A community whose one group of `size` members (all with addresses) meets weekly, with a
@@ -20,15 +20,16 @@ fn gathering(size: usize) -> (Community, Plan) {
     }
     builder
         .group(Group::new("everyone", "Everyone", Scale::Range { min: 1, max: 200 }).members(ids));
-    builder.rhythm(Rhythm::new(
-        "assembly",
-        "Assembly",
-        "everyone",
-        Category::Planning,
-        "weekly on wed".parse::<Cadence>().unwrap(),
-        NaiveTime::from_hms_opt(18, 0, 0).unwrap(),
-        "2h".parse().unwrap(),
-    ));
+    builder.rhythm(
+        Rhythm::builder("assembly", "everyone")
+            .name("Assembly")
+            .category(Category::Planning)
+            .cadence("weekly on wed")
+            .at_time(NaiveTime::from_hms_opt(18, 0, 0).unwrap())
+            .length("2h")
+            .build()
+            .unwrap(),
+    );
     let (community, _) = builder.build().unwrap();
     let window =
         Window::days(Berlin, start, NaiveDate::from_ymd_opt(2027, 3, 28).unwrap()).unwrap();

@@ -159,15 +159,16 @@ pub(crate) fn one_rhythm(
     }
     builder
         .group(Group::new("all", "All", Scale::Range { min: 1, max: 10 }).members(["ana", "bo"]));
-    builder.rhythm(Rhythm::new(
-        "r",
-        "R",
-        "all",
-        Category::Relational,
-        cadence.parse::<Cadence>().unwrap(),
-        NaiveTime::parse_from_str(at, "%H:%M").unwrap(),
-        length.parse().unwrap(),
-    ));
+    builder.rhythm(
+        Rhythm::builder("r", "all")
+            .name("R")
+            .category(Category::Relational)
+            .timing(cadence.parse::<Cadence>().unwrap())
+            .at_time(NaiveTime::parse_from_str(at, "%H:%M").unwrap())
+            .length(length)
+            .build()
+            .unwrap(),
+    );
     builder.build().unwrap().0
 }
 

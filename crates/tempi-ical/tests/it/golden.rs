@@ -5,7 +5,7 @@ use std::path::Path;
 
 use tempi_core::chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use tempi_core::chrono_tz::{America::New_York, Europe::Berlin};
-use tempi_core::{Cadence, Category, Community, Group, Member, Plan, Rhythm, Scale, Window};
+use tempi_core::{Category, Community, Group, Member, Plan, Rhythm, Scale, Window};
 use tempi_ical::export::{self, ExportOptions, Scope};
 
 #[track_caller]
@@ -48,30 +48,28 @@ fn small() -> (Community, Plan) {
             .members(["ana", "bo", "chen"]),
     );
     builder.rhythm(
-        Rhythm::new(
-            "checkin",
-            "Check-in",
-            "circle",
-            Category::Relational,
-            "weekly on sun".parse::<Cadence>().unwrap(),
-            NaiveTime::from_hms_opt(19, 0, 0).unwrap(),
-            "90m".parse().unwrap(),
-        )
-        .intention(format!("{TRICKY}\n{}", "ü".repeat(60))),
+        Rhythm::builder("checkin", "circle")
+            .name("Check-in")
+            .category(Category::Relational)
+            .cadence("weekly on sun")
+            .at_time(NaiveTime::from_hms_opt(19, 0, 0).unwrap())
+            .length("90m")
+            .build()
+            .unwrap()
+            .intention(format!("{TRICKY}\n{}", "ü".repeat(60))),
     );
     builder.rhythm(
-        Rhythm::new(
-            "night-owls",
-            "Night owls",
-            "circle",
-            Category::Working,
-            "daily".parse::<Cadence>().unwrap(),
-            NaiveTime::from_hms_opt(2, 30, 0).unwrap(),
-            "30m".parse().unwrap(),
-        )
-        .zone(New_York)
-        .starting(NaiveDate::from_ymd_opt(2027, 3, 12).unwrap())
-        .ending(NaiveDate::from_ymd_opt(2027, 3, 16).unwrap()),
+        Rhythm::builder("night-owls", "circle")
+            .name("Night owls")
+            .category(Category::Working)
+            .cadence("daily")
+            .at_time(NaiveTime::from_hms_opt(2, 30, 0).unwrap())
+            .length("30m")
+            .build()
+            .unwrap()
+            .zone(New_York)
+            .starting(NaiveDate::from_ymd_opt(2027, 3, 12).unwrap())
+            .ending(NaiveDate::from_ymd_opt(2027, 3, 16).unwrap()),
     );
     let (community, _) = builder.build().unwrap();
     let window = Window::days(Berlin, start, NaiveDate::from_ymd_opt(2027, 4, 4).unwrap()).unwrap();

@@ -116,16 +116,14 @@ pub(crate) fn dst_community(edited: bool) -> (Community, Tz) {
             .members(["ana", "bo", "chen", "dee"]),
     );
     let rhythm = |id: &str, cadence: &str, at: &str, length: &str, zone: &str| {
-        Rhythm::new(
-            id,
-            id,
-            "all",
-            Category::Relational,
-            cadence.parse::<Cadence>().unwrap(),
-            NaiveTime::parse_from_str(at, "%H:%M").unwrap(),
-            length.parse().unwrap(),
-        )
-        .zone(zone.parse().unwrap())
+        Rhythm::builder(id, "all")
+            .category(Category::Relational)
+            .timing(cadence.parse::<Cadence>().unwrap())
+            .at_time(NaiveTime::parse_from_str(at, "%H:%M").unwrap())
+            .length(length)
+            .build()
+            .unwrap()
+            .zone(zone.parse().unwrap())
     };
     // Spring-forward gap every second Sunday of March.
     builder.rhythm(rhythm("sun-0230", "weekly on sun", "02:30", "60m", "America/New_York"));

@@ -230,17 +230,16 @@ fn community(variant: usize) -> (Community, Plan) {
     let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     for i in 0..names.len() {
         builder.rhythm(
-            Rhythm::new(
-                format!("r{i}"),
-                pick(i),
-                "everyone",
-                Category::Relational,
-                format!("weekly on {}", days[i % 7]).parse::<Cadence>().unwrap(),
+            Rhythm::builder(format!("r{i}"), "everyone")
+                .name(pick(i))
+                .category(Category::Relational)
+                .timing(format!("weekly on {}", days[i % 7]).parse::<Cadence>().unwrap())
                 // A day and hour of its own: no two rhythms clash, so none is cancelled.
-                NaiveTime::from_hms_opt(6 + 2 * (i / 7) as u32, 0, 0).unwrap(),
-                "1h".parse().unwrap(),
-            )
-            .intention(pick(i + 7)),
+                .at_time(NaiveTime::from_hms_opt(6 + 2 * (i / 7) as u32, 0, 0).unwrap())
+                .length("1h")
+                .build()
+                .unwrap()
+                .intention(pick(i + 7)),
         );
     }
     let (community, _) = builder.build().unwrap();

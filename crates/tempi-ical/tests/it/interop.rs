@@ -647,7 +647,14 @@ fn rhythm(
     let group = if rng.chance(50) { "all" } else { "pair" };
     let category = *rng.pick(&[Category::Relational, Category::Planning, Category::Working]);
     let name = format!("Rhythm {id}, \"{}\"", rng.pick(NAMES));
-    Rhythm::new(id, name, group, category, timing, time(at), length.parse().unwrap())
+    Rhythm::builder(id, group)
+        .name(name)
+        .category(category)
+        .timing(timing)
+        .at_time(time(at))
+        .length(length)
+        .build()
+        .unwrap()
 }
 
 /// Builds and plans; `None` when the generated community is invalid (e.g. too long for its cadence).
@@ -796,26 +803,26 @@ fn sydney_retreat() -> (Community, Plan) {
         Group::new("all", "Everyone", Scale::Range { min: 1, max: 10 }).members(["ana", "bo"]),
     );
     builder.rhythm(
-        Rhythm::new(
-            "retreat",
-            "Autumn retreat",
-            "all",
-            Category::Relational,
-            "FREQ=YEARLY;COUNT=1".parse::<Cadence>().unwrap(),
-            time("18:00"),
-            "54h".parse().unwrap(),
-        )
-        .starting(NaiveDate::from_ymd_opt(2027, 4, 2).unwrap()),
+        Rhythm::builder("retreat", "all")
+            .name("Autumn retreat")
+            .category(Category::Relational)
+            .cadence("FREQ=YEARLY;COUNT=1")
+            .at_time(time("18:00"))
+            .length("54h")
+            .build()
+            .unwrap()
+            .starting(NaiveDate::from_ymd_opt(2027, 4, 2).unwrap()),
     );
-    builder.rhythm(Rhythm::new(
-        "weekly",
-        "Weekly call",
-        "all",
-        Category::Relational,
-        "weekly on tue".parse::<Cadence>().unwrap(),
-        time("19:00"),
-        "1h".parse().unwrap(),
-    ));
+    builder.rhythm(
+        Rhythm::builder("weekly", "all")
+            .name("Weekly call")
+            .category(Category::Relational)
+            .cadence("weekly on tue")
+            .at_time(time("19:00"))
+            .length("1h")
+            .build()
+            .unwrap(),
+    );
     let (community, _) = builder.build().unwrap();
     let plan = community.plan(Window::year(sydney, 2027).unwrap()).unwrap();
     (community, plan)
@@ -903,19 +910,19 @@ fn rdate_generated(seed: u64) -> Option<(Community, Plan)> {
                 rhythm(&mut rng, &id, cadence, at, length)
             }
             2 => {
-                let offset = Timed {
-                    rhythm: rng.pick(&ids).clone(),
-                    from: *rng.pick(&[Edge::Start, Edge::End]),
-                    days: rng.below(21) as i32 - 10,
-                    weekday: if rng.chance(50) {
-                        Some(*rng.pick(&[
-                            tempi_core::chrono::Weekday::Mon,
-                            tempi_core::chrono::Weekday::Wed,
-                            tempi_core::chrono::Weekday::Sun,
-                        ]))
-                    } else {
-                        None
-                    },
+                let offset = Timed::new(
+                    rng.pick(&ids).clone(),
+                    *rng.pick(&[Edge::Start, Edge::End]),
+                    rng.below(21) as i32 - 10,
+                );
+                let offset = if rng.chance(50) {
+                    offset.on_weekday(*rng.pick(&[
+                        tempi_core::chrono::Weekday::Mon,
+                        tempi_core::chrono::Weekday::Wed,
+                        tempi_core::chrono::Weekday::Sun,
+                    ]))
+                } else {
+                    offset
                 };
                 rhythm(&mut rng, &id, offset, at, length)
             }

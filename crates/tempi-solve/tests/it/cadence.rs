@@ -71,18 +71,17 @@ fn planned(
     let mut b = Community::builder("c", "C", zone, start);
     b.group(Group::new("g", "G", Scale::Range { min: 0, max: 10 }));
     b.rhythm(
-        Rhythm::new(
-            "r",
-            "R",
-            "g",
-            Category::Relational,
-            cadence.clone(),
-            noon(),
-            "60m".parse().unwrap(),
-        )
-        .roles(Vec::new())
-        .zone(zone)
-        .starting(start),
+        Rhythm::builder("r", "g")
+            .name("R")
+            .category(Category::Relational)
+            .timing(cadence.clone())
+            .at_time(noon())
+            .length("60m")
+            .build()
+            .unwrap()
+            .roles(Vec::new())
+            .zone(zone)
+            .starting(start),
     );
     let (community, _) = b.build().unwrap();
     let window = Window::days(zone, from, last).unwrap();
@@ -156,7 +155,14 @@ proptest! {
         b.member(member);
         b.group(Group::new("g", "G", Scale::Range { min: 0, max: 10 }).members(["m"]));
         b.rhythm(
-            Rhythm::new("r", "R", "g", Category::Relational, cadence.clone(), NaiveTime::MIN, "60m".parse().unwrap())
+            Rhythm::builder("r", "g")
+                .name("R")
+                .category(Category::Relational)
+                .timing(cadence.clone())
+                .at_time(NaiveTime::MIN)
+                .length("60m")
+                .build()
+                .unwrap()
                 .roles(Vec::new())
                 .zone(zone)
                 .starting(start)

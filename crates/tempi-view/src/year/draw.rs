@@ -313,6 +313,7 @@ fn tooltip(community: &Community, occ: &Occurrence, member: Option<&Member>) -> 
         Status::Shifted { from, reason } => {
             lines.push(format!("SHIFTED from {}: {reason}", from.format("%a %-d %b %H:%M")))
         }
+        _ => {}
     }
     lines.join("\n")
 }
@@ -454,6 +455,7 @@ fn summary(
             Status::Scheduled => {}
             Status::Cancelled { .. } => cancelled += 1,
             Status::Shifted { .. } => shifted += 1,
+            _ => {}
         }
     }
     let groups = lanes.len();
@@ -947,6 +949,7 @@ fn mark(
                 "fill=\"{colour}\" stroke=\"{INK}\" stroke-width=\"1.2\" stroke-dasharray=\"2 1.5\""
             )
         }
+        _ => format!("fill=\"{colour}\""),
     };
     if let Status::Shifted { from, .. } = &occ.status {
         let from_x = axis.x(from.to_utc());
