@@ -325,11 +325,10 @@ fn touches(spans: &[(i64, i64)]) -> Touches {
     Touches { longest: spans.iter().map(|(s, e)| e - s).max().unwrap_or(0) }
 }
 
-/// A far window's candidates: wall-clock starts, the same as seconds, and the rhythm's length.
+/// A far window's candidates and the rhythm's length.
 #[derive(Clone, Copy)]
 struct Sparse<'a> {
-    locals: &'a [NaiveDateTime],
-    seconds: &'a [i64],
+    candidates: &'a history::Candidates,
     length: i64,
 }
 
@@ -528,38 +527,51 @@ impl Engine<'_> {
             return Ok(Expanded::empty());
         }
         let zone = self.zone(i);
-        let mut locals = self.candidates(i, rhythm, zone)?;
-        self.count(rhythm, zone, &locals)?;
         let length = i64::from(rhythm.length.minutes()) * 60;
-        let excepts = self.excepts(rhythm);
-        let rivals = self.rivals(i, rhythm, &excepts);
-        // Candidates a day apart keep their order and stay distinct as instants when the zone's
-        // offsets differ by less than a day (not so in Samoa, which skipped 2011-12-30).
         // A break that shifts can move an occurrence past many others: such rhythms keep their
         // whole history (breaks that cancel are checked one candidate at a time in `sparse`).
         let shifts_for_breaks =
             rhythm.on_break == crate::breaks::OnBreak::Shift && self.breaks_of(i).is_some();
-        let far = matches!(rhythm.timing, Timing::Cadence(_))
+        let far_kind = matches!(rhythm.timing, Timing::Cadence(_))
             && !shifts_for_breaks
             && rhythm.within.is_none()
-            && rhythm.after.is_none()
-            && locals.first().is_some_and(|first| {
-                *first < self.window.start().with_timezone(&zone).naive_local()
-            });
-        let mut seconds = if far { history::seconds(&locals) } else { Vec::new() };
-        let skips_history = far && history::a_day_apart(&seconds) && {
+            && rhythm.after.is_none();
+        // Candidates a day apart keep their order and stay distinct as instants when the zone's
+        // offsets differ by less than a day (not so in Samoa, which skipped 2011-12-30).
+        let narrow_zone = far_kind && {
             let (low, high) = self.offsets(zone);
             high - low < 86_400
         };
-        let (mut occs, quiet) = if skips_history {
-            if let Some(commitment) = &rhythm.commitment {
-                let limit = renewal_limit(commitment, locals.len(), |k| {
-                    locals.get(k).map(NaiveDateTime::date)
-                });
-                locals.truncate(limit);
-                seconds.truncate(limit);
+        let window_start_local = self.window.start().with_timezone(&zone).naive_local();
+        let stepped = if narrow_zone { self.stepped(i, rhythm, zone)? } else { None };
+        let (locals, candidates) = match stepped {
+            Some(candidates) => (Vec::new(), Some(candidates)),
+            None => {
+                let locals = self.candidates(i, rhythm, zone)?;
+                self.count(rhythm, zone, locals.len(), &locals)?;
+                let far = narrow_zone && locals.first().is_some_and(|l| *l < window_start_local);
+                if far {
+                    let candidates = history::Candidates::listed(locals);
+                    if candidates.a_day_apart() {
+                        (Vec::new(), Some(candidates))
+                    } else {
+                        (candidates.into_tail(), None)
+                    }
+                } else {
+                    (locals, None)
+                }
             }
-            let sparse = Sparse { locals: &locals, seconds: &seconds, length };
+        };
+        let excepts = self.excepts(rhythm);
+        let rivals = self.rivals(i, rhythm, &excepts);
+        let (mut occs, quiet) = if let Some(mut candidates) = candidates {
+            if let Some(commitment) = &rhythm.commitment {
+                let limit = renewal_limit(commitment, candidates.len(), |k| {
+                    candidates.local(k).map(|l| l.date())
+                });
+                candidates.truncate(limit);
+            }
+            let sparse = Sparse { candidates: &candidates, length };
             self.sparse(i, rhythm, zone, &sparse, &excepts, &rivals.stronger)
         } else {
             let mut occs = occurrences(zone, length, rhythm.all_day, locals);
@@ -594,7 +606,7 @@ impl Engine<'_> {
         excepts: &[(usize, ClashScope, Touches)],
         stronger: &[usize],
     ) -> (Vec<Occ>, Vec<(i64, i64)>) {
-        let Sparse { locals, seconds, length } = *candidates;
+        let Sparse { candidates, length } = *candidates;
         let per_cycle = rhythm.commitment.as_ref().map(|c| u64::from(c.meetings) + 1);
         let retro = rhythm
             .commitment
@@ -606,12 +618,7 @@ impl Engine<'_> {
             (Some(n), Some(retro)) if k % n + 1 == n => retro,
             _ => length,
         };
-        // What starts within 16 days (and a length) of the window goes through the engine whole:
-        // the window's occurrences look back that far (`near`, shifts, overlaps).
-        let cutoff = (self.window.start() - Duration::seconds(16 * 86_400 + longest))
-            .with_timezone(&zone)
-            .naive_local();
-        let history = locals.partition_point(|l| *l < cutoff);
+        let history = candidates.before(self.cutoff(zone, longest));
         let offsets = self.offsets(zone);
         let reaches: Vec<history::Reach<'_>> = excepts
             .iter()
@@ -620,12 +627,12 @@ impl Engine<'_> {
             .chain(self.breaks_of(i).map(|b| history::Reach { spans: b.union(), margin: 0 }))
             .collect();
         // A suspect is a hit when its own step 4 or 5 fires; else nothing happens to it.
-        let hits: Vec<usize> = history::suspects(seconds, history, &reaches, offsets, longest)
+        let hits: Vec<usize> = history::suspects(candidates, history, &reaches, offsets, longest)
             .into_iter()
             .filter(|k| {
-                let Some(local) = locals.get(*k) else { return false };
-                let start = resolve_local(zone, *local).timestamp();
-                let end = end_of(zone, *local, start, length_of(*k as u64), rhythm.all_day);
+                let Some(local) = candidates.local(*k) else { return false };
+                let start = resolve_local(zone, local).timestamp();
+                let end = end_of(zone, local, start, length_of(*k as u64), rhythm.all_day);
                 self.except_clash(zone, excepts, start, end).is_some()
                     || stronger.iter().any(|q| overlaps_any(self.spans(*q), start, end).is_some())
                     || self.breaks_of(i).is_some_and(|b| b.hit(start).is_some())
@@ -633,20 +640,98 @@ impl Engine<'_> {
             .collect();
         let mut keep = vec![false; history];
         let shifts = rhythm.on_clash == ClashPolicy::Shift;
-        history::around(seconds, &hits, shifts, longest, &mut keep);
+        history::around(candidates, &hits, shifts, longest, &mut keep);
         let needed = self.needed.get(i).copied().unwrap_or(true);
-        let mut occs = Vec::with_capacity(locals.len() - history);
+        let mut occs = Vec::with_capacity(candidates.len() - history + hits.len());
         let mut quiet = Vec::new();
-        for (k, local) in locals.iter().enumerate() {
-            let index = k as u64;
-            if k >= history || keep.get(k).copied().unwrap_or(true) {
-                occs.push(occurrence(zone, length, rhythm.all_day, *local, index));
-            } else if needed {
-                let start = resolve_local(zone, *local).timestamp();
-                quiet.push((start, end_of(zone, *local, start, length_of(index), rhythm.all_day)));
+        let push = |k: usize, occs: &mut Vec<Occ>| {
+            if let Some(local) = candidates.local(k) {
+                occs.push(occurrence(zone, length, rhythm.all_day, local, k as u64));
+            }
+        };
+        if needed {
+            // Another rhythm composes with this one's spans: every history span is resolved.
+            for (k, kept) in keep.iter().enumerate() {
+                if *kept {
+                    push(k, &mut occs);
+                } else if let Some(local) = candidates.local(k) {
+                    let start = resolve_local(zone, local).timestamp();
+                    let end = end_of(zone, local, start, length_of(k as u64), rhythm.all_day);
+                    quiet.push((start, end));
+                }
+            }
+        } else {
+            for (k, kept) in keep.iter().enumerate() {
+                if *kept {
+                    push(k, &mut occs);
+                }
             }
         }
+        for k in history..candidates.len() {
+            push(k, &mut occs);
+        }
         (occs, quiet)
+    }
+
+    /// Where a far window's history ends for a rhythm in `zone` whose occurrences last at most
+    /// `longest` seconds: what starts within 16 days (and a length) of the window goes through
+    /// the engine whole, since the window's occurrences look back that far (`near`, shifts,
+    /// overlaps).
+    fn cutoff(&self, zone: Tz, longest: i64) -> NaiveDateTime {
+        (self.window.start() - Duration::seconds(16 * 86_400 + longest))
+            .with_timezone(&zone)
+            .naive_local()
+    }
+
+    /// Step 1 for a far window of a plain daily or weekly rule: the candidates by arithmetic,
+    /// those before the history's end only counted ([`history::Candidates`]); the same bounds
+    /// and errors as [`Engine::candidates`] and [`Engine::count`]. `None` when the rule is not
+    /// plain or its first candidate is not before the window.
+    fn stepped(
+        &mut self,
+        i: usize,
+        rhythm: &Rhythm,
+        zone: Tz,
+    ) -> Result<Option<history::Candidates>, Error> {
+        let Timing::Cadence(crate::Cadence::Rule(rule)) = &rhythm.timing else { return Ok(None) };
+        let start_date =
+            self.community.resolved.start.get(i).copied().unwrap_or(self.community.start);
+        let horizon = (self.window.end() + self.horizon_margin).with_timezone(&zone).naive_local();
+        let dtstart = start_date.and_time(rhythm.at);
+        let until = rule.until_within(Some(zone), horizon);
+        let Some(steps) = rule.steps(dtstart, until) else { return Ok(None) };
+        let window_start_local = self.window.start().with_timezone(&zone).naive_local();
+        if horizon < dtstart || steps.nth(0).is_none_or(|first| first >= window_start_local) {
+            return Ok(None);
+        }
+        let budget = self.options.max_per_rhythm;
+        let generation_cap = budget.saturating_mul(4).saturating_add(100_000);
+        let generated = usize::try_from(steps.len()).unwrap_or(usize::MAX);
+        if generated > generation_cap {
+            return Err(self.budget_error(rhythm, budget, false));
+        }
+        // `end` keeps the candidates on or before its date.
+        let len = match rhythm.end.and_then(|end| end.succ_opt()) {
+            Some(after) => {
+                let bound = after.and_time(chrono::NaiveTime::MIN);
+                usize::try_from(steps.count_before(bound)).unwrap_or(usize::MAX).min(generated)
+            }
+            None => generated,
+        };
+        // The history can end no later than the earliest cutoff `sparse` uses (its longest
+        // occurrence is at most a retrospective or the rhythm's length).
+        let longest = rhythm
+            .commitment
+            .as_ref()
+            .and_then(|c| c.retrospective)
+            .map_or(0, |l| i64::from(l.minutes()) * 60)
+            .max(i64::from(rhythm.length.minutes()) * 60);
+        let first = usize::try_from(steps.count_before(self.cutoff(zone, longest)))
+            .unwrap_or(usize::MAX)
+            .min(len);
+        let candidates = history::Candidates::stepped(steps, len, first);
+        self.count(rhythm, zone, len, candidates.tail())?;
+        Ok(Some(candidates))
     }
 
     /// The lowest and highest UTC offset `zone` uses over the plan's reach, computed once.
@@ -722,7 +807,15 @@ impl Engine<'_> {
     /// The caps count what the window holds. What lies before it (expanded so cycles and
     /// rotation count from the rhythm's start) is bounded apart: per rhythm by the generation cap
     /// in [`Engine::candidates`], per plan at four times the plan's cap plus 100,000.
-    fn count(&mut self, rhythm: &Rhythm, zone: Tz, locals: &[NaiveDateTime]) -> Result<(), Error> {
+    /// `len` is how many candidates there are, of which `locals` lists every one from the
+    /// window's start on (a far window's history may be counted, not listed).
+    fn count(
+        &mut self,
+        rhythm: &Rhythm,
+        zone: Tz,
+        len: usize,
+        locals: &[NaiveDateTime],
+    ) -> Result<(), Error> {
         let budget = self.options.max_per_rhythm;
         let window_start_local = self.window.start().with_timezone(&zone).naive_local();
         let window_end_local = self.window.end().with_timezone(&zone).naive_local();
@@ -733,7 +826,7 @@ impl Engine<'_> {
             return Err(self.budget_error(rhythm, budget, false));
         }
         self.total = self.total.saturating_add(in_window);
-        self.generated = self.generated.saturating_add(locals.len());
+        self.generated = self.generated.saturating_add(len);
         let plan_cap = self.options.max_per_plan;
         if self.total > plan_cap
             || self.generated > plan_cap.saturating_mul(4).saturating_add(100_000)

@@ -775,6 +775,19 @@ impl RecurrenceRule {
         horizon: NaiveDateTime,
         budget: usize,
     ) -> Result<Vec<NaiveDateTime>, ExpandError> {
+        let until = self.until_within(zone, horizon);
+        if until < dtstart {
+            return Ok(Vec::new());
+        }
+        match self.day_steps(dtstart, until, budget) {
+            Some(starts) => starts,
+            None => self.rrule_starts(dtstart, until, budget),
+        }
+    }
+
+    /// The last wall-clock time a start may have: the rule's `UNTIL` (a UTC one read in `zone`)
+    /// or `horizon`, whichever is earlier.
+    pub(crate) fn until_within(&self, zone: Option<Tz>, horizon: NaiveDateTime) -> NaiveDateTime {
         let rule_until = match self.end {
             RuleEnd::Until(Until::Date(date)) => {
                 Some(date.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN)))
@@ -786,16 +799,9 @@ impl RecurrenceRule {
             },
             _ => None,
         };
-        let until = match rule_until {
+        match rule_until {
             Some(until) if until < horizon => until,
             _ => horizon,
-        };
-        if until < dtstart {
-            return Ok(Vec::new());
-        }
-        match self.day_steps(dtstart, until, budget) {
-            Some(starts) => starts,
-            None => self.rrule_starts(dtstart, until, budget),
         }
     }
 
@@ -1235,6 +1241,9 @@ impl fmt::Display for RecurrenceRule {
         Ok(())
     }
 }
+
+mod steps;
+pub(crate) use steps::Steps;
 
 #[cfg(test)]
 mod tests;

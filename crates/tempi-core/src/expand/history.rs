@@ -11,6 +11,8 @@
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 
+use crate::rule::Steps;
+
 /// Seconds in a day.
 const DAY: i64 = 86_400;
 /// Slack on every bound, for offsets between the daily probes.
@@ -41,51 +43,148 @@ pub(super) struct Reach<'a> {
     pub(super) margin: i64,
 }
 
+/// A far window's candidates: those before the window that nothing touched are counted, not kept.
+/// A plain daily or weekly rule gives them by arithmetic ([`Steps`]); any other cadence lists them
+/// all (generated from the rhythm's start).
+pub(super) struct Candidates {
+    /// The arithmetic, for a plain rule.
+    steps: Option<Steps>,
+    /// How many candidates there are.
+    len: usize,
+    /// Candidates from number `first` on, as wall-clock times and as [`seconds`].
+    first: usize,
+    locals: Vec<NaiveDateTime>,
+    seconds: Vec<i64>,
+}
+
+impl Candidates {
+    /// Every candidate, listed.
+    pub(super) fn listed(locals: Vec<NaiveDateTime>) -> Candidates {
+        let seconds = seconds(&locals);
+        Candidates { steps: None, len: locals.len(), first: 0, locals, seconds }
+    }
+
+    /// A plain rule's candidates, of which those from number `first` on are listed.
+    pub(super) fn stepped(steps: Steps, len: usize, first: usize) -> Candidates {
+        let locals: Vec<NaiveDateTime> = (first..len).filter_map(|k| steps.nth(k as u64)).collect();
+        let seconds = seconds(&locals);
+        Candidates { steps: Some(steps), len, first, locals, seconds }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Keeps the first `n` candidates only.
+    pub(super) fn truncate(&mut self, n: usize) {
+        self.len = self.len.min(n);
+        let listed = self.len.saturating_sub(self.first);
+        self.locals.truncate(listed);
+        self.seconds.truncate(listed);
+    }
+
+    /// The listed candidates, given back.
+    pub(super) fn into_tail(self) -> Vec<NaiveDateTime> {
+        self.locals
+    }
+
+    /// The listed candidates (every one from the history's end on).
+    pub(super) fn tail(&self) -> &[NaiveDateTime] {
+        &self.locals
+    }
+
+    /// Candidate `k`'s wall-clock start.
+    pub(super) fn local(&self, k: usize) -> Option<NaiveDateTime> {
+        if k >= self.len {
+            return None;
+        }
+        match (k.checked_sub(self.first), &self.steps) {
+            (Some(at), _) => self.locals.get(at).copied(),
+            (None, Some(steps)) => steps.nth(k as u64),
+            (None, None) => None,
+        }
+    }
+
+    /// Candidate `k`'s start as [`seconds`].
+    pub(super) fn second(&self, k: usize) -> Option<i64> {
+        if k >= self.len {
+            return None;
+        }
+        match (k.checked_sub(self.first), &self.steps) {
+            (Some(at), _) => self.seconds.get(at).copied(),
+            (None, Some(steps)) => steps.nth_seconds(k as u64),
+            (None, None) => None,
+        }
+    }
+
+    /// How many candidates start before wall-clock time `t`.
+    pub(super) fn before(&self, t: NaiveDateTime) -> usize {
+        match &self.steps {
+            Some(steps) => usize::try_from(steps.count_before(t)).unwrap_or(usize::MAX),
+            None => self.locals.partition_point(|l| *l < t),
+        }
+        .min(self.len)
+    }
+
+    /// How many candidates start (as [`seconds`]) before `at`.
+    pub(super) fn below(&self, at: i64) -> usize {
+        match &self.steps {
+            Some(steps) => usize::try_from(steps.count_below_seconds(at)).unwrap_or(usize::MAX),
+            None => self.seconds.partition_point(|l| *l < at),
+        }
+        .min(self.len)
+    }
+
+    /// Whether consecutive candidates are at least a day apart: then, in a zone whose offsets
+    /// differ by less than a day, their instants keep the order of their wall-clock times
+    /// whatever the DST policy does, no two meet and none is dropped, and a candidate's number
+    /// is its position. A plain daily or weekly rule has at most one start a day.
+    pub(super) fn a_day_apart(&self) -> bool {
+        self.steps.is_some() || a_day_apart(&self.seconds)
+    }
+}
+
 /// Each wall-clock start as seconds since 1970-01-01 00:00 on the same wall clock.
-pub(super) fn seconds(locals: &[NaiveDateTime]) -> Vec<i64> {
+fn seconds(locals: &[NaiveDateTime]) -> Vec<i64> {
     locals.iter().map(|l| l.and_utc().timestamp()).collect()
 }
 
-/// Whether consecutive candidates (as [`seconds`]) are at least a day apart: then, in a zone
-/// whose offsets differ by less than a day, their instants keep the order of their wall-clock
-/// times whatever the DST policy does, no two meet and none is dropped, and a candidate's number
-/// is its position.
-pub(super) fn a_day_apart(seconds: &[i64]) -> bool {
+/// Whether consecutive candidates (as [`seconds`]) are at least a day apart.
+fn a_day_apart(seconds: &[i64]) -> bool {
     seconds.windows(2).all(|pair| match pair {
         [a, b] => b - a >= DAY,
         _ => true,
     })
 }
 
-/// The first `history` candidates (as [`seconds`]) that some span in `reaches` may touch, in
-/// order, given that a candidate lasts at most `longest` seconds and the zone's offsets lie in
-/// `offsets`. Found by walking the spans, not the candidates. The engine checks each exactly.
+/// The first `history` candidates that some span in `reaches` may touch, in order, given that a
+/// candidate lasts at most `longest` seconds and the zone's offsets lie in `offsets`. Found by
+/// walking the spans, not the candidates (each span seeks its first candidate). The engine checks
+/// each exactly.
 pub(super) fn suspects(
-    seconds: &[i64],
+    candidates: &Candidates,
     history: usize,
     reaches: &[Reach<'_>],
     offsets: (i64, i64),
     longest: i64,
 ) -> Vec<usize> {
-    let head = seconds.get(..history).unwrap_or(seconds);
     let (low, high) = offsets;
     let mut out: Vec<usize> = Vec::new();
+    let Some(last) = history.checked_sub(1).and_then(|k| candidates.second(k)) else {
+        return out;
+    };
     for reach in reaches {
         // A candidate at local seconds L starts at UTC L - offset, for an offset in
         // [low, high], and overlaps [s - margin, e + margin) only if
         // s - margin + low - longest < L < e + margin + high.
-        let mut first = 0usize;
-        for (s, e) in reach.spans {
+        let bound = reach.margin + longest + SLACK + high.max(0) - low.min(0);
+        // Spans that start after the last history candidate's reach cannot touch it.
+        let upto = reach.spans.partition_point(|(s, _)| *s <= last + bound);
+        for (s, e) in reach.spans.get(..upto).unwrap_or_default() {
             let from = s - reach.margin + low - longest - SLACK;
             let to = e + reach.margin + high + SLACK;
-            while head.get(first).is_some_and(|l| *l <= from) {
-                first += 1;
-            }
-            if first >= head.len() {
-                break;
-            }
-            let mut k = first;
-            while head.get(k).is_some_and(|l| *l < to) {
+            let mut k = candidates.below(from.saturating_add(1));
+            while k < history && candidates.second(k).is_some_and(|l| l < to) {
                 out.push(k);
                 k += 1;
             }
@@ -100,7 +199,7 @@ pub(super) fn suspects(
 /// of a hit (one that lost a clash and may shift within its ISO week, onto or past its
 /// neighbours) and of the window part, which starts at candidate `keep.len()`.
 pub(super) fn around(
-    seconds: &[i64],
+    candidates: &Candidates,
     hits: &[usize],
     shifts: bool,
     longest: i64,
@@ -108,23 +207,22 @@ pub(super) fn around(
 ) {
     let reach = 8 * DAY + longest + SLACK;
     let history = keep.len();
-    let head = seconds.get(..history).unwrap_or(seconds);
     let mark = |at: i64, keep: &mut [bool]| {
-        let from = head.partition_point(|l| *l < at - reach);
-        let to = head.partition_point(|l| *l <= at + reach);
+        let from = candidates.below(at - reach).min(history);
+        let to = candidates.below(at + reach + 1).min(history);
         for slot in keep.iter_mut().take(to).skip(from) {
             *slot = true;
         }
     };
-    if let Some(edge) = seconds.get(history) {
-        mark(*edge, keep);
+    if let Some(edge) = candidates.second(history) {
+        mark(edge, keep);
     }
     for hit in hits {
         if let Some(flag) = keep.get_mut(*hit) {
             *flag = true;
         }
-        if shifts && let Some(at) = head.get(*hit) {
-            mark(*at, keep);
+        if shifts && let Some(at) = candidates.second(*hit).filter(|_| *hit < history) {
+            mark(at, keep);
         }
     }
 }

@@ -636,3 +636,51 @@ proptest! {
         prop_assert_eq!(fast, slow, "{} from {}", text, dtstart);
     }
 }
+
+proptest! {
+    /// The arithmetic over a plain rule (how many starts before a time, the nth start) equals
+    /// generating the starts and counting them: the same number in all, each start the same,
+    /// and the count before any time (as wall-clock or as seconds) its partition point.
+    #[test]
+    fn plain_rule_arithmetic_equals_generating_and_counting(
+        text in plain_rule(),
+        start in 0i64..2500,
+        minute in 0u32..1440,
+        span in 0i64..3000,
+        probes in prop::collection::vec((-20i64..3100, 0i64..86_400), 1..12),
+    ) {
+        let rule = parse(&text);
+        let dtstart = (NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Duration::days(start))
+            .and_hms_opt(minute / 60, minute % 60, 0)
+            .unwrap();
+        let horizon = dtstart + chrono::Duration::days(span) + chrono::Duration::minutes(i64::from(minute));
+        let listed = rule.starts_through(None, dtstart, horizon, usize::MAX).unwrap();
+        let until = rule.until_within(None, horizon);
+        let steps = rule.steps(dtstart, until);
+        prop_assert!(steps.is_some(), "{}", text);
+        let steps = steps.unwrap();
+        prop_assert_eq!(steps.len(), listed.len() as u64, "{} from {}", text, dtstart);
+        for (k, local) in listed.iter().enumerate() {
+            prop_assert_eq!(steps.nth(k as u64), Some(*local), "{} start {}", text, k);
+            prop_assert_eq!(steps.nth_seconds(k as u64), Some(local.and_utc().timestamp()));
+        }
+        prop_assert_eq!(steps.nth(listed.len() as u64), None);
+        for (days, seconds) in probes {
+            let at = dtstart.date().and_hms_opt(0, 0, 0).unwrap()
+                + chrono::Duration::days(days)
+                + chrono::Duration::seconds(seconds);
+            let before = listed.partition_point(|l| *l < at) as u64;
+            prop_assert_eq!(steps.count_before(at), before, "{} before {}", text, at);
+            // Probe the start times themselves too (strictly before).
+            let secs = at.and_utc().timestamp();
+            prop_assert_eq!(steps.count_below_seconds(secs), before);
+            if let Some(l) = listed.get((days.unsigned_abs() as usize) % listed.len().max(1)) {
+                let exact = l.and_utc().timestamp();
+                let below = listed.partition_point(|x| x.and_utc().timestamp() < exact) as u64;
+                prop_assert_eq!(steps.count_below_seconds(exact), below);
+                prop_assert_eq!(steps.count_below_seconds(exact + 1), below + 1);
+                prop_assert_eq!(steps.count_before(*l), below);
+            }
+        }
+    }
+}
