@@ -37,6 +37,20 @@ impl Bits {
         }
     }
 
+    /// The words: bit `i` is bit `i % 64` of word `i / 64`.
+    pub(crate) fn words(&self) -> &[u64] {
+        &self.words
+    }
+
+    /// Bits `0..len` from words as [`Bits::words`] gives them; bits past `len` are cleared.
+    pub(crate) fn from_words(mut words: Vec<u64>, len: usize) -> Bits {
+        words.resize(len.div_ceil(64), 0);
+        if let Some(last) = words.last_mut().filter(|_| len % 64 != 0) {
+            *last &= (1u64 << (len % 64)) - 1;
+        }
+        Bits { words, len }
+    }
+
     pub(crate) fn and_with(&mut self, other: &Bits) {
         for (a, b) in self.words.iter_mut().zip(&other.words) {
             *a &= *b;

@@ -124,9 +124,9 @@ pub(crate) struct Prepared {
     pub(crate) starts: Vec<Bits>,
     /// Slots on the granularity where every required member can start.
     pub(crate) required: Bits,
-    /// Per slot, how many members can start there (only when the quorum asks for more than
-    /// the required members).
-    pub(crate) counts: Option<Vec<u16>>,
+    /// Slots where at least `needed` members can start (only when the quorum asks for more
+    /// than the required members).
+    pub(crate) quorum: Option<Bits>,
     pub(crate) needed: usize,
 }
 
@@ -196,27 +196,13 @@ impl Prepared {
         }
         let n_required = options.members.iter().filter(|(_, r)| *r).count();
         let needed = options.needed();
-        let counts = (needed > n_required).then(|| {
-            let mut counts = vec![0u16; grid.len];
-            for bits in &starts {
-                for i in bits.ones() {
-                    if let Some(c) = counts.get_mut(i) {
-                        *c = c.saturating_add(1);
-                    }
-                }
-            }
-            counts
-        });
-        Prepared { grid, run, shape, starts, required, counts, needed }
+        let quorum = (needed > n_required).then(|| at_least(&starts, needed, grid.len));
+        Prepared { grid, run, shape, starts, required, quorum, needed }
     }
 
     /// Whether a meeting can start at slot `i`.
     pub(crate) fn valid(&self, i: usize) -> bool {
-        self.required.get(i)
-            && match &self.counts {
-                Some(counts) => counts.get(i).is_some_and(|c| usize::from(*c) >= self.needed),
-                None => true,
-            }
+        self.required.get(i) && self.quorum.as_ref().is_none_or(|q| q.get(i))
     }
 
     pub(crate) fn attending(&self, i: usize) -> Vec<bool> {
@@ -226,6 +212,47 @@ impl Prepared {
     pub(crate) fn minutes(&self) -> i64 {
         i64::try_from(self.run).unwrap_or(1) * self.grid.step
     }
+}
+
+/// The slots (of `len`) set in at least `needed` of `sets`, 64 at a time: each word's per-slot
+/// counts are kept as binary digits across words (`planes`, least significant first), each set
+/// added with a ripple carry, then compared with `needed` from the top digit down. A count
+/// saturates at `u16::MAX`, so a `needed` above it is never reached.
+fn at_least(sets: &[Bits], needed: usize, len: usize) -> Bits {
+    let words = len.div_ceil(64);
+    if needed > usize::from(u16::MAX) {
+        return Bits::zeros(len);
+    }
+    // Enough digits for every count and for `needed`: neither overflows.
+    let digits = (usize::BITS - sets.len().max(needed).leading_zeros()) as usize;
+    let mut planes = vec![0u64; digits];
+    let mut out = Vec::with_capacity(words);
+    for w in 0..words {
+        planes.iter_mut().for_each(|p| *p = 0);
+        for set in sets {
+            let mut carry = set.words().get(w).copied().unwrap_or(0);
+            for plane in planes.iter_mut() {
+                if carry == 0 {
+                    break;
+                }
+                let sum = *plane ^ carry;
+                carry &= *plane;
+                *plane = sum;
+            }
+        }
+        // count > needed so far (`above`), count == needed so far (`equal`), top digit first.
+        let (mut above, mut equal) = (0u64, u64::MAX);
+        for (d, plane) in planes.iter().enumerate().rev() {
+            if needed >> d & 1 == 1 {
+                equal &= *plane;
+            } else {
+                above |= equal & *plane;
+                equal &= !*plane;
+            }
+        }
+        out.push(above | equal);
+    }
+    Bits::from_words(out, len)
 }
 
 /// How unwelcome a local hour is, ClockAlign-style: 0 in 09–17, 1 in 08–09 and 17–19, 2 in
@@ -329,4 +356,48 @@ pub(crate) fn missing(
 /// A local time of day from minutes.
 pub(crate) fn time_of(minute: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(minute / 60 % 24, minute % 60, 0).unwrap_or(NaiveTime::MIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{Bits, at_least};
+
+    proptest! {
+        /// The word-wise count agrees with counting each slot's members one by one.
+        #[test]
+        fn at_least_counts_each_slot(
+            len in 1usize..300,
+            spans in proptest::collection::vec(
+                proptest::collection::vec((0usize..300, 0usize..80), 0..6),
+                0..12,
+            ),
+            needed in 1usize..14,
+        ) {
+            let sets: Vec<Bits> = spans
+                .iter()
+                .map(|set| {
+                    let mut bits = Bits::zeros(len);
+                    for (from, n) in set {
+                        bits.fill(*from, from + n, true);
+                    }
+                    bits
+                })
+                .collect();
+            let got = at_least(&sets, needed, len);
+            for i in 0..len {
+                let count = sets.iter().filter(|b| b.get(i)).count();
+                prop_assert_eq!(got.get(i), count >= needed, "slot {}", i);
+            }
+            prop_assert_eq!(got.count_ones(), (0..len).filter(|i| got.get(*i)).count());
+        }
+    }
+
+    #[test]
+    fn a_count_beyond_u16_is_never_reached() {
+        let mut all = Bits::zeros(10);
+        all.fill(0, 10, true);
+        assert!(at_least(&[all], 70_000, 10).is_empty());
+    }
 }

@@ -174,13 +174,20 @@ pub fn place(
 
     // Fixed rhythms occupy their attendees.
     let plan = community.plan(window).map_err(plan_error)?;
+    // The occurrences of a rhythm share one attendee list: its members are looked up once per
+    // list (known by its address, which stays put while the plan lives).
+    let mut lists: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
     for occurrence in plan.occurrences().iter().filter(|o| o.is_active()) {
         let (x, y) = grid.touching(
             epoch_minutes(occurrence.start.with_timezone(&Utc)),
             epoch_minutes(occurrence.end.with_timezone(&Utc)),
         );
-        for id in occurrence.attendees.iter() {
-            if let Some(bits) = index.get(&**id).and_then(|m| free.get_mut(*m)) {
+        let list = &occurrence.attendees;
+        let attending = lists
+            .entry((list.as_ptr() as usize, list.len()))
+            .or_insert_with(|| list.iter().filter_map(|id| index.get(&**id).copied()).collect());
+        for m in attending.iter() {
+            if let Some(bits) = free.get_mut(*m) {
                 bits.fill(x, y, false);
             }
         }
