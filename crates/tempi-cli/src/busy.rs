@@ -43,37 +43,9 @@ pub(crate) fn run(
     };
     let (from, to) = crate::date_range(&args.from, &args.to)?;
     let window = Window::days(zone, from, to).map_err(|e| Failure::Message(e.to_string()))?;
-    let cannot = |shown: &str, e: std::io::Error| {
-        Failure::Message(format!("{shown}: cannot read the calendar: {e}"))
-    };
-    let too_large = |shown: &str, size: String| {
-        Failure::Located(format!(
-            "{shown}:1: error: the calendar is {size} bytes, more than the {}-byte limit; export a shorter date range",
-            import::MAX_INPUT_BYTES
-        ))
-    };
-    let (shown, bytes) = if crate::is_stdin(&args.file) {
-        let shown = crate::STDIN_NAME.to_string();
-        let bytes = crate::read_bounded(input, import::MAX_INPUT_BYTES)
-            .map_err(|e| cannot(&shown, e))?
-            .ok_or_else(|| too_large(&shown, format!("more than {}", import::MAX_INPUT_BYTES)))?;
-        (shown, bytes)
-    } else {
-        let shown = args.file.display().to_string();
-        let metadata = std::fs::metadata(&args.file).map_err(|e| cannot(&shown, e))?;
-        if metadata.len() > import::MAX_INPUT_BYTES as u64 {
-            return Err(too_large(&shown, metadata.len().to_string()));
-        }
-        let bytes = std::fs::read(&args.file).map_err(|e| cannot(&shown, e))?;
-        (shown, bytes)
-    };
-    let busy = match import::busy(&bytes, zone, window) {
-        Ok(busy) => busy,
-        Err(tempi::ical::Error::Import { line, message }) => {
-            return Err(Failure::Located(format!("{shown}:{line}: error: {message}")));
-        }
-        Err(e) => return Err(Failure::Message(format!("{shown}: {e}"))),
-    };
+    let (shown, bytes) = crate::read_calendar(&args.file, input)?;
+    let busy =
+        import::busy(&bytes, zone, window).map_err(|e| crate::calendar_failure(&shown, e))?;
     if args.json {
         tempi::view::busy::write_busy_json(out, &busy)?;
     } else {

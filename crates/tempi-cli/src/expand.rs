@@ -31,17 +31,13 @@ const CHUNK: usize = 64 * 1024;
 /// order, each event's occurrences by start); warnings on `err` at the end.
 pub(crate) fn run(
     args: &ExpandArgs,
+    input: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     let (from, to) = crate::date_range(&args.from, &args.to)?;
-    let (shown, bytes) = read(&args.file)?;
-    let located = |error: tempi::ical::Error| match error {
-        tempi::ical::Error::Import { line, message } => {
-            Failure::Located(format!("{shown}:{line}: error: {message}"))
-        }
-        other => Failure::Message(format!("{shown}: {other}")),
-    };
+    let (shown, bytes) = crate::read_calendar(&args.file, input)?;
+    let located = |error| crate::calendar_failure(&shown, error);
     let mut instances = import::instances(&bytes, from, to).map_err(located)?.busy_only(args.busy);
     let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + 1024);
     let mut failure = None;
@@ -63,37 +59,4 @@ pub(crate) fn run(
         writeln!(err, "{shown}:{}: warning: {}", warning.line, warning.message)?;
     }
     failure.map_or(Ok(()), Err)
-}
-
-/// The calendar's bytes and the name to show in messages.
-fn read(path: &std::path::Path) -> Result<(String, Vec<u8>), Failure> {
-    let too_large = |shown: &str, size: u64| {
-        Failure::Located(format!(
-            "{shown}:1: error: the calendar is {size} bytes, more than the {}-byte limit; export a shorter date range",
-            import::MAX_INPUT_BYTES
-        ))
-    };
-    if path.as_os_str() == "-" {
-        let shown = "<stdin>".to_string();
-        let mut bytes = Vec::new();
-        let limit = import::MAX_INPUT_BYTES as u64 + 1;
-        std::io::stdin()
-            .lock()
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Failure::Message(format!("{shown}: cannot read the calendar: {e}")))?;
-        if bytes.len() > import::MAX_INPUT_BYTES {
-            return Err(too_large(&shown, bytes.len() as u64));
-        }
-        return Ok((shown, bytes));
-    }
-    let shown = path.display().to_string();
-    let metadata = std::fs::metadata(path)
-        .map_err(|e| Failure::Message(format!("{shown}: cannot read the calendar: {e}")))?;
-    if metadata.len() > import::MAX_INPUT_BYTES as u64 {
-        return Err(too_large(&shown, metadata.len()));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Failure::Message(format!("{shown}: cannot read the calendar: {e}")))?;
-    Ok((shown, bytes))
 }

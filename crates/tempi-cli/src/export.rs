@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::Path;
 
 use tempi::ical::export::{self, ExportOptions};
-use tempi::publish::{self, PublishError, WhenBusy};
+use tempi::publish::{self, WhenBusy};
 use tempi::{Community, Plan};
 
 use crate::Failure;
@@ -28,7 +28,7 @@ pub(crate) fn write_feeds(
     // Every rhythm's series and every zone is rendered once; each feed is streamed to its file.
     let source = export::Publication::new(community, plan, &options);
     let published = match publish::publish(dir, community.id(), &source, WhenBusy::Fail) {
-        Err(PublishError::Busy { .. }) => {
+        Err(tempi::Error::Busy { .. }) => {
             writeln!(
                 err,
                 "waiting for another tempi run that is publishing to {}…",

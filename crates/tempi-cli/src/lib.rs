@@ -180,7 +180,7 @@ pub fn run_with_input(
         }
         Command::Plan(args) => plan(&args, progress, input, out, notes),
         Command::Busy(args) => busy::run(&args, input, out, notes),
-        Command::Expand(args) => expand::run(&args, out, notes),
+        Command::Expand(args) => expand::run(&args, input, out, notes),
         Command::Slots(args) => slots::run(&args, progress, input, out, notes),
         Command::Pods(args) => pods::run(&args, progress, input, out, notes),
         Command::Serve(args) => serve::run(&args, cli.quiet, out, notes),
@@ -223,9 +223,9 @@ pub(crate) enum Failure {
 
 impl Failure {
     /// A pipeline error for an id `flag` gave: an unknown id is prefixed with the flag.
-    pub(crate) fn flagged(flag: &str) -> impl FnOnce(pipeline::Error) -> Failure {
+    pub(crate) fn flagged(flag: &str) -> impl FnOnce(tempi::Error) -> Failure {
         move |error| match error {
-            pipeline::Error::UnknownGroup { .. } | pipeline::Error::UnknownMember { .. } => {
+            tempi::Error::UnknownGroup { .. } | tempi::Error::UnknownMember { .. } => {
                 Failure::Message(format!("{flag}: {error}"))
             }
             _ => Failure::from(error),
@@ -233,8 +233,8 @@ impl Failure {
     }
 }
 
-impl From<pipeline::Error> for Failure {
-    fn from(error: pipeline::Error) -> Failure {
+impl From<tempi::Error> for Failure {
+    fn from(error: tempi::Error) -> Failure {
         Failure::Message(error.to_string())
     }
 }
@@ -268,11 +268,32 @@ pub(crate) fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// Reads at most `limit` bytes from `input`; `Ok(None)` when there is more.
-pub(crate) fn read_bounded(input: &mut dyn Read, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
-    let mut bytes = Vec::new();
-    input.take(limit as u64 + 1).read_to_end(&mut bytes)?;
-    Ok((bytes.len() <= limit).then_some(bytes))
+/// A calendar's bytes (`-`: from `input`) and the name messages use for it.
+pub(crate) fn read_calendar(
+    path: &Path,
+    input: &mut dyn Read,
+) -> Result<(String, Vec<u8>), Failure> {
+    let shown = shown_name(Some(path));
+    let bytes = if is_stdin(path) {
+        pipeline::read_calendar(input, &shown)
+    } else {
+        pipeline::read_calendar_file(path, &shown)
+    };
+    match bytes {
+        Ok(bytes) => Ok((shown, bytes)),
+        Err(e @ tempi::Error::CalendarTooLarge { .. }) => Err(Failure::Located(e.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A calendar reader's error, located at its line in `shown`.
+pub(crate) fn calendar_failure(shown: &str, error: tempi::ical::Error) -> Failure {
+    match error {
+        tempi::ical::Error::Import { line, message } => {
+            Failure::Located(format!("{shown}:{line}: error: {message}"))
+        }
+        other => Failure::Message(format!("{shown}: {other}")),
+    }
 }
 
 fn read_source(path: Option<&Path>, input: &mut dyn Read) -> Result<(String, String), Failure> {
@@ -285,7 +306,7 @@ fn read_source(path: Option<&Path>, input: &mut dyn Read) -> Result<(String, Str
     match text {
         Ok(text) => Ok((text, shown)),
         // These two already say where and `error:`.
-        Err(e @ (pipeline::Error::TooLarge { .. } | pipeline::Error::NotUtf8 { .. })) => {
+        Err(e @ (tempi::Error::TooLarge { .. } | tempi::Error::NotUtf8 { .. })) => {
             Err(Failure::Located(e.to_string()))
         }
         Err(e) => Err(e.into()),
@@ -303,7 +324,7 @@ pub(crate) fn load(
             write_diagnostics(err, &loaded.warnings)?;
             Ok(loaded)
         }
-        Err(tempi::Error::File { errors, warnings }) => {
+        Err(tempi::CoreError::File { errors, warnings }) => {
             // An error, not a note: returned, so that --quiet still prints it.
             let mut text = String::new();
             for d in errors.iter().chain(&warnings) {
@@ -349,7 +370,7 @@ fn check_availability(
     let busy = BusyFiles::beside(path);
     let planned = match pipeline::plan(community.clone(), window, ExpandOptions::new(), &busy) {
         Ok(planned) => planned,
-        Err(pipeline::Error::Plan(e)) if !strict => {
+        Err(tempi::Error::Core(e)) if !strict => {
             writeln!(
                 err,
                 "note: availability not checked: the plan for {} cannot be made: {e}",
@@ -357,7 +378,7 @@ fn check_availability(
             )?;
             return Ok(pipeline::AvailabilityReport::default());
         }
-        Err(pipeline::Error::Plan(e)) => {
+        Err(tempi::Error::Core(e)) => {
             return Err(Failure::Message(format!(
                 "--strict: availability cannot be checked: the plan for {} cannot be made: {e}",
                 community.start().year()
@@ -503,19 +524,15 @@ fn window_for(args: &PlanArgs, community: &Community) -> Result<Window, Failure>
 }
 
 /// A planning error, located at the rhythm it concerns when the file has it.
-fn plan_failure(loaded: &Loaded, error: &tempi::Error, args: &PlanArgs) -> Failure {
+fn plan_failure(loaded: &Loaded, error: &tempi::CoreError, args: &PlanArgs) -> Failure {
     let rhythm = match error {
-        tempi::Error::TooManyOccurrences { rhythm, .. }
-        | tempi::Error::Expansion { rhythm, .. } => Some(rhythm.as_str()),
+        tempi::CoreError::TooManyOccurrences { rhythm, .. }
+        | tempi::CoreError::Expansion { rhythm, .. } => Some(rhythm.as_str()),
         _ => None,
     };
-    let shown = match &args.file {
-        None => SAMPLE_NAME.to_string(),
-        Some(p) if is_stdin(p) => STDIN_NAME.to_string(),
-        Some(p) => p.display().to_string(),
-    };
+    let shown = shown_name(args.file.as_deref());
     let message = match error {
-        tempi::Error::TooManyOccurrences { per_plan, .. } => {
+        tempi::CoreError::TooManyOccurrences { per_plan, .. } => {
             let flag = if *per_plan { "--max-occurrences" } else { "--max-per-rhythm" };
             format!("{error} (CLI: {flag})")
         }

@@ -4,13 +4,11 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use clap::Args;
-use tempi::solve::PodQuery;
-use tempi::view::pods;
+use tempi::pipeline::BusyFiles;
+use tempi::search::{PodRequest, PodSearch};
 use tempi::{Cadence, Length};
 
 use crate::Failure;
-use crate::slots::member;
-use tempi::pipeline::{self, BusyFiles};
 
 /// Arguments of `tempi pods`.
 #[derive(Debug, Args)]
@@ -43,6 +41,19 @@ pub(crate) struct PodsArgs {
     json: bool,
 }
 
+/// `--size` as (MIN, MAX).
+fn sizes(text: &str) -> Result<(usize, usize), Failure> {
+    let parsed = text.split_once("..").and_then(|(a, b)| {
+        match (a.trim().parse::<usize>(), b.trim().trim_start_matches('=').parse::<usize>()) {
+            (Ok(a), Ok(b)) if a >= 1 && a <= b => Some((a, b)),
+            _ => None,
+        }
+    });
+    parsed.ok_or_else(|| {
+        Failure::Message(format!("--size: `{text}` is not a size range; write MIN..MAX, e.g. 4..6"))
+    })
+}
+
 /// Runs `tempi pods`.
 pub(crate) fn run(
     args: &PodsArgs,
@@ -54,55 +65,27 @@ pub(crate) fn run(
     let bad = |text: String| Failure::Message(text);
     let loaded = crate::load(args.file.as_deref(), input, err)?;
     let community = &loaded.community;
-    let ids = match &args.group {
-        Some(group) => pipeline::roster(community, group).map_err(Failure::flagged("--group"))?,
-        None => args.members.clone(),
-    };
-    let (min, max) = match args.size.split_once("..") {
-        Some((a, b)) => {
-            match (a.trim().parse::<usize>(), b.trim().trim_start_matches('=').parse::<usize>()) {
-                (Ok(a), Ok(b)) if a >= 1 && a <= b => (a, b),
-                _ => {
-                    return Err(bad(format!(
-                        "--size: `{}` is not a size range; write MIN..MAX, e.g. 4..6",
-                        args.size
-                    )));
-                }
-            }
-        }
-        None => {
-            return Err(bad(format!(
-                "--size: `{}` is not a size range; write MIN..MAX, e.g. 4..6",
-                args.size
-            )));
-        }
-    };
+    let ids = crate::slots::members(community, args.group.as_deref(), &args.members)?;
+    let (min, max) = sizes(&args.size)?;
     let length: Length = args.duration.parse().map_err(|e| bad(format!("--duration: {e}")))?;
     let cadence: Cadence = args.cadence.parse().map_err(|e| bad(format!("--cadence: {e}")))?;
-    let from = match &args.from {
-        Some(text) => tempi::time::parse_date(text).map_err(|e| bad(format!("--from: {e}")))?,
-        None => community.start(),
-    };
-    let mut query = PodQuery::new(length, cadence, community.zone(), from, args.count);
-    query.sizes(min, max);
-    let until = from + chrono::Duration::days(7 * i64::from(args.count.max(1)) + 31);
-    let window =
-        tempi::Window::days(community.zone(), from, until).map_err(|e| bad(e.to_string()))?;
-    let busy = BusyFiles::beside(args.file.as_deref());
-    for id in &ids {
-        query.member(member(community, id, "--members", &busy, window, err)?);
+    let mut request = PodRequest::new(ids, length, cadence).sizes(min, max).count(args.count);
+    if let Some(text) = &args.from {
+        request =
+            request.from(tempi::time::parse_date(text).map_err(|e| bad(format!("--from: {e}")))?);
     }
-    let plan = progress.waiting("splitting", || query.solve()).map_err(|e| match e {
-        tempi::solve::Error::PodSizes { .. } => bad(format!("{e} (--size)")),
-        _ => bad(e.to_string()),
+    let busy = BusyFiles::beside(args.file.as_deref());
+    let search =
+        PodSearch::new(community, &busy, &request).map_err(Failure::flagged("--members"))?;
+    crate::write_busy_warnings(err, search.warnings())?;
+    let answer = progress.waiting("splitting", || search.solve()).map_err(|e| match e {
+        tempi::Error::Solve(tempi::solve::Error::PodSizes { .. }) => bad(format!("{e} (--size)")),
+        _ => Failure::from(e),
     })?;
     if args.json {
-        pods::write_pods_json(out, &plan)?;
+        answer.write_json(out)?
     } else {
-        pods::write_pods(out, &plan, ids.len())?;
+        answer.write_text(out)?
     }
-    if plan.pods.iter().any(|p| p.pattern.is_none()) {
-        return Err(Failure::NoFit);
-    }
-    Ok(())
+    if answer.fits() { Ok(()) } else { Err(Failure::NoFit) }
 }

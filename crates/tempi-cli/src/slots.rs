@@ -7,9 +7,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 use tempi::model::LocalHours;
 use tempi::pipeline::{self, BusyFiles};
-use tempi::solve::{Availability, Quorum, SeriesEnd, SeriesQuery, SlotQuery};
-use tempi::view::slots::{self, Search};
-use tempi::{Cadence, Community, Length, Window};
+use tempi::search::{Repeat, SlotRequest, SlotSearch};
+use tempi::solve::{Quorum, SeriesEnd};
+use tempi::{Cadence, Length};
 
 use crate::Failure;
 
@@ -99,22 +99,6 @@ fn date(text: &str, flag: &str) -> Result<NaiveDate, Failure> {
     tempi::time::parse_date(text).map_err(|e| message(format!("{flag}: {e}")))
 }
 
-/// A member's availability (with their busy calendars over `window`), writing the readers'
-/// warnings; an unknown id is an error that names `flag`.
-pub(crate) fn member(
-    community: &Community,
-    id: &str,
-    flag: &str,
-    busy: &BusyFiles,
-    window: Window,
-    err: &mut dyn Write,
-) -> Result<Availability, Failure> {
-    let (availability, warnings) =
-        busy.availability(community, id, window).map_err(Failure::flagged(flag))?;
-    crate::write_busy_warnings(err, &warnings)?;
-    Ok(availability)
-}
-
 fn quorum(text: &str) -> Result<Quorum, Failure> {
     let bad = || {
         message(format!(
@@ -127,35 +111,99 @@ fn quorum(text: &str) -> Result<Quorum, Failure> {
     }
 }
 
-/// The settings both kinds of query share.
-struct Common {
-    required: Vec<Availability>,
-    optional: Vec<Availability>,
-    length: Length,
-    granularity: u32,
-    quorum: Option<Quorum>,
-    buffer: u32,
-    notice: Option<(DateTime<Utc>, u32)>,
-    civil: Option<LocalHours>,
+/// The members a command names: `--group`'s roster, else `--members`.
+pub(crate) fn members(
+    community: &tempi::Community,
+    group: Option<&str>,
+    members: &[String],
+) -> Result<Vec<String>, Failure> {
+    match group {
+        Some(group) => pipeline::roster(community, group).map_err(Failure::flagged("--group")),
+        None => Ok(members.to_vec()),
+    }
 }
 
-macro_rules! apply {
-    ($query:expr, $common:expr) => {{
-        for m in &$common.required {
-            $query.required(m.clone());
+/// The flags as a request; `from` is `--from` already read.
+fn request(args: &SlotsOptions, ids: Vec<String>) -> Result<SlotRequest, Failure> {
+    let mut request = SlotRequest::new(ids, length(&args.duration, "--duration")?)
+        .optional(args.optional.clone())
+        .granularity(length(&args.granularity, "--granularity")?.minutes())
+        .max_results(args.max);
+    if let Some(text) = &args.from {
+        request = request.from(date(text, "--from")?);
+    }
+    if let Some(text) = &args.notice {
+        let minutes = length(text, "--notice")?.minutes();
+        let now = match &args.now {
+            Some(now) => DateTime::parse_from_rfc3339(now)
+                .map_err(|_| {
+                    message(format!(
+                        "--now: `{now}` is not an RFC 3339 time, e.g. 2027-03-01T09:00:00Z"
+                    ))
+                })?
+                .with_timezone(&Utc),
+            None => Utc::now(),
+        };
+        request = request.notice(now, minutes);
+    }
+    if let Some(text) = &args.quorum {
+        request = request.quorum(quorum(text)?);
+    }
+    if let Some(text) = &args.buffer {
+        request = request.buffer(length(text, "--buffer")?.minutes());
+    }
+    if let Some(text) = &args.civil {
+        request =
+            request.civil(LocalHours::parse(text).map_err(|e| message(format!("--civil: {e}")))?);
+    }
+    let flagged = match (&args.repeat, &args.rrule) {
+        (Some(text), _) => Some(("repeat", text)),
+        (None, rrule) => rrule.as_ref().map(|text| ("rrule", text)),
+    };
+    let cadence = flagged
+        .map(|(flag, text)| text.parse::<Cadence>().map_err(|e| message(format!("--{flag}: {e}"))))
+        .transpose()?;
+    match cadence {
+        None if args.count.is_some() || args.until.is_some() => Err(message(
+            "--count and --until describe a recurring time; add --repeat weekly (or --rrule)",
+        )),
+        None => match &args.to {
+            Some(text) => Ok(request.to(date(text, "--to")?)),
+            None => Ok(request),
+        },
+        Some(_) if args.to.is_some() => Err(message(
+            "--to is for one-off searches; a recurring time ends with --count N or --until DATE",
+        )),
+        Some(cadence) => {
+            let end = match (&args.until, args.count) {
+                (Some(until), _) => SeriesEnd::Until(date(until, "--until")?),
+                (None, Some(n)) => SeriesEnd::Count(n),
+                (None, None) => SeriesEnd::Count(6),
+            };
+            let mut repeat = Repeat::new(cadence, end).allowed_misses(args.misses);
+            if let Some(z) = &args.zone {
+                repeat = repeat
+                    .zone(tempi::time::parse_zone(z).map_err(|e| message(format!("--zone: {e}")))?);
+            }
+            Ok(request.repeat(repeat))
         }
-        for m in &$common.optional {
-            $query.optional(m.clone());
+    }
+}
+
+/// A search error, with the flag that gave the value.
+fn search_failure(args: &SlotsOptions) -> impl FnOnce(tempi::Error) -> Failure {
+    move |error| match &error {
+        tempi::Error::NoMembers => {
+            message("no members to find a time for; give --members a,b,c or a --group with members")
         }
-        $query.granularity($common.granularity).buffers($common.buffer, $common.buffer);
-        if let Some(q) = $common.quorum {
-            $query.quorum(q);
+        tempi::Error::Backwards { from, to } => {
+            message(format!("--to {to} is before --from {from}; give a window that runs forwards"))
         }
-        if let Some((now, minutes)) = $common.notice {
-            $query.notice(now, minutes);
+        tempi::Error::UnknownMember { id, .. } if args.optional.contains(id) => {
+            Failure::flagged("--optional")(error)
         }
-        $query.civil_hours($common.civil);
-    }};
+        _ => Failure::flagged("--members")(error),
+    }
 }
 
 /// Runs `tempi slots`.
@@ -168,183 +216,20 @@ pub(crate) fn run(
 ) -> Result<(), Failure> {
     let args = &*args.options;
     let loaded = crate::load(args.file.as_deref(), input, err)?;
-    let community = &loaded.community;
-    let ids: Vec<String> = match &args.group {
-        Some(group) => pipeline::roster(community, group).map_err(Failure::flagged("--group"))?,
-        None => args.members.clone(),
-    };
-    if ids.is_empty() {
-        return Err(message(
-            "no members to find a time for; give --members a,b,c or a --group with members",
-        ));
-    }
-    // Busy calendars are read over the whole search: the window, or the series' reach.
-    let search_from = match &args.from {
-        Some(text) => date(text, "--from")?,
-        None => community.start(),
-    };
-    let search_to = match (&args.until, &args.to) {
-        (Some(until), _) => date(until, "--until")?,
-        (None, Some(to)) => date(to, "--to")?,
-        (None, None) if args.repeat.is_some() || args.rrule.is_some() => {
-            search_from + chrono::Duration::days(400)
-        }
-        (None, None) => search_from + chrono::Duration::days(13),
-    };
-    let busy_window = Window::days(community.zone(), search_from, search_to.max(search_from))
-        .map_err(|e| message(e.to_string()))?;
+    let ids = members(&loaded.community, args.group.as_deref(), &args.members)?;
+    let request = request(args, ids)?;
     let busy = BusyFiles::beside(args.file.as_deref());
-    let mut required = Vec::new();
-    for id in &ids {
-        if !args.optional.contains(id) {
-            required.push(member(community, id, "--members", &busy, busy_window, err)?);
-        }
+    let search =
+        SlotSearch::new(&loaded.community, &busy, &request).map_err(search_failure(args))?;
+    crate::write_busy_warnings(err, search.warnings())?;
+    let mut answer = progress.waiting("searching", || search.solve())?;
+    if answer.wants_what_ifs() {
+        progress.waiting("trying what-ifs", || search.add_what_ifs(&mut answer))?;
     }
-    let mut optional = Vec::new();
-    for id in &args.optional {
-        optional.push(member(community, id, "--optional", &busy, busy_window, err)?);
+    if args.json {
+        answer.write_json(out)?
+    } else {
+        answer.write_text(out)?
     }
-    let granularity = length(&args.granularity, "--granularity")?.minutes();
-    let notice = match &args.notice {
-        Some(text) => {
-            let minutes = length(text, "--notice")?.minutes();
-            let now = match &args.now {
-                Some(now) => DateTime::parse_from_rfc3339(now)
-                    .map_err(|_| {
-                        message(format!(
-                            "--now: `{now}` is not an RFC 3339 time, e.g. 2027-03-01T09:00:00Z"
-                        ))
-                    })?
-                    .with_timezone(&Utc),
-                None => Utc::now(),
-            };
-            Some((now, minutes))
-        }
-        None => None,
-    };
-    let common = Common {
-        required,
-        optional,
-        length: length(&args.duration, "--duration")?,
-        granularity,
-        quorum: args.quorum.as_deref().map(quorum).transpose()?,
-        buffer: args
-            .buffer
-            .as_deref()
-            .map(|b| length(b, "--buffer"))
-            .transpose()?
-            .map_or(0, Length::minutes),
-        notice,
-        civil: args
-            .civil
-            .as_deref()
-            .map(|c| LocalHours::parse(c).map_err(|e| message(format!("--civil: {e}"))))
-            .transpose()?,
-    };
-    let from = match &args.from {
-        Some(text) => date(text, "--from")?,
-        None => community.start(),
-    };
-    let cadence = match (&args.repeat, &args.rrule) {
-        (Some(text), _) | (None, Some(text)) => Some(text.parse::<Cadence>().map_err(|e| {
-            message(format!("--{}: {e}", if args.repeat.is_some() { "repeat" } else { "rrule" }))
-        })?),
-        (None, None) => None,
-    };
-    match cadence {
-        None => {
-            if args.count.is_some() || args.until.is_some() {
-                return Err(message(
-                    "--count and --until describe a recurring time; add --repeat weekly (or --rrule)",
-                ));
-            }
-            let to = match &args.to {
-                Some(text) => date(text, "--to")?,
-                None => from + chrono::Duration::days(13),
-            };
-            if to < from {
-                return Err(message(format!(
-                    "--to {to} is before --from {from}; give a window that runs forwards"
-                )));
-            }
-            let window =
-                Window::days(community.zone(), from, to).map_err(|e| message(e.to_string()))?;
-            let mut query = SlotQuery::new(common.length, window);
-            apply!(query, common);
-            query.max_results(args.max);
-            let slots = progress
-                .waiting("searching", || query.solve())
-                .map_err(|e| message(e.to_string()))?;
-            let what_ifs = if slots.candidates.first().is_none_or(|c| !c.missing.is_empty()) {
-                progress
-                    .waiting("trying what-ifs", || query.what_ifs())
-                    .map_err(|e| message(e.to_string()))?
-            } else {
-                Vec::new()
-            };
-            let search = Search::one_off(
-                common.length,
-                common.required.len() + common.optional.len(),
-                community.zone(),
-                from,
-                to,
-            );
-            if args.json {
-                slots::write_slots_json(out, &search, &slots, &what_ifs)?;
-            } else {
-                slots::write_slots(out, &search, &slots, &what_ifs)?;
-            }
-            if slots.no_fit.is_some() || slots.candidates.is_empty() {
-                return Err(Failure::NoFit);
-            }
-        }
-        Some(cadence) => {
-            if args.to.is_some() {
-                return Err(message(
-                    "--to is for one-off searches; a recurring time ends with --count N or --until DATE",
-                ));
-            }
-            let zone = match &args.zone {
-                Some(z) => {
-                    tempi::time::parse_zone(z).map_err(|e| message(format!("--zone: {e}")))?
-                }
-                None => community.zone(),
-            };
-            let end = match (&args.until, args.count) {
-                (Some(until), _) => SeriesEnd::Until(date(until, "--until")?),
-                (None, Some(n)) => SeriesEnd::Count(n),
-                (None, None) => SeriesEnd::Count(6),
-            };
-            let mut query = SeriesQuery::new(common.length, cadence.clone(), zone, from, end);
-            apply!(query, common);
-            query.max_results(args.max).allowed_misses(args.misses);
-            let patterns = progress
-                .waiting("searching", || query.solve())
-                .map_err(|e| message(e.to_string()))?;
-            let what_ifs = if patterns.patterns.first().is_none_or(|p| p.score.attendance < 1000) {
-                progress
-                    .waiting("trying what-ifs", || query.what_ifs())
-                    .map_err(|e| message(e.to_string()))?
-            } else {
-                Vec::new()
-            };
-            let search = Search::recurring(
-                common.length,
-                common.required.len() + common.optional.len(),
-                cadence,
-                zone,
-                from,
-                args.misses,
-            );
-            if args.json {
-                slots::write_patterns_json(out, &search, &patterns, &what_ifs)?;
-            } else {
-                slots::write_patterns(out, &search, &patterns, &what_ifs)?;
-            }
-            if patterns.patterns.is_empty() {
-                return Err(Failure::NoFit);
-            }
-        }
-    }
-    Ok(())
+    if answer.fits() { Ok(()) } else { Err(Failure::NoFit) }
 }

@@ -48,6 +48,17 @@ fn a_dash_reads_a_calendar_from_stdin() {
     assert_eq!(code, 0, "{err}");
     // One event: 10:00 to 11:30 UTC is 5,400 seconds.
     assert_eq!(out, "a\t20270105T100000Z\t5400\n");
+    // `expand -` reads the same input (it once locked the process's stdin a second time and
+    // hung): the one occurrence, 90 minutes long.
+    let args = ["expand", "-", "--from", "2027-01-01", "--to", "2027-02-01"];
+    let (code, out, err) = tempi_with(&args, calendar);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("a\t"), "{out}");
+    // Errors are located in `<stdin>`.
+    let (code, _, err) = tempi_with(&args, "not a calendar\n");
+    assert_eq!(code, 1);
+    assert!(err.starts_with("<stdin>:1: error:"), "{err}");
 }
 
 #[test]

@@ -57,6 +57,13 @@
 
 pub use tempi_core::*;
 
+mod error;
+/// The facade's error: see [`Error`]. It shadows the model's, which is [`CoreError`].
+pub use error::Error;
+/// The model's and the engine's error (`tempi_core::Error`): a community file with errors, a
+/// bad rule, length or zone, a bound passed while expanding. [`Error::Core`] wraps it.
+pub use tempi_core::Error as CoreError;
+
 pub mod pipeline;
 #[doc(inline)]
 pub use tempi_ical as ical;
@@ -67,6 +74,8 @@ pub use tempi_solve as solve;
 pub use tempi_view as view;
 
 pub mod publish;
+#[cfg(feature = "view")]
+pub mod search;
 
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]

@@ -25,130 +25,16 @@
 use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tempi_core::chrono::{DateTime, Utc};
 use tempi_core::{Break, BreakOwner, Community, ExpandOptions, Member, Plan, Window};
 use tempi_solve::Availability;
 
+use crate::Error;
+
 /// Busy intervals `[start, end)`, sorted and merged.
 pub type Intervals = Vec<(DateTime<Utc>, DateTime<Utc>)>;
-
-/// What went wrong in a step of the pipeline.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// A community file could not be read.
-    #[error("{shown}: cannot read the community file: {source}")]
-    ReadCommunity {
-        /// The file as messages name it.
-        shown: String,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A community file is larger than [`tempi_core::file::MAX_FILE_BYTES`].
-    #[error(
-        "{shown}:1:1: error: the file is {size} bytes, more than the {}-byte limit for community files; split it",
-        tempi_core::file::MAX_FILE_BYTES
-    )]
-    TooLarge {
-        /// The file as messages name it.
-        shown: String,
-        /// Its size (`more than N` when read from a stream).
-        size: String,
-    },
-    /// A community file is not UTF-8; where the first bad byte is.
-    #[error(
-        "{shown}:{line}:{column}: error: the file is not valid UTF-8 (byte {offset}); save it as UTF-8"
-    )]
-    NotUtf8 {
-        /// The file as messages name it.
-        shown: String,
-        /// The line of the first byte that is not UTF-8 (from 1).
-        line: usize,
-        /// Its column, in characters (from 1).
-        column: usize,
-        /// Its byte offset.
-        offset: usize,
-    },
-    /// A group id the community does not have.
-    #[error("{}", tempi_core::suggest::unknown("group", id, known))]
-    UnknownGroup {
-        /// The id as given.
-        id: String,
-        /// The community's group ids, in file order.
-        known: Vec<String>,
-    },
-    /// A member id the community does not have.
-    #[error("{}", tempi_core::suggest::unknown("member", id, known))]
-    UnknownMember {
-        /// The id as given.
-        id: String,
-        /// Up to three close ids, best first.
-        suggestions: Vec<String>,
-        /// The community's member ids, in file order.
-        known: Vec<String>,
-    },
-    /// A member's busy calendar could not be read.
-    #[error(
-        "member `{member}`: cannot read the busy calendar {}: {source}; fix the path in `busy` (it is relative to the community file)",
-        path.display()
-    )]
-    ReadBusy {
-        /// The member whose `busy` entry names the file.
-        member: String,
-        /// The file.
-        path: PathBuf,
-        /// Why it could not be read.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A member's busy calendar is not a calendar tempi can read.
-    #[error("{}: {source}", path.display())]
-    Import {
-        /// The member whose `busy` entry names the file.
-        member: String,
-        /// The file.
-        path: PathBuf,
-        /// What is wrong, with its line.
-        #[source]
-        source: tempi_ical::Error,
-    },
-    /// A holiday calendar could not be read.
-    #[error(
-        "{owner}: cannot read the holiday calendar {}: {source}; fix the path in `holidays` (it is relative to the community file)",
-        path.display()
-    )]
-    ReadHolidays {
-        /// Whose `holidays` entry names the file.
-        owner: BreakOwner,
-        /// The file.
-        path: PathBuf,
-        /// Why it could not be read.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A holiday calendar is not a calendar tempi can read.
-    #[error("{}: {source}", path.display())]
-    ImportHolidays {
-        /// Whose `holidays` entry names the file.
-        owner: BreakOwner,
-        /// The file.
-        path: PathBuf,
-        /// What is wrong, with its line.
-        #[source]
-        source: tempi_ical::Error,
-    },
-    /// The community with its holidays as breaks did not build again.
-    #[error("the holidays could not be added as breaks: {0}")]
-    Holidays(#[source] tempi_core::Error),
-    /// Placing the `at = "auto"` rhythms failed.
-    #[error(transparent)]
-    Place(#[from] tempi_solve::Error),
-    /// Expanding the plan failed (a bound was passed).
-    #[error(transparent)]
-    Plan(#[from] tempi_core::Error),
-}
 
 /// Reads a community file's text from `path` (`shown` names it in messages), refusing a file
 /// over [`tempi_core::file::MAX_FILE_BYTES`] before reading it, and locating the first byte that
@@ -172,17 +58,53 @@ pub fn read_community_file(path: &Path, shown: &str) -> Result<String, Error> {
 /// As [`read_community_file`].
 pub fn read_community(input: &mut dyn std::io::Read, shown: &str) -> Result<String, Error> {
     let limit = tempi_core::file::MAX_FILE_BYTES;
-    let mut bytes = Vec::new();
-    std::io::Read::take(input, limit as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| Error::ReadCommunity { shown: shown.to_string(), source })?;
-    if bytes.len() > limit {
-        return Err(Error::TooLarge {
+    match read_bounded(input, limit) {
+        Ok(Some(bytes)) => community_text(bytes, shown),
+        Ok(None) => {
+            Err(Error::TooLarge { shown: shown.to_string(), size: format!("more than {limit}") })
+        }
+        Err(source) => Err(Error::ReadCommunity { shown: shown.to_string(), source }),
+    }
+}
+
+/// Reads a calendar export (.ics) from `path` (`shown` names it in messages), refusing a file
+/// over [`tempi_ical::import::MAX_INPUT_BYTES`] before reading it. Read it with
+/// [`tempi_ical::import::busy`] or [`tempi_ical::import::instances`].
+///
+/// # Errors
+/// [`Error::ReadCalendar`] or [`Error::CalendarTooLarge`].
+pub fn read_calendar_file(path: &Path, shown: &str) -> Result<Vec<u8>, Error> {
+    let read_error = |source| Error::ReadCalendar { shown: shown.to_string(), source };
+    let metadata = std::fs::metadata(path).map_err(read_error)?;
+    if metadata.len() > tempi_ical::import::MAX_INPUT_BYTES as u64 {
+        let size = metadata.len().to_string();
+        return Err(Error::CalendarTooLarge { shown: shown.to_string(), size });
+    }
+    std::fs::read(path).map_err(read_error)
+}
+
+/// [`read_calendar_file`] from a stream (standard input): at most
+/// [`tempi_ical::import::MAX_INPUT_BYTES`] are read.
+///
+/// # Errors
+/// As [`read_calendar_file`].
+pub fn read_calendar(input: &mut dyn std::io::Read, shown: &str) -> Result<Vec<u8>, Error> {
+    let limit = tempi_ical::import::MAX_INPUT_BYTES;
+    match read_bounded(input, limit) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(Error::CalendarTooLarge {
             shown: shown.to_string(),
             size: format!("more than {limit}"),
-        });
+        }),
+        Err(source) => Err(Error::ReadCalendar { shown: shown.to_string(), source }),
     }
-    community_text(bytes, shown)
+}
+
+/// Reads at most `limit` bytes from `input`; `Ok(None)` when there is more.
+fn read_bounded(input: &mut dyn std::io::Read, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    input.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() <= limit).then_some(bytes))
 }
 
 /// The text of a community file, or where it stops being UTF-8.
@@ -435,7 +357,7 @@ pub struct Placed {
 /// without holiday calendars or auto rhythms comes back as it was, and no calendar is read.
 ///
 /// # Errors
-/// An error reading a calendar, or [`Error::Place`].
+/// An error reading a calendar, or [`Error::Solve`].
 pub fn place_auto(community: Community, window: Window, busy: &BusyFiles) -> Result<Placed, Error> {
     let (community, mut warnings) = busy.holidays(community, window)?;
     if !community.rhythms().iter().any(|r| r.is_auto()) {
@@ -477,7 +399,7 @@ pub struct Planned {
 /// Places the `at = "auto"` rhythms ([`place_auto`]), then expands every rhythm over `window`.
 ///
 /// # Errors
-/// An error of [`place_auto`], or [`Error::Plan`] when a bound of `options` is passed.
+/// An error of [`place_auto`], or [`Error::Core`] when a bound of `options` is passed.
 pub fn plan(
     community: Community,
     window: Window,
@@ -612,119 +534,170 @@ impl fmt::Display for MixReport {
 /// (and the cycle), so the same community and window always give the same groups.
 ///
 /// # Errors
-/// An error reading a busy calendar, or [`Error::Place`] from the solver.
+/// An error reading a busy calendar, or [`Error::Solve`] from the solver.
 pub fn form_mixers(
     community: &Community,
     plan: &mut Plan,
     busy: &BusyFiles,
 ) -> Result<Vec<MixReport>, Error> {
     let mut reports = Vec::new();
-    let mut availability: Vec<(String, Availability)> = Vec::new();
-    for rhythm in community.rhythms().iter().filter(|r| r.mix().is_some()) {
+    let mut known: Vec<(String, Availability)> = Vec::new();
+    for rhythm in community.rhythms() {
         let Some(mix) = rhythm.mix() else { continue };
         let roster = community.mix_pods(rhythm.id());
-        // Each member's pod as a number; members in no pod get one of their own.
-        let mut pod_ids: Vec<&str> = Vec::new();
-        let mut pods: Vec<u32> = Vec::with_capacity(roster.len());
-        for (k, (_, pod)) in roster.iter().enumerate() {
-            let number = match pod {
-                Some(id) => match pod_ids.iter().position(|p| p == id) {
-                    Some(at) => at,
-                    None => {
-                        pod_ids.push(id);
-                        pod_ids.len() - 1
-                    }
-                },
-                None => roster.len() + k,
-            };
-            pods.push(u32::try_from(number).unwrap_or(u32::MAX));
-        }
-        for (id, _) in &roster {
-            if !availability.iter().any(|(m, _)| m == id) {
-                let window = plan.window();
-                let (member, _) = busy.availability(community, id, window)?;
-                availability.push(((*id).to_string(), member));
-            }
-        }
+        let pods = pod_numbers(&roster);
+        read_availability(community, &roster, busy, plan.window(), &mut known)?;
         let members: Vec<Option<&Availability>> = roster
             .iter()
-            .map(|(id, _)| availability.iter().find(|(m, _)| m == id).map(|(_, a)| a))
+            .map(|(id, _)| known.iter().find(|(m, _)| m == id).map(|(_, a)| a))
             .collect();
-        // The active occurrences, by season.
-        let mut seasons: Vec<(Option<u32>, Vec<usize>)> = Vec::new();
-        for (index, o) in plan.occurrences().iter().enumerate() {
-            if &*o.rhythm != rhythm.id() || !o.is_active() {
-                continue;
-            }
-            let season = o.cycle.map(|c| c.number);
-            // The last season with this key, unless it is full.
-            match seasons.iter_mut().rev().find(|(s, _)| *s == season) {
-                Some((_, list)) if list.len() < tempi_solve::mix::MAX_ROUNDS => list.push(index),
-                _ => seasons.push((season, vec![index])),
-            }
-        }
         let size = usize::try_from(mix.size).unwrap_or(usize::MAX);
-        for (season, indices) in seasons {
-            let mut problem = tempi_solve::mix::MixProblem::new(pods.clone(), size)?;
-            for index in &indices {
-                let Some(o) = plan.occurrences().get(*index) else { continue };
-                let (start, end) = (o.start.to_utc(), o.end.to_utc());
-                let present = roster
-                    .iter()
-                    .zip(&members)
-                    .map(|((id, _), member)| {
-                        o.attendees.iter().any(|a| &**a == *id)
-                            && member.is_some_and(|m| tempi_solve::mix::can_come(m, start, end))
-                    })
-                    .collect();
-                problem.round(present)?;
-            }
-            let seed = match season {
-                Some(cycle) => format!("{}#{cycle}", rhythm.id()),
-                None => rhythm.id().to_string(),
-            };
+        for (season, indices) in seasons(plan, rhythm.id()) {
+            let mixer = Mixer { rhythm: rhythm.id(), roster: &roster, members: &members };
             // A window of more than MAX_ROUNDS meetings is cut into seasons of that many.
             let part = reports
                 .iter()
                 .filter(|r: &&MixReport| r.rhythm == rhythm.id() && r.cycle == season)
                 .count();
-            let seed = if part == 0 { seed } else { format!("{seed}@{part}") };
-            problem.seeded_by(&seed);
-            let mixing = problem.solve();
-            for (index, groups) in indices.iter().zip(&mixing.rounds) {
-                let named = groups
-                    .iter()
-                    .map(|g| {
-                        g.iter()
-                            .filter_map(|m| roster.get(*m).map(|(id, _)| std::sync::Arc::from(*id)))
-                            .collect::<Vec<std::sync::Arc<str>>>()
-                    })
-                    .map(|mut g| {
-                        g.sort();
-                        std::sync::Arc::from(g)
-                    })
-                    .collect::<Vec<std::sync::Arc<[std::sync::Arc<str>]>>>();
-                let mut named = named;
-                named.sort();
-                plan.set_mixers(*index, named);
-            }
-            reports.push(MixReport {
-                rhythm: rhythm.id().to_string(),
-                cycle: season,
-                coverage: problem.coverage(&mixing),
-                random: problem.random_median(RANDOM_SEEDS),
-            });
+            reports.push(mixer.season(plan, season, part, &indices, pods.clone(), size)?);
         }
     }
     Ok(reports)
 }
 
+/// Each member's pod as a number, in roster order; members in no pod get one of their own.
+fn pod_numbers(roster: &[(&str, Option<&str>)]) -> Vec<u32> {
+    let mut pod_ids: Vec<&str> = Vec::new();
+    let mut pods: Vec<u32> = Vec::with_capacity(roster.len());
+    for (k, (_, pod)) in roster.iter().enumerate() {
+        let number = match pod {
+            Some(id) => match pod_ids.iter().position(|p| p == id) {
+                Some(at) => at,
+                None => {
+                    pod_ids.push(id);
+                    pod_ids.len() - 1
+                }
+            },
+            None => roster.len() + k,
+        };
+        pods.push(u32::try_from(number).unwrap_or(u32::MAX));
+    }
+    pods
+}
+
+/// Adds to `known` the availability of each roster member not in it yet (each member's busy
+/// calendars are read once, however many `mix` rhythms they are in).
+fn read_availability(
+    community: &Community,
+    roster: &[(&str, Option<&str>)],
+    busy: &BusyFiles,
+    window: Window,
+    known: &mut Vec<(String, Availability)>,
+) -> Result<(), Error> {
+    for (id, _) in roster {
+        if !known.iter().any(|(m, _)| m == id) {
+            let (member, _) = busy.availability(community, id, window)?;
+            known.push(((*id).to_string(), member));
+        }
+    }
+    Ok(())
+}
+
+/// The indices of the rhythm's active occurrences in `plan`, by season: its commitment cycle
+/// (or the whole window), cut every [`tempi_solve::mix::MAX_ROUNDS`] occurrences.
+fn seasons(plan: &Plan, rhythm: &str) -> Vec<(Option<u32>, Vec<usize>)> {
+    let mut seasons: Vec<(Option<u32>, Vec<usize>)> = Vec::new();
+    for (index, o) in plan.occurrences().iter().enumerate() {
+        if &*o.rhythm != rhythm || !o.is_active() {
+            continue;
+        }
+        let season = o.cycle.map(|c| c.number);
+        // The last season with this key, unless it is full.
+        match seasons.iter_mut().rev().find(|(s, _)| *s == season) {
+            Some((_, list)) if list.len() < tempi_solve::mix::MAX_ROUNDS => list.push(index),
+            _ => seasons.push((season, vec![index])),
+        }
+    }
+    seasons
+}
+
+/// One `mix` rhythm's roster and its members' availability (`None`: not a member).
+struct Mixer<'a> {
+    rhythm: &'a str,
+    roster: &'a [(&'a str, Option<&'a str>)],
+    members: &'a [Option<&'a Availability>],
+}
+
+impl Mixer<'_> {
+    /// Forms the mixers of one season (`part` counts the earlier seasons with the same key) at
+    /// the occurrences `indices`, attaches them to the plan, and reports the coverage.
+    fn season(
+        &self,
+        plan: &mut Plan,
+        season: Option<u32>,
+        part: usize,
+        indices: &[usize],
+        pods: Vec<u32>,
+        size: usize,
+    ) -> Result<MixReport, Error> {
+        let mut problem = tempi_solve::mix::MixProblem::new(pods, size)?;
+        for index in indices {
+            let Some(o) = plan.occurrences().get(*index) else { continue };
+            let (start, end) = (o.start.to_utc(), o.end.to_utc());
+            let present = self
+                .roster
+                .iter()
+                .zip(self.members)
+                .map(|((id, _), member)| {
+                    o.attendees.iter().any(|a| &**a == *id)
+                        && member.is_some_and(|m| tempi_solve::mix::can_come(m, start, end))
+                })
+                .collect();
+            problem.round(present)?;
+        }
+        let seed = match season {
+            Some(cycle) => format!("{}#{cycle}", self.rhythm),
+            None => self.rhythm.to_string(),
+        };
+        let seed = if part == 0 { seed } else { format!("{seed}@{part}") };
+        problem.seeded_by(&seed);
+        let mixing = problem.solve();
+        for (index, groups) in indices.iter().zip(&mixing.rounds) {
+            plan.set_mixers(*index, self.named(groups));
+        }
+        Ok(MixReport {
+            rhythm: self.rhythm.to_string(),
+            cycle: season,
+            coverage: problem.coverage(&mixing),
+            random: problem.random_median(RANDOM_SEEDS),
+        })
+    }
+
+    /// A round's groups as sorted lists of member ids, the groups sorted.
+    fn named(&self, groups: &[Vec<usize>]) -> Vec<Arc<[Arc<str>]>> {
+        let mut named: Vec<Arc<[Arc<str>]>> = groups
+            .iter()
+            .map(|g| {
+                let mut ids: Vec<Arc<str>> = g
+                    .iter()
+                    .filter_map(|m| self.roster.get(*m).map(|(id, _)| Arc::from(*id)))
+                    .collect();
+                ids.sort();
+                Arc::from(ids)
+            })
+            .collect();
+        named.sort();
+        named
+    }
+}
+
 #[cfg(all(test, feature = "toml"))]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use tempi_core::chrono;
 
-    fn sample() -> Community {
+    /// The bundled sample community.
+    pub(crate) fn sample() -> Community {
         let text = include_str!("../../../examples/community.toml");
         match tempi_core::file::parse(text, "community.toml") {
             Ok(loaded) => loaded.community,

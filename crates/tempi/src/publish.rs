@@ -47,7 +47,7 @@
 //! set.add(&path, &mut |out: &mut dyn Write| out.write_all(b"BEGIN:VCALENDAR\r\n..."))?;
 //! let published = set.commit()?;
 //! println!("{} feeds, {} bytes", published.feeds, published.bytes);
-//! # Ok::<(), tempi::publish::PublishError>(())
+//! # Ok::<(), tempi::Error>(())
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -57,6 +57,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use tempi_ical::export::Scope;
+
+use crate::Error;
 
 /// The manifest's file name inside a feed set.
 pub const MANIFEST: &str = ".tempi-manifest";
@@ -70,69 +72,13 @@ const SUBDIRECTORIES: [&str; 2] = ["groups", "members"];
 pub enum WhenBusy {
     /// Wait until the other run finishes, then publish (the last run to start wins).
     Wait,
-    /// Fail at once with [`PublishError::Busy`].
+    /// Fail at once with [`Error::Busy`].
     Fail,
 }
 
-/// Why a feed set could not be published. The earlier set is untouched in every case.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum PublishError {
-    /// `dir` exists and is not a feed set tempi may replace.
-    #[error(
-        "{dir} {reason}; tempi replaces the whole feed directory on every run, so it only writes into an empty directory or one it published itself (with {MANIFEST}); choose another directory"
-    )]
-    NotAFeedSet {
-        /// The directory.
-        dir: PathBuf,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// `SOURCE_DATE_EPOCH` is set but is not whole seconds since 1970.
-    #[error("SOURCE_DATE_EPOCH is `{value}`; set it to whole seconds since 1970, e.g. 1798761600")]
-    SourceDateEpoch {
-        /// The variable's value.
-        value: String,
-    },
-    /// Another run holds the lock.
-    #[error("another tempi run is publishing to {dir}; try again when it finishes")]
-    Busy {
-        /// The directory.
-        dir: PathBuf,
-    },
-    /// An id cannot be a file name.
-    #[error("cannot name a feed file after the id `{id}`: {reason}")]
-    BadName {
-        /// The id, escaped.
-        id: String,
-        /// Why not.
-        reason: String,
-    },
-    /// Two feeds would share a file on a case-insensitive disk.
-    #[error(
-        "the feeds {first} and {second} would share one file on a case-insensitive disk; rename one"
-    )]
-    Collision {
-        /// The feed added first.
-        first: String,
-        /// The feed that clashes with it.
-        second: String,
-    },
-    /// A filesystem operation failed.
-    #[error("cannot {action} {path}: {source}")]
-    Io {
-        /// What was being done ("write", "lock", …).
-        action: &'static str,
-        /// On what.
-        path: PathBuf,
-        /// The error.
-        source: io::Error,
-    },
-}
-
-fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> PublishError {
+fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Error {
     let path = path.to_path_buf();
-    move |source| PublishError::Io { action, path, source }
+    move |source| Error::Io { action, path, source }
 }
 
 /// The path of a feed inside the set (`riverbend.ics`, `groups/<id>.ics`, `members/<id>.ics`).
@@ -143,8 +89,8 @@ fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Publ
 /// is the null device, and feed directories are copied between systems).
 ///
 /// # Errors
-/// [`PublishError::BadName`] for an id that cannot be a file name.
-pub fn feed_path(community: &str, scope: &Scope) -> Result<String, PublishError> {
+/// [`Error::BadName`] for an id that cannot be a file name.
+pub fn feed_path(community: &str, scope: &Scope) -> Result<String, Error> {
     let (folder, id) = match scope {
         Scope::Community => ("", community),
         Scope::Group(id) => ("groups/", id.as_str()),
@@ -155,13 +101,13 @@ pub fn feed_path(community: &str, scope: &Scope) -> Result<String, PublishError>
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
         && id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
     if !safe {
-        return Err(PublishError::BadName {
+        return Err(Error::BadName {
             id: id.escape_debug().to_string(),
             reason: "ids must be letters, digits, `.`, `_` or `-`".into(),
         });
     }
     if tempi_core::suggest::is_windows_device_name(id) {
-        return Err(PublishError::BadName {
+        return Err(Error::BadName {
             id: id.to_string(),
             reason: format!("it is a reserved device name on Windows; rename it (e.g. `{id}-1`)"),
         });
@@ -185,12 +131,12 @@ struct Place {
 }
 
 impl Place {
-    fn resolve(dir: &Path) -> Result<Place, PublishError> {
+    fn resolve(dir: &Path) -> Result<Place, Error> {
         let real = match std::fs::symlink_metadata(dir) {
             Ok(_) => std::fs::canonicalize(dir).map_err(io_error("resolve", dir))?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 let Some(name) = dir.file_name() else {
-                    return Err(PublishError::NotAFeedSet {
+                    return Err(Error::NotAFeedSet {
                         dir: dir.to_path_buf(),
                         reason: "does not name a directory".into(),
                     });
@@ -206,7 +152,7 @@ impl Place {
             Err(e) => return Err(io_error("read", dir)(e)),
         };
         let (Some(parent), Some(name)) = (real.parent(), real.file_name()) else {
-            return Err(PublishError::NotAFeedSet {
+            return Err(Error::NotAFeedSet {
                 dir: real.clone(),
                 reason: "is the root of the filesystem".into(),
             });
@@ -261,9 +207,9 @@ impl Publisher {
     /// when missing.
     ///
     /// # Errors
-    /// [`PublishError::Busy`] (with [`WhenBusy::Fail`]), [`PublishError::NotAFeedSet`] when `dir`
-    /// holds anything tempi did not publish, [`PublishError::Io`] when the filesystem fails.
-    pub fn begin(dir: &Path, when_busy: WhenBusy) -> Result<Publisher, PublishError> {
+    /// [`Error::Busy`] (with [`WhenBusy::Fail`]), [`Error::NotAFeedSet`] when `dir`
+    /// holds anything tempi did not publish, [`Error::Io`] when the filesystem fails.
+    pub fn begin(dir: &Path, when_busy: WhenBusy) -> Result<Publisher, Error> {
         let place = Place::resolve(dir)?;
         // Refuse a directory that is not a feed set before leaving a lock file beside it, and
         // again under the lock, where no other run can change it.
@@ -292,16 +238,16 @@ impl Publisher {
     /// writer straight to the file.
     ///
     /// # Errors
-    /// [`PublishError::Collision`] when another feed has the same path ignoring case,
-    /// [`PublishError::Io`] when `write` or the filesystem fails.
+    /// [`Error::Collision`] when another feed has the same path ignoring case,
+    /// [`Error::Io`] when `write` or the filesystem fails.
     pub fn add(
         &mut self,
         path: &str,
         write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
-    ) -> Result<(), PublishError> {
+    ) -> Result<(), Error> {
         let relative = checked_relative(path)?;
         if let Some(first) = self.folded.get(&path.to_ascii_lowercase()) {
-            return Err(PublishError::Collision { first: first.clone(), second: path.to_string() });
+            return Err(Error::Collision { first: first.clone(), second: path.to_string() });
         }
         let target = self.place.staging.join(&relative);
         if let Some(parent) = target.parent() {
@@ -329,8 +275,8 @@ impl Publisher {
     /// step, and removes the old set.
     ///
     /// # Errors
-    /// [`PublishError::Io`] when the filesystem fails; the live set is then the old one, whole.
-    pub fn commit(mut self) -> Result<Published, PublishError> {
+    /// [`Error::Io`] when the filesystem fails; the live set is then the old one, whole.
+    pub fn commit(mut self) -> Result<Published, Error> {
         let manifest = self.place.staging.join(MANIFEST);
         std::fs::write(&manifest, self.manifest()).map_err(io_error("write", &manifest))?;
         // The new set keeps the live directory's permissions (a `chmod 750` stays).
@@ -407,7 +353,7 @@ impl<W: Write> Write for Counting<W> {
 }
 
 /// `path` as a relative path of plain components (what [`feed_path`] builds).
-fn checked_relative(path: &str) -> Result<PathBuf, PublishError> {
+fn checked_relative(path: &str) -> Result<PathBuf, Error> {
     let parts: Vec<&str> = path.split('/').collect();
     let plain = parts.iter().all(|part| {
         !part.is_empty()
@@ -415,7 +361,7 @@ fn checked_relative(path: &str) -> Result<PathBuf, PublishError> {
             && part.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
     });
     if !plain || parts.len() > 2 || path == MANIFEST {
-        return Err(PublishError::BadName {
+        return Err(Error::BadName {
             id: path.escape_debug().to_string(),
             reason: "a feed path is `<id>.ics` or `<folder>/<id>.ics`".into(),
         });
@@ -424,7 +370,7 @@ fn checked_relative(path: &str) -> Result<PathBuf, PublishError> {
 }
 
 /// Opens and locks `.<name>.tempi-lock` (empty: its contents would differ from run to run).
-fn lock(place: &Place, when_busy: WhenBusy) -> Result<File, PublishError> {
+fn lock(place: &Place, when_busy: WhenBusy) -> Result<File, Error> {
     let file = OpenOptions::new()
         .read(true)
         .write(true)
@@ -435,7 +381,7 @@ fn lock(place: &Place, when_busy: WhenBusy) -> Result<File, PublishError> {
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => match when_busy {
-            WhenBusy::Fail => return Err(PublishError::Busy { dir: place.dir.clone() }),
+            WhenBusy::Fail => return Err(Error::Busy { dir: place.dir.clone() }),
             WhenBusy::Wait => file.lock().map_err(io_error("lock", &place.lock))?,
         },
         Err(std::fs::TryLockError::Error(e)) => return Err(io_error("lock", &place.lock)(e)),
@@ -445,7 +391,7 @@ fn lock(place: &Place, when_busy: WhenBusy) -> Result<File, PublishError> {
 
 /// Undoes what a killed run left: puts a set moved aside back when `dir` is missing, and removes
 /// leftover staging and aside directories that are tempi's.
-fn recover(place: &Place) -> Result<(), PublishError> {
+fn recover(place: &Place) -> Result<(), Error> {
     if !exists(&place.dir) && is_ours(&place.aside) == Some(true) {
         std::fs::rename(&place.aside, &place.dir).map_err(io_error("restore", &place.dir))?;
         sync_dir(&place.parent)?;
@@ -457,7 +403,7 @@ fn recover(place: &Place) -> Result<(), PublishError> {
                 remove_ours(leftover).map_err(io_error("remove the leftover", leftover))?;
             }
             Some(false) => {
-                return Err(PublishError::NotAFeedSet {
+                return Err(Error::NotAFeedSet {
                     dir: leftover.clone(),
                     reason: "is in the way of the next feed set and was not written by tempi"
                         .into(),
@@ -510,9 +456,9 @@ fn remove_ours(path: &Path) -> io::Result<()> {
 }
 
 /// `dir` is missing, empty, or a feed set whose manifest lists everything in it.
-fn check_replaceable(place: &Place) -> Result<(), PublishError> {
+fn check_replaceable(place: &Place) -> Result<(), Error> {
     let dir = &place.dir;
-    let refuse = |reason: String| PublishError::NotAFeedSet { dir: dir.clone(), reason };
+    let refuse = |reason: String| Error::NotAFeedSet { dir: dir.clone(), reason };
     let Ok(metadata) = std::fs::metadata(dir) else { return Ok(()) };
     if !metadata.is_dir() {
         return Err(refuse("is not a directory".into()));
@@ -591,14 +537,14 @@ fn unlisted(
 
 /// `dir` (when it exists) is on its parent's filesystem: a mount point cannot be renamed.
 #[cfg(unix)]
-fn same_filesystem(place: &Place) -> Result<(), PublishError> {
+fn same_filesystem(place: &Place) -> Result<(), Error> {
     use std::os::unix::fs::MetadataExt;
     let (Ok(dir), Ok(parent)) = (std::fs::metadata(&place.dir), std::fs::metadata(&place.parent))
     else {
         return Ok(());
     };
     if dir.dev() != parent.dev() {
-        return Err(PublishError::NotAFeedSet {
+        return Err(Error::NotAFeedSet {
             dir: place.dir.clone(),
             reason: "is a mount point, and tempi swaps the directory as a whole; publish to a directory inside it".into(),
         });
@@ -607,7 +553,7 @@ fn same_filesystem(place: &Place) -> Result<(), PublishError> {
 }
 
 #[cfg(not(unix))]
-fn same_filesystem(_: &Place) -> Result<(), PublishError> {
+fn same_filesystem(_: &Place) -> Result<(), Error> {
     Ok(())
 }
 
@@ -616,7 +562,7 @@ const SYNCFS: bool = cfg!(any(target_os = "linux", target_os = "android"));
 
 /// Makes the staged set durable: one `syncfs` on Linux; elsewhere the files are synced already
 /// and only the directories remain.
-fn sync_set(staging: &Path) -> Result<(), PublishError> {
+fn sync_set(staging: &Path) -> Result<(), Error> {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
         let handle = File::open(staging).map_err(io_error("open", staging))?;
@@ -633,7 +579,7 @@ fn sync_set(staging: &Path) -> Result<(), PublishError> {
 }
 
 /// Makes a directory's entries durable. Best effort where a directory cannot be opened (Windows).
-fn sync_dir(dir: &Path) -> Result<(), PublishError> {
+fn sync_dir(dir: &Path) -> Result<(), Error> {
     match File::open(dir) {
         Ok(handle) if cfg!(unix) => handle.sync_all().map_err(io_error("sync", dir)),
         _ => Ok(()),
@@ -642,7 +588,7 @@ fn sync_dir(dir: &Path) -> Result<(), PublishError> {
 
 /// Puts the staged set in `dir`'s place, by exchange when `try_exchange` and the system can;
 /// returns where the old set now is, if there was one.
-fn swap(place: &Place, try_exchange: bool) -> Result<Option<PathBuf>, PublishError> {
+fn swap(place: &Place, try_exchange: bool) -> Result<Option<PathBuf>, Error> {
     if !exists(&place.dir) {
         std::fs::rename(&place.staging, &place.dir)
             .map_err(io_error("move the new feed set into", &place.dir))?;
@@ -710,10 +656,10 @@ pub trait FeedSource {
 /// clock, so the same input gives the same bytes, and the same `ETag` when served.
 ///
 /// # Errors
-/// [`PublishError::SourceDateEpoch`] when the variable is set to something else.
+/// [`Error::SourceDateEpoch`] when the variable is set to something else.
 pub fn generated_at(
     otherwise: tempi_core::chrono::DateTime<tempi_core::chrono::Utc>,
-) -> Result<tempi_core::chrono::DateTime<tempi_core::chrono::Utc>, PublishError> {
+) -> Result<tempi_core::chrono::DateTime<tempi_core::chrono::Utc>, Error> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(text) => text
             .trim()
@@ -722,7 +668,7 @@ pub fn generated_at(
             .and_then(|seconds| {
                 tempi_core::chrono::DateTime::<tempi_core::chrono::Utc>::from_timestamp(seconds, 0)
             })
-            .ok_or(PublishError::SourceDateEpoch { value: text }),
+            .ok_or(Error::SourceDateEpoch { value: text }),
         Err(_) => Ok(otherwise),
     }
 }
@@ -749,7 +695,7 @@ pub fn publish(
     community: &str,
     source: &dyn FeedSource,
     when_busy: WhenBusy,
-) -> Result<Published, PublishError> {
+) -> Result<Published, Error> {
     let scopes = source.scopes();
     let paths =
         scopes.iter().map(|scope| feed_path(community, scope)).collect::<Result<Vec<_>, _>>()?;
@@ -807,7 +753,7 @@ mod tests {
         let mut set = Publisher::begin(&dir, WhenBusy::Fail).unwrap();
         set.add("x.ics", &mut |out: &mut dyn Write| out.write_all(b"never")).unwrap();
         let clash = set.add("X.ics", &mut |out: &mut dyn Write| out.write_all(b"clash"));
-        assert!(matches!(clash, Err(PublishError::Collision { .. })), "{clash:?}");
+        assert!(matches!(clash, Err(Error::Collision { .. })), "{clash:?}");
         drop(set);
         assert_eq!(std::fs::read_to_string(dir.join("members/bram.ics")).unwrap(), "second");
         let mut names: Vec<_> =
@@ -823,7 +769,7 @@ mod tests {
         let dir = work.join("feeds");
         let first = Publisher::begin(&dir, WhenBusy::Fail).unwrap();
         let second = Publisher::begin(&dir, WhenBusy::Fail);
-        assert!(matches!(second, Err(PublishError::Busy { .. })), "{second:?}");
+        assert!(matches!(second, Err(Error::Busy { .. })), "{second:?}");
         let waiter = std::thread::spawn({
             let dir = dir.clone();
             move || {
@@ -871,7 +817,7 @@ mod tests {
         std::fs::create_dir_all(&place.staging).unwrap();
         std::fs::write(place.staging.join("diary.txt"), "mine").unwrap();
         let refused = Publisher::begin(&dir, WhenBusy::Fail);
-        assert!(matches!(refused, Err(PublishError::NotAFeedSet { .. })), "{refused:?}");
+        assert!(matches!(refused, Err(Error::NotAFeedSet { .. })), "{refused:?}");
         assert_eq!(std::fs::read_to_string(place.staging.join("diary.txt")).unwrap(), "mine");
         let _ = std::fs::remove_dir_all(&work);
     }
@@ -895,8 +841,8 @@ pub enum Readers {
 /// renamed over `path`; the directory is then synced so the rename itself survives a power cut.
 ///
 /// # Errors
-/// [`PublishError::Io`] naming `path` when the directory cannot be written or the disk is full.
-pub fn write_file(path: &Path, bytes: &[u8], readers: Readers) -> Result<(), PublishError> {
+/// [`Error::Io`] naming `path` when the directory cannot be written or the disk is full.
+pub fn write_file(path: &Path, bytes: &[u8], readers: Readers) -> Result<(), Error> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -919,7 +865,7 @@ pub fn write_file(path: &Path, bytes: &[u8], readers: Readers) -> Result<(), Pub
     let mut file = builder.tempfile_in(dir).map_err(io_error("create a file in", dir))?;
     file.write_all(bytes).map_err(io_error("write", path))?;
     file.as_file().sync_all().map_err(io_error("write", path))?;
-    file.persist(path).map_err(|e| PublishError::Io {
+    file.persist(path).map_err(|e| Error::Io {
         action: "replace",
         path: path.to_path_buf(),
         source: e.error,
