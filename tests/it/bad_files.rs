@@ -6,20 +6,21 @@
 //! The table gives each fixture's expected location and an `anchor`: the text that starts there in
 //! the fixture, so the table cannot drift from the files. Add a fixture, add a row.
 
-use std::ffi::OsStr;
-use std::time::{Duration, Instant};
+use std::ffi::{OsStr, OsString};
 
-use crate::{data, tempi};
+use crate::{Run, data, tempi};
 
-/// A hang guard, not a benchmark: a bad file must fail fast, and 5 s (in a debug build, on a
-/// 2-core machine) separates "bounded" from "runs away" without flaking. How fast is measured in
-/// `benches/`.
-pub(crate) const HANG_GUARD: Duration = Duration::from_secs(5);
+#[path = "../support/watchdog.rs"]
+mod watchdog;
 
+/// Runs `tempi <args>` under the hang guard ([`watchdog::guarded`]): a bad file must fail, at a
+/// cap if it asks for unbounded work, and a hang fails the test; how fast it fails is measured in
+/// `benches/`, never here.
 #[track_caller]
-pub(crate) fn assert_bounded(started: Instant, what: &str) {
-    let took = started.elapsed();
-    assert!(took < HANG_GUARD, "{what} took {took:?}: input must fail within {HANG_GUARD:?}");
+pub(crate) fn tempi_guarded<S: AsRef<OsStr>>(args: &[S]) -> Run {
+    let args: Vec<OsString> = args.iter().map(|a| a.as_ref().to_os_string()).collect();
+    let shown: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    watchdog::guarded(&format!("tempi {}", shown.join(" ")), move || tempi(&args))
 }
 
 /// One bad fixture and what the command must say about it.
@@ -70,9 +71,7 @@ fn check_bad(case: &BadFile) {
     let shown = path.display().to_string();
     let located = format!("{shown}:{}:{}: error: ", case.line, case.col);
     for command in ["check", "plan"] {
-        let started = Instant::now();
-        let run = tempi(&[OsStr::new(command), path.as_os_str()]);
-        assert_bounded(started, &format!("tempi {command} {}", case.file));
+        let run = tempi_guarded(&[OsStr::new(command), path.as_os_str()]);
         if command == "check" {
             // The whole of stderr, with the machine's path made portable: a change in wording
             // fails here until the new snapshot is reviewed (cargo insta review) and committed.
@@ -366,9 +365,7 @@ fn maple_with(from: &str, to: &str) -> String {
 fn run_generated(command: &str, path: &std::path::Path, extra: &[&str]) -> (u8, String) {
     let mut args = vec![OsStr::new(command), path.as_os_str()];
     args.extend(extra.iter().map(OsStr::new));
-    let started = Instant::now();
-    let run = tempi(&args);
-    assert_bounded(started, &format!("tempi {command} {}", path.display()));
+    let run = tempi_guarded(&args);
     assert!(run.stdout.is_empty() || run.code == 0, "stdout:\n{}", run.stdout);
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     (run.code, run.stderr.replace(&path.display().to_string(), &name))
@@ -404,7 +401,7 @@ fn a_long_value_is_cut_in_the_message() {
 
 /// FREQ=SECONDLY over a decade: a valid file (every 60 seconds, 1 minute long, from 2017) whose
 /// plan would need 5 million occurrences. `check` accepts it; `plan` stops at the per-rhythm cap
-/// with an error naming the cap and the flag that raises it, well within the hang guard.
+/// (50,000: a hundredth of the work) with an error naming the cap and the flag that raises it.
 /// The error is located at the rhythm's `[[rhythms]]` table.
 #[test]
 fn secondly_over_a_decade_stops_at_the_per_rhythm_cap() {

@@ -9,11 +9,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
 use crate::tempi;
+
+#[path = "../support/browser.rs"]
+mod browser;
+use browser::{Screenshot, file_url, run_chromium};
 
 /// The palette the picture promises (Okabe–Ito), by category.
 const PALETTE: [(&str, [u8; 3]); 4] = [
@@ -414,94 +417,6 @@ fn names_are_escaped_for_xml() {
 
 // ── Rendering in a real browser ─────────────────────────────────────────────────────────
 
-/// Debian's chromium, or a failure that says how to install it.
-fn chromium() -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path) {
-        for name in ["chromium", "chromium-browser"] {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return candidate;
-            }
-        }
-    }
-    panic!(
-        "chromium is not installed, so the picture cannot be rendered: run `bash scripts/ci-setup-browser.sh` as root (CI runs it before the tests)"
-    );
-}
-
-/// Runs chromium headless on `target` with `extra` flags; returns its standard output.
-fn run_chromium(profile: &Path, extra: &[String], target: &Path) -> String {
-    let output = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--force-device-scale-factor=1",
-            "--force-color-profile=srgb",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(extra)
-        .arg(format!("file://{}", target.display()))
-        .output()
-        .unwrap_or_else(|e| panic!("cannot start chromium: {e}"));
-    assert!(
-        output.status.success(),
-        "chromium failed ({}):\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-/// A decoded screenshot.
-struct Screenshot {
-    width: usize,
-    height: usize,
-    rgba: Vec<u8>,
-}
-
-impl Screenshot {
-    fn take(dir: &Path, target: &Path, width: u32, height: u32) -> Screenshot {
-        let png = dir.join("shot.png");
-        let _ = std::fs::remove_file(&png);
-        run_chromium(
-            &dir.join("profile"),
-            &[format!("--screenshot={}", png.display()), format!("--window-size={width},{height}")],
-            target,
-        );
-        let decoder =
-            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
-        let mut reader = decoder.read_info().unwrap();
-        let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
-        let info = reader.next_frame(&mut buffer).unwrap();
-        buffer.truncate(info.buffer_size());
-        let rgba = match info.color_type {
-            png::ColorType::Rgba => buffer,
-            png::ColorType::Rgb => buffer.chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
-            other => panic!("unexpected PNG colour type {other:?}"),
-        };
-        Screenshot { width: info.width as usize, height: info.height as usize, rgba }
-    }
-
-    fn pixel(&self, x: f64, y: f64) -> [u8; 3] {
-        let (x, y) = (x.floor() as usize, y.floor() as usize);
-        assert!(x < self.width && y < self.height, "({x}, {y}) is outside the screenshot");
-        let i = (y * self.width + x) * 4;
-        [self.rgba[i], self.rgba[i + 1], self.rgba[i + 2]]
-    }
-
-    fn count(&self, rgb: [u8; 3]) -> usize {
-        self.rgba.chunks(4).filter(|p| p[..3] == rgb).count()
-    }
-}
-
 fn svg_size(svg: &str) -> (u32, u32) {
     let root = &svg[svg.find("<svg").unwrap()..];
     let w: f64 = attr(root, "width").unwrap().parse().unwrap();
@@ -520,7 +435,7 @@ fn the_browser_draws_every_mark_in_its_colour_and_the_legend() {
     let (svg, svg_path, html_path) = draw(&dir, &["--year", "2027"]);
     let (width, height) = svg_size(&svg);
     // The SVG document at its natural size: one pixel per SVG unit, so boxes map to pixels.
-    let shot = Screenshot::take(&dir, &svg_path, width, height);
+    let shot = Screenshot::take(&dir, "shot.png", &file_url(&svg_path), width, height);
     for (category, rgb) in PALETTE {
         assert!(shot.count(rgb) > 100, "too few {category} pixels: {}", shot.count(rgb));
     }
@@ -556,7 +471,7 @@ fn the_browser_draws_every_mark_in_its_colour_and_the_legend() {
         drawn.len()
     );
     // The page too: rendered at a laptop width, every colour is on screen.
-    let page = Screenshot::take(&dir, &html_path, 1280, 900);
+    let page = Screenshot::take(&dir, "shot.png", &file_url(&html_path), 1280, 900);
     for (category, rgb) in PALETTE {
         assert!(page.count(rgb) > 50, "the page shows too few {category} pixels");
     }
@@ -580,7 +495,7 @@ document.body.appendChild(out);
         std::fs::read_to_string(html).unwrap().replace("</body>", &format!("{SCRIPT}</body>"));
     let probe = dir.join("measure.html");
     std::fs::write(&probe, page).unwrap();
-    let dom = run_chromium(&dir.join("profile"), &["--dump-dom".to_string()], &probe);
+    let dom = run_chromium(&dir.join("profile"), &["--dump-dom".to_string()], &file_url(&probe));
     let start = dom.find("<pre id=\"measured\">").expect("the measuring script ran") + 19;
     let end = dom[start..].find("</pre>").unwrap() + start;
     let json = base64_decode(&dom[start..end]);

@@ -330,18 +330,8 @@ impl<'a> Publication<'a> {
     fn rhythms(&self, scope: &Scope) -> Result<Vec<usize>, Error> {
         match scope {
             Scope::Community => Ok((0..self.blocks.len()).collect()),
-            Scope::Group(id) => self
-                .group_index
-                .get(id.as_str())
-                .and_then(|g| self.group_rhythms.get(*g))
-                .cloned()
-                .ok_or_else(|| Error::UnknownId { kind: "group", id: id.clone() }),
-            Scope::Member(id) => self
-                .member_index
-                .get(id.as_str())
-                .and_then(|m| self.member_rhythms.get(*m))
-                .cloned()
-                .ok_or_else(|| Error::UnknownId { kind: "member", id: id.clone() }),
+            Scope::Group(id) => by_id(&self.group_index, &self.group_rhythms, "group", id),
+            Scope::Member(id) => by_id(&self.member_index, &self.member_rhythms, "member", id),
         }
     }
 
@@ -895,14 +885,7 @@ impl<'a> Layout<'a> {
             return self.all_day_series(rhythm, members, uid);
         }
         let zone = self.community.rhythm_zone(rhythm);
-        let occurrences = self.plan.occurrences();
-        let active: Vec<usize> = members
-            .iter()
-            .copied()
-            .filter(|i| occurrences.get(*i).is_some_and(Occurrence::is_active))
-            .collect();
-        let master = *active.first()?;
-        let master_occurrence = occurrences.get(master)?;
+        let (active, master, master_occurrence) = self.active_members(members)?;
         let base_zone =
             if unambiguous(zone, slot(master_occurrence).naive_local()) { zone } else { UTC_ZONE };
         let mut series = Series {
@@ -926,10 +909,88 @@ impl<'a> Layout<'a> {
         if let Some(rule_series) = self.rule_series(rhythm, &series, members, &active) {
             return Some(rule_series);
         }
-        // RDATE form: DTSTART at the master's slot, an RDATE at every other slot.
+        self.dates_series(series, master_occurrence, &active)
+    }
+
+    /// Matches a rule's candidate starts (`walls`, from the master's slot to the last active
+    /// one's) against the part's members, each keyed alike: `member_key` for an occurrence,
+    /// `wall_key` for a candidate (`None` gives the rule up). A candidate with an active member is
+    /// expected (and an override when its content differs from the master's); one with a
+    /// cancelled member, or with none (the engine filtered it: `within`, `after`), is an EXDATE.
+    /// Returns the series so far and the expected candidates; `None` when a member in the span is
+    /// no candidate, or the EXDATEs would outnumber the instances.
+    fn match_candidates<K: Ord>(
+        &self,
+        template: &Series,
+        members: &[usize],
+        active: &[usize],
+        walls: &[NaiveDateTime],
+        member_key: impl Fn(&Occurrence) -> K,
+        wall_key: impl Fn(NaiveDateTime) -> Option<K>,
+    ) -> Option<(Series, Vec<NaiveDateTime>)> {
+        let occurrences = self.plan.occurrences();
+        let master = occurrences.get(template.master)?;
+        let first = member_key(master);
+        let last = member_key(occurrences.get(*active.last()?)?);
+        let mut by_key: BTreeMap<K, usize> = BTreeMap::new();
+        for index in members {
+            let key = member_key(occurrences.get(*index)?);
+            if key >= first && key <= last {
+                by_key.insert(key, *index);
+            }
+        }
+        let mut series = template.clone();
+        let mut matched = 0;
+        let mut expected = Vec::new();
+        for wall in walls {
+            let key = wall_key(*wall)?;
+            match by_key.get(&key).and_then(|i| Some((*i, occurrences.get(*i)?))) {
+                Some((index, o)) => {
+                    matched += 1;
+                    if !o.is_active() {
+                        series.exdates.push(*wall);
+                        continue;
+                    }
+                    expected.push(*wall);
+                    if index != template.master && self.differs(&series, master, o) {
+                        series.overrides.push(index);
+                    }
+                }
+                None => series.exdates.push(*wall),
+            }
+        }
+        if matched != by_key.len() || series.exdates.len() > active.len() {
+            return None;
+        }
+        Some((series, expected))
+    }
+
+    /// The members of a part that go ahead, the first of them (the master) and its occurrence;
+    /// `None` when none goes ahead.
+    fn active_members(&self, members: &[usize]) -> Option<(Vec<usize>, usize, &'a Occurrence)> {
+        let occurrences = self.plan.occurrences();
+        let active: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|i| occurrences.get(*i).is_some_and(Occurrence::is_active))
+            .collect();
+        let master = *active.first()?;
+        let master_occurrence = occurrences.get(master)?;
+        Some((active, master, master_occurrence))
+    }
+
+    /// The RDATE form, timed or all-day: DTSTART at the master's slot, an RDATE at every other
+    /// active slot, an override for each one whose content differs from the master's.
+    fn dates_series(
+        &self,
+        mut series: Series,
+        master: &Occurrence,
+        active: &[usize],
+    ) -> Option<Series> {
+        let occurrences = self.plan.occurrences();
         for index in active.iter().skip(1) {
             let o = occurrences.get(*index)?;
-            if self.differs(&series, master_occurrence, o) {
+            if self.differs(&series, master, o) {
                 series.overrides.push(*index);
             }
         }
@@ -985,15 +1046,10 @@ impl<'a> Layout<'a> {
         members: &[usize],
         active: &[usize],
     ) -> Option<Series> {
-        let Timing::Cadence(cadence) = rhythm.timing() else { return None };
-        let recurrence = cadence.as_rule()?;
-        if !matches!(
-            recurrence.freq(),
-            Frequency::Daily | Frequency::Weekly | Frequency::Monthly | Frequency::Yearly
-        ) {
-            return None;
+        let (recurrence, rule) = series_rule(rhythm)?;
+        if template.all_day {
+            return self.all_day_rule_series(recurrence, &rule, template, members, active);
         }
-        let rule = Rule::from_rule(recurrence);
         let zone = template.zone;
         let occurrences = self.plan.occurrences();
         let master = occurrences.get(template.master)?;
@@ -1007,41 +1063,17 @@ impl<'a> Layout<'a> {
         }
         let walls =
             rule.starts(Some(zone), first.naive_local(), last.naive_local(), CHECK_BUDGET).ok()?;
-        let mut by_instant: BTreeMap<DateTime<Utc>, usize> = BTreeMap::new();
-        for index in members {
-            let s = utc(slot(occurrences.get(*index)?));
-            if s >= utc(first) && s <= utc(last) {
-                by_instant.insert(s, *index);
-            }
-        }
-        let mut series = template.clone();
-        let mut matched = 0;
-        let mut expected: Vec<NaiveDateTime> = Vec::new();
-        for wall in &walls {
-            if !unambiguous(zone, *wall) {
-                // Not a run between ambiguous instances: not this part.
-                return None;
-            }
-            let instant = utc(tempi_core::time::resolve_local(zone, *wall));
-            match by_instant.get(&instant).and_then(|i| Some((*i, occurrences.get(*i)?))) {
-                Some((index, o)) => {
-                    matched += 1;
-                    if !o.is_active() {
-                        series.exdates.push(*wall);
-                        continue;
-                    }
-                    expected.push(*wall);
-                    if index != template.master && self.differs(&series, master, o) {
-                        series.overrides.push(index);
-                    }
-                }
-                // A candidate the engine filtered out (`within`, `after`).
-                None => series.exdates.push(*wall),
-            }
-        }
-        if matched != by_instant.len() || series.exdates.len() > active.len() {
-            return None;
-        }
+        let (mut series, expected) = self.match_candidates(
+            template,
+            members,
+            active,
+            &walls,
+            |o| utc(slot(o)),
+            // Not a run between ambiguous instances: not this part.
+            |wall| {
+                unambiguous(zone, wall).then(|| utc(tempi_core::time::resolve_local(zone, wall)))
+            },
+        )?;
         // The proof: the series as written (DTSTART, RRULE, UNTIL, EXDATE) re-expands to exactly
         // the slots of the active occurrences.
         let until = utc(tempi_core::time::resolve_local(zone, last.naive_local()));
@@ -1110,17 +1142,39 @@ impl<'a> Layout<'a> {
             // libical than in python or ical.js (class 4); the master's own instance is an override.
             writer.raw("DURATION", &duration(length.num_seconds()));
         }
+        let values = Values {
+            params: &[("TZID", base_name)],
+            until: "%Y%m%dT%H%M%SZ",
+            slot: &|t| at_base(t),
+            exdate: &|t| wall(t),
+        };
+        self.write_tail(writer, series, master, &values, &|writer, o| {
+            self.write_times(writer, series.zone, o);
+        });
+    }
+
+    /// The rest of a series, timed or all-day, after the master's DTSTART and DTEND: its RRULE
+    /// or RDATEs, EXDATEs and body, then one VEVENT per override (`times` writes its start and
+    /// end).
+    fn write_tail(
+        &self,
+        writer: &mut Writer,
+        series: &Series,
+        master: &Occurrence,
+        values: &Values<'_>,
+        times: &dyn Fn(&mut Writer, &Occurrence),
+    ) {
         let self_override = series.overrides.contains(&series.master);
         match &series.form {
             Form::Rule { body, until } => {
-                writer.raw("RRULE", &format!("{body};UNTIL={}", until.format("%Y%m%dT%H%M%SZ")));
+                writer.raw("RRULE", &format!("{body};UNTIL={}", until.format(values.until)));
             }
             Form::Dates(list) => {
                 // ical.js leaves DTSTART out of a series with RDATE and no RRULE (class 25).
                 writer.raw("RRULE", "FREQ=DAILY;COUNT=1");
                 for index in list {
                     if let Some(o) = self.occurrence(*index) {
-                        writer.line("RDATE", &[("TZID", base_name)], &at_base(slot(o)));
+                        writer.line("RDATE", values.params, &(values.slot)(slot(o)));
                     }
                 }
             }
@@ -1128,7 +1182,7 @@ impl<'a> Layout<'a> {
             Form::Single => {}
         }
         for exdate in &series.exdates {
-            writer.line("EXDATE", &[("TZID", base_name)], &wall(*exdate));
+            writer.line("EXDATE", values.params, &(values.exdate)(*exdate));
         }
         self.write_body(writer, master);
         writer.raw("END", "VEVENT");
@@ -1137,8 +1191,8 @@ impl<'a> Layout<'a> {
             writer.raw("BEGIN", "VEVENT");
             writer.raw("UID", &series.uid);
             writer.raw("DTSTAMP", &self.stamp);
-            writer.line("RECURRENCE-ID", &[("TZID", base_name)], &at_base(slot(o)));
-            self.write_times(writer, series.zone, o);
+            writer.line("RECURRENCE-ID", values.params, &(values.slot)(slot(o)));
+            times(writer, o);
             self.write_body(writer, o);
             writer.raw("END", "VEVENT");
         }
@@ -1187,14 +1241,7 @@ impl<'a> Layout<'a> {
 /// `RECURRENCE-ID;VALUE=DATE` overrides. A lone date is a plain VEVENT.
 impl Layout<'_> {
     fn all_day_series(&self, rhythm: &Rhythm, members: &[usize], uid: String) -> Option<Series> {
-        let occurrences = self.plan.occurrences();
-        let active: Vec<usize> = members
-            .iter()
-            .copied()
-            .filter(|i| occurrences.get(*i).is_some_and(Occurrence::is_active))
-            .collect();
-        let master = *active.first()?;
-        let master_occurrence = occurrences.get(master)?;
+        let (active, master, master_occurrence) = self.active_members(members)?;
         let zone = self.community.rhythm_zone(rhythm);
         let mut series = Series {
             uid,
@@ -1214,17 +1261,10 @@ impl Layout<'_> {
             series.carried = vec![master];
             return Some(series);
         }
-        if let Some(rule_series) = self.all_day_rule_series(rhythm, &series, members, &active) {
+        if let Some(rule_series) = self.rule_series(rhythm, &series, members, &active) {
             return Some(rule_series);
         }
-        for index in active.iter().skip(1) {
-            let o = occurrences.get(*index)?;
-            if self.differs(&series, master_occurrence, o) {
-                series.overrides.push(*index);
-            }
-        }
-        series.form = Form::Dates(active.iter().skip(1).copied().collect());
-        Some(series)
+        self.dates_series(series, master_occurrence, &active)
     }
 
     /// The RRULE form of an all-day rhythm, checked as for timed ones: the rule, expanded from the
@@ -1232,20 +1272,12 @@ impl Layout<'_> {
     /// the active occurrences' dates.
     fn all_day_rule_series(
         &self,
-        rhythm: &Rhythm,
+        recurrence: &RecurrenceRule,
+        rule: &Rule,
         template: &Series,
         members: &[usize],
         active: &[usize],
     ) -> Option<Series> {
-        let Timing::Cadence(cadence) = rhythm.timing() else { return None };
-        let recurrence = cadence.as_rule()?;
-        if !matches!(
-            recurrence.freq(),
-            Frequency::Daily | Frequency::Weekly | Frequency::Monthly | Frequency::Yearly
-        ) {
-            return None;
-        }
-        let rule = Rule::from_rule(recurrence);
         let occurrences = self.plan.occurrences();
         let master = occurrences.get(template.master)?;
         let day = |o: &Occurrence| slot(o).date_naive();
@@ -1256,35 +1288,11 @@ impl Layout<'_> {
             return None;
         }
         let walls = rule.starts(None, midnight(first), midnight(last), CHECK_BUDGET).ok()?;
-        let mut by_date: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
-        for index in members {
-            let d = day(occurrences.get(*index)?);
-            if d >= first && d <= last {
-                by_date.insert(d, *index);
-            }
-        }
-        let mut series = template.clone();
-        let mut matched = 0;
-        let mut expected = Vec::new();
-        for wall in &walls {
-            match by_date.get(&wall.date()).and_then(|i| Some((*i, occurrences.get(*i)?))) {
-                Some((index, o)) => {
-                    matched += 1;
-                    if !o.is_active() {
-                        series.exdates.push(*wall);
-                        continue;
-                    }
-                    expected.push(wall.date());
-                    if index != template.master && self.differs(&series, master, o) {
-                        series.overrides.push(index);
-                    }
-                }
-                None => series.exdates.push(*wall),
-            }
-        }
-        if matched != by_date.len() || series.exdates.len() > active.len() {
-            return None;
-        }
+        let (mut series, expected) =
+            self.match_candidates(template, members, active, &walls, day, |wall| {
+                Some(wall.date())
+            })?;
+        let expected: Vec<chrono::NaiveDate> = expected.iter().map(NaiveDateTime::date).collect();
         let slots: Vec<chrono::NaiveDate> =
             active.iter().filter_map(|i| occurrences.get(*i)).map(day).collect();
         if expected != slots {
@@ -1298,7 +1306,6 @@ impl Layout<'_> {
 
     fn write_all_day_series(&self, writer: &mut Writer, series: &Series) {
         let Some(master) = self.occurrence(series.master) else { return };
-        let date = |t: DateTime<Tz>| t.date_naive().format("%Y%m%d").to_string();
         let days = |o: &Occurrence| i64::from(o.days().map_or(1, |(_, n)| n));
         let dates = |o: &Occurrence, start: DateTime<Tz>| {
             let first = start.date_naive();
@@ -1312,41 +1319,54 @@ impl Layout<'_> {
         writer.raw("DTSTAMP", &self.stamp);
         writer.line("DTSTART", &as_date, &start);
         writer.line("DTEND", &as_date, &end);
-        let self_override = series.overrides.contains(&series.master);
-        match &series.form {
-            Form::Rule { body, until } => {
-                writer.raw("RRULE", &format!("{body};UNTIL={}", until.format("%Y%m%d")));
-            }
-            Form::Dates(list) => {
-                // ical.js leaves DTSTART out of a series with RDATE and no RRULE (class 25).
-                writer.raw("RRULE", "FREQ=DAILY;COUNT=1");
-                for index in list {
-                    if let Some(o) = self.occurrence(*index) {
-                        writer.line("RDATE", &as_date, &date(slot(o)));
-                    }
-                }
-            }
-            Form::Single if self_override => writer.raw("RRULE", "FREQ=DAILY;COUNT=1"),
-            Form::Single => {}
-        }
-        for exdate in &series.exdates {
-            writer.line("EXDATE", &as_date, &exdate.format("%Y%m%d").to_string());
-        }
-        self.write_body(writer, master);
-        writer.raw("END", "VEVENT");
-        for index in &series.overrides {
-            let Some(o) = self.occurrence(*index) else { continue };
+        let values = Values {
+            params: &as_date,
+            until: "%Y%m%d",
+            slot: &|t| t.date_naive().format("%Y%m%d").to_string(),
+            exdate: &|t| t.format("%Y%m%d").to_string(),
+        };
+        self.write_tail(writer, series, master, &values, &|writer, o| {
             let (start, end) = dates(o, o.start);
-            writer.raw("BEGIN", "VEVENT");
-            writer.raw("UID", &series.uid);
-            writer.raw("DTSTAMP", &self.stamp);
-            writer.line("RECURRENCE-ID", &as_date, &date(slot(o)));
             writer.line("DTSTART", &as_date, &start);
             writer.line("DTEND", &as_date, &end);
-            self.write_body(writer, o);
-            writer.raw("END", "VEVENT");
-        }
+        });
     }
+}
+
+/// The rhythms of the group or member `id` (`kind`), from its index into `rhythms`.
+fn by_id(
+    index: &BTreeMap<&str, usize>,
+    rhythms: &[Vec<usize>],
+    kind: &'static str,
+    id: &str,
+) -> Result<Vec<usize>, Error> {
+    index
+        .get(id)
+        .and_then(|i| rhythms.get(*i))
+        .cloned()
+        .ok_or_else(|| Error::UnknownId { kind, id: id.to_string() })
+}
+
+/// A rhythm's cadence as a rule a series can carry (DAILY, WEEKLY, MONTHLY or YEARLY), or `None`.
+fn series_rule(rhythm: &Rhythm) -> Option<(&RecurrenceRule, Rule)> {
+    let Timing::Cadence(cadence) = rhythm.timing() else { return None };
+    let recurrence = cadence.as_rule()?;
+    if !matches!(
+        recurrence.freq(),
+        Frequency::Daily | Frequency::Weekly | Frequency::Monthly | Frequency::Yearly
+    ) {
+        return None;
+    }
+    Some((recurrence, Rule::from_rule(recurrence)))
+}
+
+/// How a series writes its date and time values: the parameters (`TZID`, or `VALUE=DATE`), the
+/// format of `UNTIL`, and the text of a slot (RDATE, RECURRENCE-ID) and of an EXDATE.
+struct Values<'v> {
+    params: &'v [(&'v str, &'v str)],
+    until: &'v str,
+    slot: &'v dyn Fn(DateTime<Tz>) -> String,
+    exdate: &'v dyn Fn(NaiveDateTime) -> String,
 }
 
 /// What a VEVENT says about one occurrence besides its times.

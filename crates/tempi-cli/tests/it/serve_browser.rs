@@ -4,9 +4,7 @@
 //! a phone's and a desktop's width and dumps the DOM. The test checks what a person checks: the
 //! name, the next meeting at its local time, and that every subscribe link leads to the feed.
 
-use std::io::BufReader;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use tempi::chrono::{DateTime, Months, TimeDelta, Utc};
 use tempi::pipeline::{self, BusyFiles};
@@ -14,78 +12,22 @@ use tempi::{ExpandOptions, Status, Window};
 
 use super::serve::{ANA, Server, request, sample, scratch, tempi_serve_at};
 
-/// Debian's chromium, or a failure that says how to install it.
-fn chromium() -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path) {
-        for name in ["chromium", "chromium-browser"] {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return candidate;
-            }
-        }
-    }
-    panic!(
-        "chromium is not installed: run `bash scripts/ci-setup-browser.sh` as root (CI runs it before the tests)"
-    );
-}
-
-/// Chromium headless on `url` with `extra` flags; its standard output.
-fn run_chromium(profile: &Path, extra: &[String], url: &str) -> String {
-    let output = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--force-device-scale-factor=1",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(extra)
-        .arg(url)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot start chromium: {e}"));
-    assert!(
-        output.status.success(),
-        "chromium failed ({}):\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+#[path = "../../../../tests/support/browser.rs"]
+mod browser;
+use browser::{Screenshot, run_chromium};
 
 /// A screenshot of `url` at `width`×`height`: it exists, has that size, and is not blank (a
 /// page of text, links and a picture has many colours and much ink on its background).
 #[track_caller]
 fn assert_screenshot(dir: &Path, url: &str, width: u32, height: u32) {
-    let png = dir.join(format!("shot-{width}x{height}.png"));
-    let _ = std::fs::remove_file(&png);
-    run_chromium(
-        &dir.join("profile"),
-        &[format!("--screenshot={}", png.display()), format!("--window-size={width},{height}")],
-        url,
-    );
-    let size = std::fs::metadata(&png).map(|m| m.len()).unwrap_or(0);
+    let shot = Screenshot::take(dir, &format!("shot-{width}x{height}.png"), url, width, height);
     // A blank 390×844 PNG compresses to well under a kilobyte.
-    assert!(size > 4096, "{}: {size} bytes", png.display());
-    let decoder = png::Decoder::new(BufReader::new(std::fs::File::open(&png).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buffer).unwrap();
-    assert_eq!((info.width, info.height), (width, height));
-    let channels = match info.color_type {
-        png::ColorType::Rgba => 4,
-        png::ColorType::Rgb => 3,
-        other => panic!("unexpected PNG colour type {other:?}"),
-    };
-    let pixels: Vec<&[u8]> = buffer[..info.buffer_size()].chunks(channels).collect();
+    assert!(shot.bytes > 4096, "{width}x{height}: {} bytes", shot.bytes);
+    assert_eq!((shot.width, shot.height), (width as usize, height as usize));
+    let pixels: Vec<&[u8]> = shot.rgba.chunks(4).map(|p| &p[..3]).collect();
     let background = pixels[0];
-    let ink = pixels.iter().filter(|p| p[..3] != background[..3]).count();
-    let colours: std::collections::BTreeSet<&[u8]> = pixels.iter().map(|p| &p[..3]).collect();
+    let ink = pixels.iter().filter(|p| **p != background).count();
+    let colours: std::collections::BTreeSet<&[u8]> = pixels.iter().copied().collect();
     assert!(
         ink * 100 > pixels.len(),
         "{width}x{height}: only {ink} pixels differ from the background"

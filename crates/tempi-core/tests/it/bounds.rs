@@ -1,7 +1,5 @@
 //! Expansion is bounded (STYLE §2): rules supplied by users cannot hang a plan or blow up its size.
 
-use std::time::{Duration, Instant};
-
 use chrono_tz::Europe::Berlin;
 use tempi_core::{Community, CommunityBuilder, Error, ExpandOptions, Group, Rhythm, Scale, Window};
 
@@ -17,14 +15,20 @@ fn community(start: chrono::NaiveDate, rhythms: Vec<Rhythm>) -> Community {
     build(&builder)
 }
 
-/// Fails the test if `f` takes longer than a generous bound for a debug build.
+#[path = "../../../../tests/support/watchdog.rs"]
+mod watchdog;
+
+/// `community.plan_with(window, options)` under the hang guard ([`watchdog::guarded`]): each
+/// test asserts what bounds the work (the cap's error, the count), and a runaway expansion
+/// fails instead of stalling the run. How fast a plan is belongs in `benches/`.
 #[track_caller]
-fn quickly<T>(f: impl FnOnce() -> T) -> T {
-    let started = Instant::now();
-    let out = f();
-    let took = started.elapsed();
-    assert!(took < Duration::from_secs(10), "took {took:?}");
-    out
+fn plan_guarded(
+    community: &Community,
+    window: Window,
+    options: ExpandOptions,
+) -> Result<tempi_core::Plan, Error> {
+    let community = community.clone();
+    watchdog::guarded("plan", move || community.plan_with(window, options))
 }
 
 #[test]
@@ -33,7 +37,7 @@ fn an_hourly_rule_over_a_long_window_hits_the_per_rhythm_bound() {
         community(date(2027, 1, 1), vec![rhythm("hourly", "pod", "FREQ=HOURLY", at(0, 0), "30m")]);
     let window = Window::days(Berlin, date(2027, 1, 1), date(2036, 12, 31)).unwrap();
     let options = ExpandOptions::new().max_per_rhythm(1_000);
-    let err = quickly(|| community.plan_with(window, options)).unwrap_err();
+    let err = plan_guarded(&community, window, options).unwrap_err();
     assert_eq!(
         err,
         Error::TooManyOccurrences { rhythm: "hourly".into(), limit: 1_000, per_plan: false }
@@ -56,7 +60,7 @@ fn expansion_before_the_window_is_bounded_too() {
         vec![rhythm("minutely", "pod", "FREQ=MINUTELY", at(0, 0), "1m")],
     );
     let window = Window::days(Berlin, date(2027, 1, 1), date(2027, 1, 1)).unwrap();
-    let err = quickly(|| community.plan(window)).unwrap_err();
+    let err = plan_guarded(&community, window, ExpandOptions::new()).unwrap_err();
     assert!(
         matches!(err, Error::TooManyOccurrences { per_plan: false, limit: 50_000, .. }),
         "{err}"
@@ -80,23 +84,25 @@ fn the_plan_bound_counts_every_rhythm() {
 }
 
 #[test]
-fn a_rule_that_never_matches_gives_nothing_quickly() {
+fn a_rule_that_never_matches_gives_nothing() {
     // There is no 30 February.
     let never = || rhythm("never", "pod", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", at(9, 0), "1h");
     let community = community(date(2027, 1, 1), vec![never()]);
-    let plan = quickly(|| community.plan(Window::year(Berlin, 2027).unwrap())).unwrap();
+    let plan = plan_guarded(&community, Window::year(Berlin, 2027).unwrap(), ExpandOptions::new())
+        .unwrap();
     assert!(plan.occurrences().is_empty());
     // Also over the whole plannable range, from a rhythm start at its beginning.
     let community = self::community(date(1900, 1, 1), vec![never()]);
     let everything = Window::days(chrono_tz::UTC, date(1900, 1, 1), date(2099, 12, 31)).unwrap();
-    let plan = quickly(|| community.plan(everything)).unwrap();
+    let plan = plan_guarded(&community, everything, ExpandOptions::new()).unwrap();
     assert!(plan.occurrences().is_empty());
     // A daily rule limited to the impossible day, too (the audit's probe, §1.5).
     let community = self::community(
         date(2027, 1, 1),
         vec![rhythm("never-daily", "pod", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", at(9, 0), "1h")],
     );
-    let plan = quickly(|| community.plan(Window::year(Berlin, 2027).unwrap())).unwrap();
+    let plan = plan_guarded(&community, Window::year(Berlin, 2027).unwrap(), ExpandOptions::new())
+        .unwrap();
     assert!(plan.occurrences().is_empty());
 }
 
@@ -108,7 +114,7 @@ fn a_rule_that_rarely_matches_is_not_cut_short() {
         vec![rhythm("rare", "pod", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", at(9, 0), "1h")],
     );
     let window = Window::days(Berlin, date(2000, 1, 1), date(2099, 12, 31)).unwrap();
-    let plan = quickly(|| community.plan(window)).unwrap();
+    let plan = plan_guarded(&community, window, ExpandOptions::new()).unwrap();
     assert_eq!(
         crate::dates(&plan, "rare"),
         [date(2016, 2, 29), date(2044, 2, 29), date(2072, 2, 29)]
@@ -148,7 +154,7 @@ fn the_caps_count_what_the_window_holds() {
         community(date(1950, 1, 2), vec![rhythm("weekly", "pod", "weekly on mon", at(9, 0), "1h")]);
     let window = Window::year(Berlin, 2007).unwrap();
     let options = ExpandOptions::new().max_per_rhythm(60).max_per_plan(60);
-    let plan = quickly(|| community.plan_with(window, options)).unwrap();
+    let plan = plan_guarded(&community, window, options).unwrap();
     // 2007 began on a Monday: 53 Mondays.
     assert_eq!(plan.occurrences().len(), 53);
     let tight = ExpandOptions::new().max_per_rhythm(52);
