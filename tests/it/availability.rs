@@ -12,9 +12,7 @@ use crate::tempi;
 const SAMPLE: &str = include_str!("../../examples/community.toml");
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tempi-avail-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::files::scratch(&format!("avail-{name}"))
 }
 
 /// Replaces `from` with `to` in the block that starts at `id = "<id>"`.
@@ -109,44 +107,23 @@ fn the_sample_checks_clean_under_strict() {
 /// Two members in UTC free on Tuesdays 17:00–21:00, a weekly Tuesday rhythm at 18:00 for an
 /// hour over January to March 2027, and `extra` lines for `bo`.
 fn pair(bo_extra: &str) -> String {
-    format!(
-        r#"
-[community]
-id = "c"
-name = "C"
-zone = "UTC"
-start = "2027-01-04"
-
-[[members]]
-id = "ana"
-name = "Ana"
-zone = "UTC"
-availability = ["tue 17:00-21:00"]
-
-[[members]]
-id = "bo"
-name = "Bo"
-zone = "UTC"
-availability = ["tue 17:00-21:00"]
-{bo_extra}
-
-[[groups]]
-id = "pair"
-name = "Pair"
-scale = "2..2"
-members = ["ana", "bo"]
-
-[[rhythms]]
-id = "check-in"
-name = "Check-in"
-group = "pair"
-category = "relational"
-cadence = "weekly on tue"
-at = "18:00"
-length = "1h"
-end = "2027-03-30"
-"#
-    )
+    let free = "availability = [\"tue 17:00-21:00\"]";
+    crate::community_toml::community("c", "C", "UTC", "2027-01-04")
+        .member("ana", "Ana", "UTC", &[free])
+        .member("bo", "Bo", "UTC", &[free, bo_extra])
+        .group("pair", "Pair", "2..2", &["ana", "bo"])
+        .rhythm(
+            ("check-in", "Check-in"),
+            "pair",
+            "relational",
+            &[
+                "cadence = \"weekly on tue\"",
+                "at = \"18:00\"",
+                "length = \"1h\"",
+                "end = \"2027-03-30\"",
+            ],
+        )
+        .text()
 }
 
 /// A busy calendar with one event, 17:30–18:30 UTC on Tuesday 9 March 2027.
