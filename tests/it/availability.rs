@@ -126,6 +126,19 @@ fn pair(bo_extra: &str) -> String {
         .text()
 }
 
+/// `tempi <command> pair.toml <args…>` with `text` in `pair.toml` in the scratch directory
+/// `name`, which must succeed.
+#[track_caller]
+fn run_pair(name: &str, text: &str, command: &[&str]) -> crate::Run {
+    let path = scratch(name).join("pair.toml");
+    std::fs::write(&path, text).unwrap();
+    let mut args = vec![command[0], path.to_str().unwrap()];
+    args.extend(&command[1..]);
+    let run = tempi(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run
+}
+
 /// A busy calendar with one event, 17:30–18:30 UTC on Tuesday 9 March 2027.
 const BUSY: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:b\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270309T173000Z\r\nDTEND:20270309T183000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 
@@ -207,11 +220,7 @@ fn the_suggested_time_is_free_for_everyone_by_brute_force() {
 
 #[test]
 fn away_dates_are_reported_without_a_suggestion() {
-    let dir = scratch("away");
-    let path = dir.join("pair.toml");
-    std::fs::write(&path, pair("away = [\"2027-03-01..2027-03-14\"]")).unwrap();
-    let run = tempi(&["check", path.to_str().unwrap()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = run_pair("away", &pair("away = [\"2027-03-01..2027-03-14\"]"), &["check"]);
     // The Tuesdays in 1–14 March are the 2nd and the 9th; no time on them fits Bo.
     assert!(
         run.stderr.contains(
@@ -224,11 +233,7 @@ fn away_dates_are_reported_without_a_suggestion() {
 
 #[test]
 fn plan_warns_too() {
-    let dir = scratch("plan-warns");
-    let path = dir.join("pair.toml");
-    std::fs::write(&path, pair("away = [\"2027-03-09\"]")).unwrap();
-    let run = tempi(&["plan", path.to_str().unwrap()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = run_pair("plan-warns", &pair("away = [\"2027-03-09\"]"), &["plan"]);
     assert!(
         run.stderr.contains(
             "warning: rhythm `check-in` (Check-in) falls on away dates of `bo` on 2027-03-09"
@@ -299,12 +304,8 @@ fn agenda_flags_refuse_what_they_cannot_do() {
 
 #[test]
 fn a_member_name_with_control_characters_is_escaped_in_the_heading() {
-    let dir = scratch("safe-member");
-    let path = dir.join("pair.toml");
-    std::fs::write(&path, pair("").replace("name = \"Bo\"", "name = \"Bo\\u001b[2J\\r\\nx\""))
-        .unwrap();
-    let run = tempi(&["plan", path.to_str().unwrap(), "--member", "bo"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = pair("").replace("name = \"Bo\"", "name = \"Bo\\u001b[2J\\r\\nx\"");
+    let run = run_pair("safe-member", &text, &["plan", "--member", "bo"]);
     let heading = run.stdout.lines().next().unwrap();
     assert!(heading.ends_with("for Bo\\u{1b}[2J\\r\\nx (bo)"), "{heading}");
     assert!(!run.stdout.contains('\u{1b}'));
