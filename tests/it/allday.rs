@@ -6,62 +6,39 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+use crate::community_toml::community;
 use crate::tempi;
 
-const FILE: &str = r#"[community]
-id = "c"
-name = "C"
-zone = "Europe/Berlin"
-start = "2027-01-04"
-
-[[members]]
-id = "ana"
-name = "Ana"
-zone = "Europe/Berlin"
-
-[[members]]
-id = "bo"
-name = "Bo"
-zone = "Europe/Berlin"
-
-[[groups]]
-id = "pod"
-name = "Pod"
-scale = "1..3"
-members = ["ana", "bo"]
-
-[[rhythms]]
-id = "weekly"
-name = "Pod call"
-group = "pod"
-category = "relational"
-cadence = "weekly on sat"
-at = "10:00"
-length = "90m"
-
-[[rhythms]]
-id = "retreat"
-name = "Retreat"
-group = "pod"
-category = "relational"
-dates = ["2027-06-11"]
-length = "3d"
-
-[[rhythms]]
-id = "fair"
-name = "Fair"
-group = "pod"
-category = "working"
-dates = ["2027-09-18", "2027-06-26"]
-at = "09:00"
-length = "8h"
-"#;
+/// Two members in a pod with a weekly call, a three-day retreat (no `at`) and a fair on two dates.
+fn file() -> String {
+    community("c", "C", "Europe/Berlin", "2027-01-04")
+        .member("ana", "Ana", "Europe/Berlin", &[])
+        .member("bo", "Bo", "Europe/Berlin", &[])
+        .group("pod", "Pod", "1..3", &["ana", "bo"])
+        .rhythm(
+            ("weekly", "Pod call"),
+            "pod",
+            "relational",
+            &["cadence = \"weekly on sat\"", "at = \"10:00\"", "length = \"90m\""],
+        )
+        .rhythm(
+            ("retreat", "Retreat"),
+            "pod",
+            "relational",
+            &["dates = [\"2027-06-11\"]", "length = \"3d\""],
+        )
+        .rhythm(
+            ("fair", "Fair"),
+            "pod",
+            "working",
+            &["dates = [\"2027-09-18\", \"2027-06-26\"]", "at = \"09:00\"", "length = \"8h\""],
+        )
+        .text()
+}
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tempi-allday-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("c.toml"), FILE).unwrap();
+    let dir = crate::files::scratch(&format!("allday-{name}"));
+    std::fs::write(dir.join("c.toml"), file()).unwrap();
     dir
 }
 

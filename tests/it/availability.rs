@@ -12,9 +12,7 @@ use crate::tempi;
 const SAMPLE: &str = include_str!("../../examples/community.toml");
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tempi-avail-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::files::scratch(&format!("avail-{name}"))
 }
 
 /// Replaces `from` with `to` in the block that starts at `id = "<id>"`.
@@ -109,44 +107,36 @@ fn the_sample_checks_clean_under_strict() {
 /// Two members in UTC free on Tuesdays 17:00–21:00, a weekly Tuesday rhythm at 18:00 for an
 /// hour over January to March 2027, and `extra` lines for `bo`.
 fn pair(bo_extra: &str) -> String {
-    format!(
-        r#"
-[community]
-id = "c"
-name = "C"
-zone = "UTC"
-start = "2027-01-04"
+    let free = "availability = [\"tue 17:00-21:00\"]";
+    crate::community_toml::community("c", "C", "UTC", "2027-01-04")
+        .member("ana", "Ana", "UTC", &[free])
+        .member("bo", "Bo", "UTC", &[free, bo_extra])
+        .group("pair", "Pair", "2..2", &["ana", "bo"])
+        .rhythm(
+            ("check-in", "Check-in"),
+            "pair",
+            "relational",
+            &[
+                "cadence = \"weekly on tue\"",
+                "at = \"18:00\"",
+                "length = \"1h\"",
+                "end = \"2027-03-30\"",
+            ],
+        )
+        .text()
+}
 
-[[members]]
-id = "ana"
-name = "Ana"
-zone = "UTC"
-availability = ["tue 17:00-21:00"]
-
-[[members]]
-id = "bo"
-name = "Bo"
-zone = "UTC"
-availability = ["tue 17:00-21:00"]
-{bo_extra}
-
-[[groups]]
-id = "pair"
-name = "Pair"
-scale = "2..2"
-members = ["ana", "bo"]
-
-[[rhythms]]
-id = "check-in"
-name = "Check-in"
-group = "pair"
-category = "relational"
-cadence = "weekly on tue"
-at = "18:00"
-length = "1h"
-end = "2027-03-30"
-"#
-    )
+/// `tempi <command> pair.toml <args…>` with `text` in `pair.toml` in the scratch directory
+/// `name`, which must succeed.
+#[track_caller]
+fn run_pair(name: &str, text: &str, command: &[&str]) -> crate::Run {
+    let path = scratch(name).join("pair.toml");
+    std::fs::write(&path, text).unwrap();
+    let mut args = vec![command[0], path.to_str().unwrap()];
+    args.extend(&command[1..]);
+    let run = tempi(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run
 }
 
 /// A busy calendar with one event, 17:30–18:30 UTC on Tuesday 9 March 2027.
@@ -230,11 +220,7 @@ fn the_suggested_time_is_free_for_everyone_by_brute_force() {
 
 #[test]
 fn away_dates_are_reported_without_a_suggestion() {
-    let dir = scratch("away");
-    let path = dir.join("pair.toml");
-    std::fs::write(&path, pair("away = [\"2027-03-01..2027-03-14\"]")).unwrap();
-    let run = tempi(&["check", path.to_str().unwrap()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = run_pair("away", &pair("away = [\"2027-03-01..2027-03-14\"]"), &["check"]);
     // The Tuesdays in 1–14 March are the 2nd and the 9th; no time on them fits Bo.
     assert!(
         run.stderr.contains(
@@ -247,11 +233,7 @@ fn away_dates_are_reported_without_a_suggestion() {
 
 #[test]
 fn plan_warns_too() {
-    let dir = scratch("plan-warns");
-    let path = dir.join("pair.toml");
-    std::fs::write(&path, pair("away = [\"2027-03-09\"]")).unwrap();
-    let run = tempi(&["plan", path.to_str().unwrap()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = run_pair("plan-warns", &pair("away = [\"2027-03-09\"]"), &["plan"]);
     assert!(
         run.stderr.contains(
             "warning: rhythm `check-in` (Check-in) falls on away dates of `bo` on 2027-03-09"
@@ -322,12 +304,8 @@ fn agenda_flags_refuse_what_they_cannot_do() {
 
 #[test]
 fn a_member_name_with_control_characters_is_escaped_in_the_heading() {
-    let dir = scratch("safe-member");
-    let path = dir.join("pair.toml");
-    std::fs::write(&path, pair("").replace("name = \"Bo\"", "name = \"Bo\\u001b[2J\\r\\nx\""))
-        .unwrap();
-    let run = tempi(&["plan", path.to_str().unwrap(), "--member", "bo"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = pair("").replace("name = \"Bo\"", "name = \"Bo\\u001b[2J\\r\\nx\"");
+    let run = run_pair("safe-member", &text, &["plan", "--member", "bo"]);
     let heading = run.stdout.lines().next().unwrap();
     assert!(heading.ends_with("for Bo\\u{1b}[2J\\r\\nx (bo)"), "{heading}");
     assert!(!run.stdout.contains('\u{1b}'));

@@ -304,11 +304,7 @@ bad_files! {
 
 #[test]
 fn every_bad_fixture_is_in_the_table() {
-    let mut on_disk: Vec<String> = std::fs::read_dir(data("bad"))
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    on_disk.sort();
+    let on_disk = crate::files::names(&data("bad"));
     let mut listed: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
     listed.sort();
     assert_eq!(on_disk, listed);
@@ -348,9 +344,7 @@ fn errors_after_a_dropped_rhythm_point_at_their_own_rhythm() {
 
 /// A scratch directory for generated inputs (too big, or plan-only, to commit).
 pub(crate) fn scratch(test: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("tempi-it-{}-{test}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::files::scratch(&format!("it-{test}"))
 }
 
 /// The base fixture with `from` replaced by `to` (once; the fixture must contain `from`).

@@ -153,11 +153,7 @@ fn expand_reports_what_busy_reports() {
 
 #[test]
 fn every_bad_ics_fixture_is_in_the_table() {
-    let mut on_disk: Vec<String> = std::fs::read_dir(data("bad-ics"))
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    on_disk.sort();
+    let on_disk = crate::files::names(&data("bad-ics"));
     let mut listed: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
     listed.sort();
     assert_eq!(on_disk, listed);

@@ -8,33 +8,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::feeds::{publish, sample};
+use crate::files::tree;
 use crate::{data, tempi};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tempi-durability-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Every file under `dir` (relative path → bytes).
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, files);
-            } else {
-                let bytes = std::fs::read(&path).unwrap();
-                files.insert(path.strip_prefix(root).unwrap().to_path_buf(), bytes);
-            }
-        }
-    }
-    let mut files = BTreeMap::new();
-    if dir.exists() {
-        walk(dir, dir, &mut files);
-    }
-    files
+    crate::files::scratch(&format!("durability-{name}"))
 }
 
 /// The sample's feeds for 2027 in `dir/feeds`, as they were written.

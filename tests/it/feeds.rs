@@ -19,23 +19,10 @@ pub(crate) fn sample() -> PathBuf {
 
 /// Every file under `dir` (relative path with `/` → bytes).
 pub(crate) fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, found: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, found);
-            } else {
-                let relative =
-                    path.strip_prefix(root).unwrap().to_str().unwrap().replace('\\', "/");
-                found.insert(relative, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut found = BTreeMap::new();
-    if dir.exists() {
-        walk(dir, dir, &mut found);
-    }
-    found
+    let tree = crate::files::tree(dir);
+    tree.into_iter()
+        .map(|(path, bytes)| (path.to_string_lossy().replace('\\', "/"), bytes))
+        .collect()
 }
 
 /// `tempi plan FILE --year YEAR --out DIR`, which must succeed.

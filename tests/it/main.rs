@@ -27,6 +27,11 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 mod allday;
+#[path = "../support/community_toml.rs"]
+mod community_toml;
+#[path = "../support/files.rs"]
+mod files;
+
 mod availability;
 mod bad_files;
 mod bad_ics;

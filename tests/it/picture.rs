@@ -36,10 +36,7 @@ fn colour_of(category: &str) -> [u8; 3] {
 
 /// A fresh directory for one test's files.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("picture").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::files::scratch(&format!("picture-{name}"))
 }
 
 /// Runs `tempi plan <args>` and fails the test unless it succeeds.

@@ -16,8 +16,7 @@ fn control_characters_in_names_are_escaped_in_the_agenda() {
             1,
         );
     assert_ne!(hostile, maple);
-    let dir = std::env::temp_dir().join(format!("tempi-safe-text-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::files::scratch("safe-text-hostile");
     let path = dir.join("hostile.toml");
     std::fs::write(&path, &hostile).unwrap();
 

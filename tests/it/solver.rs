@@ -73,8 +73,7 @@ fn pods_split_a_group() {
 fn plan_places_auto_rhythms_and_warns_about_the_rest() {
     let text =
         include_str!("../../examples/community.toml").replace("at = \"19:00\"", "at = \"auto\"");
-    let dir = std::env::temp_dir().join(format!("tempi-solver-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::files::scratch("solver-auto");
     let path = dir.join("auto.toml");
     std::fs::write(&path, text).unwrap();
     let run = tempi(&[

@@ -31,6 +31,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -206,6 +207,11 @@ pub struct Publication<'a> {
     member_index: BTreeMap<&'a str, usize>,
     /// Every component's DTSTAMP (for the break markers, written per feed).
     stamp: String,
+    /// The layout, whose series are kept for the rhythms that mix (`mix`) only: a member's feed
+    /// renders those again to name the member's own mixer.
+    layout: Layout<'a>,
+    /// Per rhythm: whether any of its occurrences has mixers.
+    mixing: Vec<bool>,
 }
 
 impl<'a> Publication<'a> {
@@ -252,7 +258,7 @@ impl<'a> Publication<'a> {
             .map(|list| {
                 let mut writer = Writer::new();
                 for series in list {
-                    layout.write_series(&mut writer, series);
+                    layout.write_series(&mut writer, series, None);
                 }
                 // Held for the whole publication: no spare capacity.
                 writer.finish().into_boxed_str()
@@ -275,6 +281,21 @@ impl<'a> Publication<'a> {
             }
         }
         let group_rhythms = group_rhythms(community, &group_index, &member_index, &attendees);
+        let mut layout = layout;
+        let mixing: Vec<bool> = layout
+            .series
+            .iter()
+            .map(|list| {
+                list.iter()
+                    .flat_map(|series| &series.carried)
+                    .any(|i| plan.occurrences().get(*i).is_some_and(|o| !o.mixers.is_empty()))
+            })
+            .collect();
+        for (list, mixes) in layout.series.iter_mut().zip(&mixing) {
+            if !mixes {
+                *list = Vec::new();
+            }
+        }
         Publication {
             community,
             blocks,
@@ -285,7 +306,24 @@ impl<'a> Publication<'a> {
             group_index,
             member_index,
             stamp: options.generated_at.format("%Y%m%dT%H%M%SZ").to_string(),
+            layout,
+            mixing,
         }
+    }
+
+    /// Rhythm `r`'s VEVENTs in the feed of `viewer` (a member, or `None`): rendered once for all
+    /// feeds, except that a member's feed renders a rhythm that mixes again, for their mixer.
+    fn block(&self, r: usize, viewer: Option<&str>) -> Option<Cow<'_, str>> {
+        if let Some(member) = viewer
+            && self.mixing.get(r) == Some(&true)
+        {
+            let mut writer = Writer::new();
+            for series in self.layout.series.get(r)? {
+                self.layout.write_series(&mut writer, series, Some(member));
+            }
+            return Some(writer.finish().into());
+        }
+        self.blocks.get(r).map(|b| Cow::Borrowed(&**b))
     }
 
     /// Every feed's scope in publishing order: the community, each group, each member.
@@ -368,9 +406,11 @@ impl<'a> Publication<'a> {
         let mut text: Vec<Cow<'_, str>> = Vec::with_capacity(zones.len() + rhythms.len() + 2);
         text.push(header.finish().into());
         text.extend(zones.iter().filter_map(|z| self.zones.get(*z)).map(|z| Cow::Borrowed(&**z)));
-        text.extend(
-            rhythms.iter().filter_map(|r| self.blocks.get(*r)).map(|b| Cow::Borrowed(&**b)),
-        );
+        let viewer = match scope {
+            Scope::Member(id) => Some(id.as_str()),
+            Scope::Community | Scope::Group(_) => None,
+        };
+        text.extend(rhythms.iter().filter_map(|r| self.block(*r, viewer)));
         let markers = markers::write(community, scope, &self.stamp);
         if !markers.is_empty() {
             text.push(markers.into());
@@ -483,6 +523,7 @@ struct Series {
 }
 
 /// A plan laid out as series, with every occurrence's identity.
+#[derive(Debug)]
 struct Layout<'a> {
     community: &'a Community,
     plan: &'a Plan,
@@ -764,8 +805,8 @@ impl<'a> Layout<'a> {
         layout
     }
 
-    fn content(&self, o: &Occurrence) -> Content {
-        content(self.community, &self.group_names, o, &self.options)
+    fn content(&self, o: &Occurrence, viewer: Option<&str>) -> Content {
+        content(self.community, &self.group_names, o, &self.options, viewer)
     }
 
     fn occurrence(&self, index: usize) -> Option<&'a Occurrence> {
@@ -1115,9 +1156,11 @@ impl<'a> Layout<'a> {
         out
     }
 
-    fn write_series(&self, writer: &mut Writer, series: &Series) {
+    /// Writes a series' VEVENTs; `viewer` is the member whose own feed they are for (`None` for
+    /// the community's and the groups' feeds).
+    fn write_series(&self, writer: &mut Writer, series: &Series, viewer: Option<&str>) {
         if series.all_day {
-            self.write_all_day_series(writer, series);
+            self.write_all_day_series(writer, series, viewer);
             return;
         }
         let Some(master) = self.occurrence(series.master) else { return };
@@ -1148,7 +1191,7 @@ impl<'a> Layout<'a> {
             slot: &|t| at_base(t),
             exdate: &|t| wall(t),
         };
-        self.write_tail(writer, series, master, &values, &|writer, o| {
+        self.write_tail(writer, (series, viewer), master, &values, &|writer, o| {
             self.write_times(writer, series.zone, o);
         });
     }
@@ -1159,7 +1202,7 @@ impl<'a> Layout<'a> {
     fn write_tail(
         &self,
         writer: &mut Writer,
-        series: &Series,
+        (series, viewer): (&Series, Option<&str>),
         master: &Occurrence,
         values: &Values<'_>,
         times: &dyn Fn(&mut Writer, &Occurrence),
@@ -1184,7 +1227,7 @@ impl<'a> Layout<'a> {
         for exdate in &series.exdates {
             writer.line("EXDATE", values.params, &(values.exdate)(*exdate));
         }
-        self.write_body(writer, master);
+        self.write_body(writer, master, viewer);
         writer.raw("END", "VEVENT");
         for index in &series.overrides {
             let Some(o) = self.occurrence(*index) else { continue };
@@ -1193,7 +1236,7 @@ impl<'a> Layout<'a> {
             writer.raw("DTSTAMP", &self.stamp);
             writer.line("RECURRENCE-ID", values.params, &(values.slot)(slot(o)));
             times(writer, o);
-            self.write_body(writer, o);
+            self.write_body(writer, o, viewer);
             writer.raw("END", "VEVENT");
         }
     }
@@ -1208,8 +1251,8 @@ impl<'a> Layout<'a> {
         writer.line("DTEND", &[("TZID", written.name())], &format(o.end));
     }
 
-    fn write_body(&self, writer: &mut Writer, o: &Occurrence) {
-        let content = self.content(o);
+    fn write_body(&self, writer: &mut Writer, o: &Occurrence, viewer: Option<&str>) {
+        let content = self.content(o, viewer);
         writer.raw("SEQUENCE", "0");
         writer.text("SUMMARY", &content.summary);
         writer.text("DESCRIPTION", &content.description);
@@ -1304,7 +1347,7 @@ impl Layout<'_> {
         Some(series)
     }
 
-    fn write_all_day_series(&self, writer: &mut Writer, series: &Series) {
+    fn write_all_day_series(&self, writer: &mut Writer, series: &Series, viewer: Option<&str>) {
         let Some(master) = self.occurrence(series.master) else { return };
         let days = |o: &Occurrence| i64::from(o.days().map_or(1, |(_, n)| n));
         let dates = |o: &Occurrence, start: DateTime<Tz>| {
@@ -1325,7 +1368,7 @@ impl Layout<'_> {
             slot: &|t| t.date_naive().format("%Y%m%d").to_string(),
             exdate: &|t| t.format("%Y%m%d").to_string(),
         };
-        self.write_tail(writer, series, master, &values, &|writer, o| {
+        self.write_tail(writer, (series, viewer), master, &values, &|writer, o| {
             let (start, end) = dates(o, o.start);
             writer.line("DTSTART", &as_date, &start);
             writer.line("DTEND", &as_date, &end);
@@ -1400,6 +1443,7 @@ fn content(
     group_names: &BTreeMap<&str, &str>,
     o: &Occurrence,
     options: &ExportOptions,
+    viewer: Option<&str>,
 ) -> Content {
     let rhythm = community.rhythm(&o.rhythm);
     let rhythm_name = rhythm.map_or(&*o.rhythm, |r| r.name());
@@ -1431,11 +1475,31 @@ fn content(
     if let Some(group) = group {
         let _ = writeln!(description, "Group: {group}");
     }
-    // Mixers: who meets whom this time, one line per group (every feed gets the same event, so
-    // each member finds their own line).
-    for (k, mixer) in o.mixers.iter().enumerate() {
-        let names: Vec<String> = mixer.iter().map(|id| member_name(id)).collect();
-        let _ = writeln!(description, "Mixer {}: {}", k + 1, names.join(", "));
+    // Mixers: who meets whom this time. A member's own feed names their mixer only; the
+    // community's and the groups' feeds, one line per mixer.
+    let mixer_names = |mixer: &[Arc<str>]| {
+        mixer.iter().map(|id| member_name(id)).collect::<Vec<String>>().join(", ")
+    };
+    match viewer {
+        Some(_) if o.mixers.is_empty() => {}
+        Some(member) => {
+            let n = o.mixers.len();
+            match o.mixers.iter().position(|m| m.iter().any(|id| &**id == member)) {
+                Some(k) => {
+                    let names = o.mixers.get(k).map_or_else(String::new, |m| mixer_names(m));
+                    let _ = writeln!(description, "Your mixer ({} of {n}): {names}", k + 1);
+                }
+                // Away, outside their windows or busy this time.
+                None => {
+                    let _ = writeln!(description, "Your mixer: none this time ({n} mixers meet)");
+                }
+            }
+        }
+        None => {
+            for (k, mixer) in o.mixers.iter().enumerate() {
+                let _ = writeln!(description, "Mixer {}: {}", k + 1, mixer_names(mixer));
+            }
+        }
     }
     let listed = o.attendees.len() <= options.attendee_limit;
     if !listed {

@@ -113,30 +113,7 @@ fn a_closed_stdout_is_not_an_error() {
 
 /// A fresh scratch directory for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tempi-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Every file under `dir`, by path relative to `dir`, with its bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let entry = entry.unwrap();
-            let path = entry.path();
-            if entry.file_type().unwrap().is_dir() {
-                walk(root, &path, files);
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                // A temporary file may vanish between the listing and the read: the run removes
-                // its own on failure. Anything that stays is checked by the caller.
-                files.insert(path.strip_prefix(root).unwrap().to_path_buf(), bytes);
-            }
-        }
-    }
-    let mut files = BTreeMap::new();
-    walk(dir, dir, &mut files);
-    files
+    files::scratch(&format!("cli-{name}"))
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -543,6 +520,12 @@ fn source_date_epoch_changes_dtstamp_only() {
     }
     let _ = std::fs::remove_dir_all(&work);
 }
+
+#[path = "../../../../tests/support/community_toml.rs"]
+mod community_toml;
+#[path = "../../../../tests/support/files.rs"]
+mod files;
+use files::tree;
 
 mod serve;
 mod serve_browser;

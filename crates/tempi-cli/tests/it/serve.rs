@@ -23,9 +23,7 @@ pub(super) fn sample() -> String {
 
 /// A fresh directory holding `c.toml` (the sample) and room for `state/`.
 pub(super) fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tempi-serve-it-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = super::files::scratch(&format!("serve-it-{name}"));
     std::fs::write(dir.join("c.toml"), sample()).unwrap();
     dir
 }
@@ -513,42 +511,18 @@ fn a_page_is_rendered_once_per_plan_and_revalidates_with_304() {
 /// A pod of two whose weekly check-in the solver places (`at = "auto"`) inside their shared
 /// mornings; Ana's busy calendar is `ana.ics` beside the file.
 fn auto_pod(today: &str) -> String {
-    format!(
-        r#"[community]
-id = "harbour"
-name = "Harbour"
-zone = "UTC"
-start = "{today}"
-
-[[members]]
-id = "ana"
-name = "{ANA}"
-zone = "UTC"
-availability = ["mon-fri 09:00-12:00"]
-busy = ["ana.ics"]
-
-[[members]]
-id = "bram"
-name = "Bram de Vries"
-zone = "UTC"
-availability = ["mon-fri 09:00-12:00"]
-
-[[groups]]
-id = "pod"
-name = "Pod"
-scale = "dyad"
-members = ["ana", "bram"]
-
-[[rhythms]]
-id = "checkin"
-name = "Check-in"
-group = "pod"
-category = "relational"
-cadence = "weekly on tue"
-at = "auto"
-length = "1h"
-"#
-    )
+    let mornings = "availability = [\"mon-fri 09:00-12:00\"]";
+    super::community_toml::community("harbour", "Harbour", "UTC", today)
+        .member("ana", ANA, "UTC", &[mornings, "busy = [\"ana.ics\"]"])
+        .member("bram", "Bram de Vries", "UTC", &[mornings])
+        .group("pod", "Pod", "dyad", &["ana", "bram"])
+        .rhythm(
+            ("checkin", "Check-in"),
+            "pod",
+            "relational",
+            &["cadence = \"weekly on tue\"", "at = \"auto\"", "length = \"1h\""],
+        )
+        .text()
 }
 
 /// A busy calendar: no events, or one weekly event of an hour from `start` (`YYYYMMDDTHHMMSSZ`).

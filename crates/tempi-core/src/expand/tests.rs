@@ -110,12 +110,12 @@ fn a_rule_that_never_matches_ends_empty() {
     let utc = chrono_tz::UTC;
     let c = one_rhythm(utc, "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", (9, 0), (2027, 1, 1));
     // A hang guard, not a timing test: the scan runs on its own thread, and only a scan still
-    // running after a minute (an unbounded one) fails; how fast it is belongs in `benches/`.
+    // running after ten minutes (an unbounded one) fails; how fast it is belongs in `benches/`.
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(starts(&c, utc, (2027, 1, 1), (2099, 12, 31)));
     });
-    let got = rx.recv_timeout(std::time::Duration::from_secs(60));
+    let got = rx.recv_timeout(std::time::Duration::from_secs(600));
     assert_eq!(got, Ok(Vec::new()), "the scan must end, with nothing");
 }
 

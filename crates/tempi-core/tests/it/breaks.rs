@@ -11,30 +11,14 @@ use tempi_core::{
     Reason, Scale, Status,
 };
 
-use crate::{add_members, at, build, date, of, plan_days, rhythm};
+use crate::{add_members, at, build, date, of, plan_days, rhythm, two_pods};
 
 fn winter() -> Break {
     Break::new("Winter break", date(2027, 12, 20), date(2028, 1, 3))
 }
 
 fn base(zone: Tz) -> CommunityBuilder {
-    let mut builder = Community::builder("c", "C", zone, date(2027, 1, 4));
-    let everyone = ["p1", "p2", "p3", "p4", "q1", "q2", "q3"];
-    add_members(&mut builder, zone, &everyone);
-    builder.group(
-        Group::new("congregation", "Congregation", Scale::Range { min: 7, max: 7 }).members(["p1"]),
-    );
-    builder.group(
-        Group::new("pod", "Pod", Scale::Pod)
-            .members(["p1", "p2", "p3", "p4"])
-            .part_of("congregation"),
-    );
-    builder.group(
-        Group::new("pod-q", "Pod Q", Scale::Pod)
-            .members(["q1", "q2", "q3"])
-            .part_of("congregation"),
-    );
-    builder
+    two_pods(zone, &["q1", "q2", "q3"], |_| vec!["p1".to_string()])
 }
 
 fn december(community: &Community) -> Plan {

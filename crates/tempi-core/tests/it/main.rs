@@ -38,8 +38,8 @@ mod rotation;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 use tempi_core::{
-    Cadence, Category, Community, CommunityBuilder, Length, Member, Occurrence, Plan, Rhythm,
-    Window,
+    Cadence, Category, Community, CommunityBuilder, Group, Length, Member, Occurrence, Plan,
+    Rhythm, Scale, Window,
 };
 
 pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -87,6 +87,34 @@ pub(crate) fn add_members(builder: &mut CommunityBuilder, zone: Tz, ids: &[&str]
     for id in ids {
         builder.member(Member::new(*id, id.to_uppercase(), zone));
     }
+}
+
+/// A congregation of two pods from 4 January 2027 in `zone`: `pod` of p1–p4 and `pod-q` of `q`;
+/// the congregation's own members are `direct(everyone)`, its scale is everyone's count.
+pub(crate) fn two_pods(
+    zone: Tz,
+    q: &[&str],
+    direct: impl FnOnce(&[String]) -> Vec<String>,
+) -> CommunityBuilder {
+    let mut builder = Community::builder("c", "C", zone, date(2027, 1, 4));
+    let everyone: Vec<String> =
+        ["p1", "p2", "p3", "p4"].iter().chain(q).map(|id| id.to_string()).collect();
+    let ids: Vec<&str> = everyone.iter().map(String::as_str).collect();
+    add_members(&mut builder, zone, &ids);
+    let n = u32::try_from(everyone.len()).unwrap();
+    builder.group(
+        Group::new("congregation", "Congregation", Scale::Range { min: n, max: n })
+            .members(direct(&everyone)),
+    );
+    builder.group(
+        Group::new("pod", "Pod", Scale::Pod)
+            .members(["p1", "p2", "p3", "p4"])
+            .part_of("congregation"),
+    );
+    builder.group(
+        Group::new("pod-q", "Pod Q", Scale::Pod).members(q.to_vec()).part_of("congregation"),
+    );
+    builder
 }
 
 /// Builds the community, failing the test with every problem if it does not validate.

@@ -7,27 +7,10 @@
 use chrono_tz::Europe::Berlin;
 use tempi_core::{Community, CommunityBuilder, Group, Plan, Rhythm, Scale, Status, Window};
 
-use crate::{add_members, at, build, date, of, rhythm};
+use crate::{add_members, at, build, date, of, rhythm, two_pods};
 
 fn base() -> CommunityBuilder {
-    let mut builder = Community::builder("c", "C", Berlin, date(2027, 1, 4));
-    let everyone = ["p1", "p2", "p3", "p4", "q1", "q2", "q3", "q4"];
-    add_members(&mut builder, Berlin, &everyone);
-    builder.group(
-        Group::new("congregation", "Congregation", Scale::Range { min: 8, max: 8 })
-            .members(everyone),
-    );
-    builder.group(
-        Group::new("pod", "Pod", Scale::Pod)
-            .members(["p1", "p2", "p3", "p4"])
-            .part_of("congregation"),
-    );
-    builder.group(
-        Group::new("pod-q", "Pod Q", Scale::Pod)
-            .members(["q1", "q2", "q3", "q4"])
-            .part_of("congregation"),
-    );
-    builder
+    two_pods(Berlin, &["q1", "q2", "q3", "q4"], <[String]>::to_vec)
 }
 
 fn annual() -> Rhythm {

@@ -49,8 +49,8 @@ fn one_secondly_event_is_skipped_with_a_warning() {
 fn many_secondly_events_stop_at_the_total_cap() {
     let n = MAX_EXPANDED / MAX_INSTANCES_PER_EVENT + 40;
     // The bound is the step budget, asserted by where the error stands: the total cap stops the
-    // import at the event that crosses it (line 3, six lines an event, and 5 more to its RRULE), not after all
-    // `n`. The watchdog only turns a hang into a failure; it times nothing.
+    // import at the event that crosses it (line 3, six lines an event, and 5 more to its RRULE),
+    // not after all `n`. The watchdog only turns a hang into a failure; it times nothing.
     let err = watchdog::guarded("import", move || {
         import::busy(&secondly_events(n), Berlin, march_2027()).unwrap_err()
     });

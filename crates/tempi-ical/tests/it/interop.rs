@@ -657,6 +657,26 @@ fn rhythm(
         .unwrap()
 }
 
+/// Adds `rhythm` (id `id`) to `builder` and `ids`; 40% of the time (when there is one) it first
+/// gets an `except` of an earlier rhythm of `ids`, span or day, shifted on a clash half the time.
+fn add_composed(
+    rng: &mut Rng,
+    builder: &mut CommunityBuilder,
+    mut rhythm: Rhythm,
+    id: String,
+    ids: &mut Vec<String>,
+) {
+    if rng.chance(40) && !ids.is_empty() {
+        let target = rng.pick(ids).clone();
+        rhythm = rhythm.except(target, *rng.pick(&[ClashScope::Span, ClashScope::Day]));
+        if rng.chance(50) {
+            rhythm = rhythm.on_clash(ClashPolicy::Shift);
+        }
+    }
+    builder.rhythm(rhythm);
+    ids.push(id);
+}
+
 /// Builds and plans; `None` when the generated community is invalid (e.g. too long for its cadence).
 fn planned(
     builder: CommunityBuilder,
@@ -1033,15 +1053,7 @@ fn allday_generated(seed: u64) -> Option<(Community, Plan)> {
         if rng.chance(40) {
             rhythm = rhythm.zone(self::zone(rng.pick(DST_ZONES)));
         }
-        if rng.chance(40) && !ids.is_empty() {
-            let target = rng.pick(&ids).clone();
-            rhythm = rhythm.except(target, *rng.pick(&[ClashScope::Span, ClashScope::Day]));
-            if rng.chance(50) {
-                rhythm = rhythm.on_clash(ClashPolicy::Shift);
-            }
-        }
-        builder.rhythm(rhythm);
-        ids.push(id);
+        add_composed(&mut rng, &mut builder, rhythm, id, &mut ids);
     }
     if rng.chance(60) {
         let at = *rng.pick(TIMES);
@@ -1074,15 +1086,7 @@ fn oneoff_generated(seed: u64) -> Option<(Community, Plan)> {
         if rng.chance(50) {
             rhythm = rhythm.zone(self::zone(rng.pick(ZONES)));
         }
-        if rng.chance(40) && !ids.is_empty() {
-            let target = rng.pick(&ids).clone();
-            rhythm = rhythm.except(target, *rng.pick(&[ClashScope::Span, ClashScope::Day]));
-            if rng.chance(50) {
-                rhythm = rhythm.on_clash(ClashPolicy::Shift);
-            }
-        }
-        builder.rhythm(rhythm);
-        ids.push(id);
+        add_composed(&mut rng, &mut builder, rhythm, id, &mut ids);
     }
     let window = some_window(&mut rng);
     planned(builder, window)

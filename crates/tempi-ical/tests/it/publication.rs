@@ -128,3 +128,85 @@ fn an_unknown_scope_is_invalid_input() {
         assert!(matches!(publication.feed(scope), Err(Error::UnknownId { .. })));
     }
 }
+
+/// A feed's text with folded lines joined and TEXT escapes undone (RFC 5545 §3.1, §3.3.11).
+fn unfolded(ics: &str) -> String {
+    ics.replace("\r\n ", "").replace("\\n", "\n").replace("\\,", ",").replace("\\;", ";")
+}
+
+/// Issue 10: a mixer meeting in a member's own feed names their own mixer, not everyone's
+/// (docs/community-file.md, `mix`, "Where they show"); the community's and the groups' feeds list
+/// every mixer. The mixers are set here by hand (not by the solver), so each expected line follows
+/// from the two lists below and the members' names in `examples/mixers.toml`.
+#[test]
+fn a_members_feed_names_their_own_mixer_and_the_group_feeds_name_all() {
+    use std::sync::Arc;
+    let text = include_str!("../../../../examples/mixers.toml");
+    let community = tempi_core::file::parse(text, "mixers.toml").unwrap().community;
+    let mut plan = community.plan(Window::year(community.zone(), 2027).unwrap()).unwrap();
+    let mixers = |groups: &[&[&str]]| -> Vec<Arc<[Arc<str>]>> {
+        groups.iter().map(|g| g.iter().map(|id| Arc::from(*id)).collect()).collect()
+    };
+    // One from each pod in every mixer; in the second round Gia sits out.
+    let first = mixers(&[
+        &["ada", "eva", "ines", "max"],
+        &["bo", "fin", "jon", "nia"],
+        &["cleo", "hal", "kim", "oto"],
+        &["dan", "gia", "lea", "pia"],
+    ]);
+    let second = mixers(&[
+        &["ada", "fin", "kim", "pia"],
+        &["bo", "hal", "ines", "oto"],
+        &["cleo", "eva", "lea", "nia"],
+        &["dan", "jon", "max"],
+    ]);
+    let meetings: Vec<usize> = plan
+        .occurrences()
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| &*o.rhythm == "mixers" && o.is_active())
+        .map(|(i, _)| i)
+        .take(2)
+        .collect();
+    assert_eq!(meetings.len(), 2);
+    assert!(plan.set_mixers(meetings[0], first));
+    assert!(plan.set_mixers(meetings[1], second));
+    let publication = Publication::new(&community, &plan, &options());
+    let feed = |scope: Scope| {
+        let built = export::feed(&community, &plan, scope.clone(), &options()).unwrap().ics;
+        let mut streamed = Vec::new();
+        publication.write(&scope, &mut streamed).unwrap();
+        assert_eq!(String::from_utf8(streamed).unwrap(), built, "{scope:?}");
+        unfolded(&built)
+    };
+
+    let ada = feed(Scope::Member("ada".into()));
+    assert!(ada.contains("Your mixer (1 of 4): Ada Lindqvist, Eva Novak, Inês Lopes, Max Weber\n"));
+    assert!(
+        ada.contains("Your mixer (1 of 4): Ada Lindqvist, Fin O'Brien, Kim Peeters, Pia Virtanen")
+    );
+    // Nobody from another mixer (Bo may still facilitate), and no list of every mixer.
+    assert!(!ada.lines().any(|l| l.contains("mixer") && l.contains("Bo Jensen")), "{ada}");
+    assert!(!ada.contains("Mixer 1:"), "{ada}");
+    let gia = feed(Scope::Member("gia".into()));
+    assert!(gia.contains("Your mixer (4 of 4): Dan Fischer, Gia Romano, Lea Keller, Pia Virtanen"));
+    assert!(gia.contains("Your mixer: none this time (4 mixers meet)"), "{gia}");
+    let dan = feed(Scope::Member("dan".into()));
+    assert!(dan.contains("Your mixer (4 of 4): Dan Fischer, Jon Berg, Max Weber\n"), "{dan}");
+
+    for scope in
+        [Scope::Community, Scope::Group("lindenhof".into()), Scope::Group("pod-east".into())]
+    {
+        let all = feed(scope.clone());
+        assert!(!all.contains("Your mixer"), "{scope:?}");
+        for line in [
+            "Mixer 1: Ada Lindqvist, Eva Novak, Inês Lopes, Max Weber\n",
+            "Mixer 2: Bo Jensen, Fin O'Brien, Jon Berg, Nia Kowalska\n",
+            "Mixer 3: Cleo Martin, Hal Evans, Kim Peeters, Oto Horvat\n",
+            "Mixer 4: Dan Fischer, Gia Romano, Lea Keller, Pia Virtanen\n",
+            "Mixer 4: Dan Fischer, Jon Berg, Max Weber\n",
+        ] {
+            assert!(all.contains(line), "{scope:?} lacks {line:?}");
+        }
+    }
+}

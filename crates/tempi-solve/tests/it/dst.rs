@@ -20,6 +20,24 @@ fn member(id: &str, zone: chrono_tz::Tz, windows: &str) -> Availability {
     Availability::new(id, zone).windows(WeeklyWindow::parse_many(windows).unwrap())
 }
 
+/// A series query of `length` on `cadence` in `zone`, `count` meetings from `start`.
+fn series(
+    length: &str,
+    cadence: &str,
+    zone: chrono_tz::Tz,
+    start: NaiveDate,
+    count: u32,
+) -> SeriesQuery {
+    let length = length.parse::<Length>().unwrap();
+    SeriesQuery::new(
+        length,
+        cadence.parse::<Cadence>().unwrap(),
+        zone,
+        start,
+        SeriesEnd::Count(count),
+    )
+}
+
 fn hm(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).unwrap()
 }
@@ -28,13 +46,7 @@ fn hm(h: u32, m: u32) -> NaiveTime {
 /// New York sees 11:00, then 12:00 for the two weeks between the US and EU changes, then 11:00.
 #[test]
 fn new_york_drifts_for_the_weeks_between_the_us_and_eu_changes() {
-    let mut q = SeriesQuery::new(
-        "60m".parse::<Length>().unwrap(),
-        "weekly on tue".parse::<Cadence>().unwrap(),
-        Berlin,
-        date(2027, 3, 1),
-        SeriesEnd::Count(6),
-    );
+    let mut q = series("60m", "weekly on tue", Berlin, date(2027, 3, 1), 6);
     q.required(member("ana", Berlin, "tue 17:00-18:00")).required(member(
         "grace",
         New_York,
@@ -67,13 +79,7 @@ fn new_york_drifts_for_the_weeks_between_the_us_and_eu_changes() {
 /// pattern holds and the misses are exactly 16 and 23 March, outside her windows.
 #[test]
 fn misses_during_the_drift_are_listed() {
-    let mut q = SeriesQuery::new(
-        "60m".parse::<Length>().unwrap(),
-        "weekly on tue".parse::<Cadence>().unwrap(),
-        Berlin,
-        date(2027, 3, 1),
-        SeriesEnd::Count(6),
-    );
+    let mut q = series("60m", "weekly on tue", Berlin, date(2027, 3, 1), 6);
     q.required(member("ana", Berlin, "tue 17:00-18:00")).required(member(
         "grace",
         New_York,
@@ -107,13 +113,7 @@ fn misses_during_the_drift_are_listed() {
 /// on 29 March (Berlin on summer time, Sydney still on daylight time), 17:00 from 5 April.
 #[test]
 fn sydney_shifts_twice_in_the_other_direction() {
-    let mut q = SeriesQuery::new(
-        "60m".parse::<Length>().unwrap(),
-        "weekly on mon".parse::<Cadence>().unwrap(),
-        Berlin,
-        date(2027, 3, 15),
-        SeriesEnd::Count(5),
-    );
+    let mut q = series("60m", "weekly on mon", Berlin, date(2027, 3, 15), 5);
     q.required(member("ana", Berlin, "mon 09:00-10:00")).required(member(
         "liam",
         Sydney,
@@ -159,13 +159,7 @@ fn kolkata_half_hour_offset() {
 /// before; a Berlin member free 08:00-10:00 makes both.
 #[test]
 fn anchor_time_in_the_gap_moves_forward() {
-    let mut q = SeriesQuery::new(
-        "30m".parse::<Length>().unwrap(),
-        "weekly on sun".parse::<Cadence>().unwrap(),
-        New_York,
-        date(2027, 3, 7),
-        SeriesEnd::Count(2),
-    );
+    let mut q = series("30m", "weekly on sun", New_York, date(2027, 3, 7), 2);
     q.required(member("ana", Berlin, "sun 08:00-10:00"));
     q.max_results(100).overlapping(true);
     let answer = q.solve().unwrap();

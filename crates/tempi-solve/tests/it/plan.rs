@@ -2,7 +2,9 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Europe::Berlin;
-use tempi_core::{Cadence, Community, Group, Member, Rhythm, Scale, WeeklyWindow, Window};
+use tempi_core::{
+    Cadence, Community, CommunityBuilder, Group, Member, Rhythm, Scale, WeeklyWindow, Window,
+};
 use tempi_solve::{Availability, PlaceOptions, PodBound, PodQuery, place};
 
 fn windows(text: &str) -> Vec<WeeklyWindow> {
@@ -44,14 +46,21 @@ fn auto_rhythms_do_not_double_book_a_shared_member() {
     assert_eq!(plan.occurrences().len(), 2 * 13);
 }
 
-/// A rhythm that cannot fit stays unplaced, with a reason, and the plan warns and skips it.
-#[test]
-fn unplaceable_rhythm_is_reported() {
+/// A dyad whose members are free on Tuesdays only, and never at the same time (08:00-09:00 and
+/// 18:00-19:00 in Berlin), from 4 January 2027.
+fn apart_on_tuesdays() -> CommunityBuilder {
     let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
     let mut b = Community::builder("c", "C", Berlin, start);
     b.member(Member::new("ana", "Ana", Berlin).available("tue 08:00-09:00").unwrap());
     b.member(Member::new("bo", "Bo", Berlin).available("tue 18:00-19:00").unwrap());
     b.group(Group::new("p", "P", Scale::Dyad).members(["ana", "bo"]));
+    b
+}
+
+/// A rhythm that cannot fit stays unplaced, with a reason, and the plan warns and skips it.
+#[test]
+fn unplaceable_rhythm_is_reported() {
+    let mut b = apart_on_tuesdays();
     b.rhythm(
         Rhythm::builder("r", "p").cadence("weekly on tue").length("60m").auto().build().unwrap(),
     );
@@ -68,11 +77,7 @@ fn unplaceable_rhythm_is_reported() {
 /// Issue 11: with a presence set, the reason names it and does not advise setting one.
 #[test]
 fn an_unplaceable_rhythm_with_a_presence_names_it() {
-    let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
-    let mut b = Community::builder("c", "C", Berlin, start);
-    b.member(Member::new("ana", "Ana", Berlin).available("tue 08:00-09:00").unwrap());
-    b.member(Member::new("bo", "Bo", Berlin).available("tue 18:00-19:00").unwrap());
-    b.group(Group::new("p", "P", Scale::Dyad).members(["ana", "bo"]));
+    let mut b = apart_on_tuesdays();
     b.rhythm(
         Rhythm::builder("r", "p")
             .cadence("weekly on tue")

@@ -15,15 +15,6 @@ const ZONES: [Tz; 4] = [
     chrono_tz::Australia::Sydney,
     chrono_tz::Asia::Kolkata,
 ];
-const DAYS: [Weekday; 7] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-    Weekday::Sat,
-    Weekday::Sun,
-];
 
 #[derive(Debug, Clone)]
 struct Person {
@@ -38,9 +29,9 @@ fn base() -> DateTime<Utc> {
 }
 
 fn person() -> impl Strategy<Value = Person> {
-    let window = (0usize..7, 0u16..88, 1u16..40).prop_map(|(d, s, l)| {
+    let window = (0u8..7, 0u16..88, 1u16..40).prop_map(|(d, s, l)| {
         let start = s * 15;
-        (DAYS[d], start, (start + l * 15).min(1440))
+        (Weekday::try_from(d).unwrap(), start, (start + l * 15).min(1440))
     });
     let busy = (0i64..(16 * 24 * 12), 1i64..36).prop_map(|(s, l)| {
         let start = base() + Duration::minutes(s * 5 - 3 * 1440);
