@@ -144,8 +144,13 @@ pub(crate) fn spawn(
                             log.line(note);
                         }
                     }
-                    current.set(site);
+                    let mut old = current.set(site);
                     log.line("planned again: serving the new plan".into());
+                    // Freed here, once the requests (and page renders) holding it are done.
+                    while let Err(held) = Arc::try_unwrap(old) {
+                        old = held;
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
                 }
                 Err(e) => log.line(format!("{e}\nkeeping the last good plan")),
             }
