@@ -32,7 +32,14 @@ pub(crate) struct Server {
     pub(crate) log: Log,
     /// Pages being rendered now (see [`MAX_RENDERS`]).
     pub(crate) renders: std::sync::atomic::AtomicUsize,
+    /// Feeds being inflated now for clients without gzip (see [`MAX_INFLATES`]).
+    pub(crate) inflates: tokio::sync::Semaphore,
 }
+
+/// Feeds inflated at once for clients that do not take gzip, each on a blocking thread: the
+/// 20,000-member organisation's community feed is 131 MB as text, which must neither hold up
+/// the thread that answers every request nor be held many times over. Others wait their turn.
+pub(crate) const MAX_INFLATES: usize = 2;
 
 /// Pages rendered at once, each on a blocking thread. A member's page draws their year from the
 /// whole plan (0.6 s for a member of the 20,000-member organisation): more at once would starve
@@ -65,6 +72,8 @@ impl Drop for Rendering {
 enum Answer {
     /// The response.
     Now(Response<Full<Bytes>>),
+    /// A feed's text for a client without gzip: inflated off the serving thread.
+    Inflate(Inflate),
     /// The page of this entry of this site (may need rendering).
     Page(Arc<Site>, usize),
 }
@@ -141,9 +150,17 @@ pub(crate) async fn serve(listener: TcpListener, server: Arc<Server>) -> std::io
                 let method = request.method().clone();
                 let shown = shown_path(request.uri().path());
                 // Feeds, 404s and the like are answered at once, without awaiting anything: only
-                // a page can wait (for its render), so only a page needs the timer.
+                // a page (its render) or a feed's text (inflating it) can wait, so only those
+                // need the timer.
                 let response = match handler.respond(&request, peer) {
                     Answer::Now(response) => response,
+                    Answer::Inflate(inflate) => {
+                        let inflated = inflate.run(&handler);
+                        match tokio::time::timeout(handler.limits.request_timeout, inflated).await {
+                            Ok(response) => response,
+                            Err(_) => plain(StatusCode::SERVICE_UNAVAILABLE, "timed out\n"),
+                        }
+                    }
                     Answer::Page(site, index) => {
                         let head = request.method() == Method::HEAD;
                         let page = handler.page(request.headers(), site, index);
@@ -290,13 +307,16 @@ impl Server {
         // Found or not, every path costs the same lookup (see `Site::lookup`).
         let found = site.lookup(candidate);
         let response = match found.and_then(|i| site.entries.get(i)) {
-            Some(entry) if feed => representation(
+            Some(entry) if feed => match representation(
                 request.headers(),
                 &entry.feed,
                 head,
                 "text/calendar; charset=utf-8",
                 "private, max-age=900",
-            ),
+            ) {
+                Reply::Now(response) => response,
+                Reply::Inflate(inflate) => return Answer::Inflate(inflate),
+            },
             Some(_) => match found {
                 Some(index) => return Answer::Page(site, index),
                 None => plain(StatusCode::NOT_FOUND, NOT_FOUND),
@@ -335,14 +355,12 @@ impl Server {
         let ready = cell.ready.notified();
         tokio::pin!(ready);
         ready.as_mut().enable();
-        let (stale, start) = {
+        // `Err`: a fresh page, answered once the lock is released.
+        let decided = {
             let mut state = cell.lock();
             let same_base = state.page.as_ref().filter(|p| p.base == base).map(Arc::clone);
             match same_base {
-                Some(page) if page.until.is_none_or(|until| until > now) => {
-                    drop(state);
-                    return page_response(headers, &page);
-                }
+                Some(page) if page.until.is_none_or(|until| until > now) => Err(page),
                 stale => {
                     let start = !state.rendering
                         && self.renders.fetch_add(1, std::sync::atomic::Ordering::AcqRel)
@@ -358,9 +376,13 @@ impl Server {
                         drop(state);
                         return busy();
                     }
-                    (stale, start)
+                    Ok((stale, start))
                 }
             }
+        };
+        let (stale, start) = match decided {
+            Ok(decided) => decided,
+            Err(fresh) => return page_response(headers, &fresh).finish(self).await,
         };
         if start {
             let guard = Rendering { server: Arc::clone(self), site: Arc::clone(&site), index };
@@ -385,13 +407,13 @@ impl Server {
             }));
         }
         if let Some(page) = stale {
-            return page_response(headers, &page);
+            return page_response(headers, &page).finish(self).await;
         }
         let rendered = tokio::time::timeout(PAGE_WAIT, ready).await.is_ok();
         let page = cell.lock().page.as_ref().filter(|p| p.base == base).map(Arc::clone);
         match page {
             Some(page) if rendered || page.until.is_none_or(|until| until > now) => {
-                page_response(headers, &page)
+                page_response(headers, &page).finish(self).await
             }
             _ => busy(),
         }
@@ -405,8 +427,46 @@ fn busy() -> Response<Full<Bytes>> {
     busy
 }
 
+/// A response, or one that waits for its body's text.
+enum Reply {
+    Now(Response<Full<Bytes>>),
+    Inflate(Inflate),
+}
+
+impl Reply {
+    async fn finish(self, server: &Server) -> Response<Full<Bytes>> {
+        match self {
+            Reply::Now(response) => response,
+            Reply::Inflate(inflate) => inflate.run(server).await,
+        }
+    }
+}
+
+/// A `200` for a client without gzip: every header set, the body still to be inflated from the
+/// gzip bytes, on a blocking thread (at most [`MAX_INFLATES`] at once).
+struct Inflate {
+    response: Response<Full<Bytes>>,
+    feed: Feed,
+}
+
+impl Inflate {
+    async fn run(self, server: &Server) -> Response<Full<Bytes>> {
+        let Inflate { mut response, feed } = self;
+        let Ok(_turn) = server.inflates.acquire().await else {
+            return plain(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n");
+        };
+        match tokio::task::spawn_blocking(move || feed.plain()).await {
+            Ok(Ok(text)) => {
+                *response.body_mut() = Full::new(text);
+                response
+            }
+            _ => plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the feed\n"),
+        }
+    }
+}
+
 /// A cached page with its validators (`304` for a browser that has it).
-fn page_response(headers: &HeaderMap, page: &Page) -> Response<Full<Bytes>> {
+fn page_response(headers: &HeaderMap, page: &Page) -> Reply {
     representation(headers, &page.body, false, "text/html; charset=utf-8", "private, no-cache")
 }
 
@@ -418,7 +478,7 @@ fn representation(
     head: bool,
     content_type: &'static str,
     cache_control: &'static str,
-) -> Response<Full<Bytes>> {
+) -> Reply {
     let gzip = accepts_gzip(headers);
     let (etag, other) = if gzip {
         (&feed.gzip.etag, &feed.plain_etag)
@@ -430,6 +490,8 @@ fn representation(
     let fresh = not_modified(headers, etag, last_modified)
         || (headers.contains_key(header::IF_NONE_MATCH)
             && not_modified(headers, other, last_modified));
+    // The text is inflated later, off the serving thread; the body stays empty until then.
+    let inflate = !fresh && !gzip && !head;
     let mut response = if fresh {
         let mut r = Response::new(Full::new(Bytes::new()));
         *r.status_mut() = StatusCode::NOT_MODIFIED;
@@ -437,13 +499,7 @@ fn representation(
     } else {
         let (bytes, length) = match (gzip, head) {
             (true, _) => (feed.gzip.bytes.clone(), feed.gzip.bytes.len() as u64),
-            (false, true) => (Bytes::new(), feed.plain_len),
-            (false, false) => match feed.plain() {
-                Ok(bytes) => (bytes, feed.plain_len),
-                Err(_) => {
-                    return plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the feed\n");
-                }
-            },
+            (false, _) => (Bytes::new(), feed.plain_len),
         };
         let mut r = Response::new(Full::new(bytes));
         r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -459,7 +515,12 @@ fn representation(
     h.insert(header::LAST_MODIFIED, feed.last_modified_header.clone());
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    with_security_headers(response)
+    let response = with_security_headers(response);
+    if inflate {
+        Reply::Inflate(Inflate { response, feed: feed.clone() })
+    } else {
+        Reply::Now(response)
+    }
 }
 
 /// HEAD: every header GET would send (Content-Length included), no body.

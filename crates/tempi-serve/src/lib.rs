@@ -126,14 +126,24 @@ impl Options {
 }
 
 /// The server's log: lines go through a channel to the thread that owns stderr (the caller's
-/// writer). Never a token or member data. A full channel drops the line rather than slow a
-/// request down.
+/// writer), never the thread that answers requests. Never a token or member data. A full
+/// channel drops the line rather than slow a request down. `None` says the server stopped.
 #[derive(Debug, Clone)]
-pub(crate) struct Log(tokio::sync::mpsc::Sender<String>);
+pub(crate) struct Log(tokio::sync::mpsc::Sender<Option<String>>);
 
 impl Log {
     pub(crate) fn line(&self, line: String) {
-        let _ = self.0.try_send(line);
+        let _ = self.0.try_send(Some(line));
+    }
+}
+
+/// Tells the log's writer that the server stopped, also when it panicked.
+struct Stopped(tokio::sync::mpsc::Sender<Option<String>>);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        // Outside the runtime (after `block_on`): waits for room behind the last lines.
+        let _ = self.0.blocking_send(None);
     }
 }
 
@@ -227,6 +237,14 @@ fn listen(address: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
 /// Plans, binds, writes `listening on http://ADDR` as the first line on `err`, and serves until
 /// SIGTERM or Ctrl-C; requests in flight then finish. The log goes to `err`.
 ///
+/// One thread answers every request, on tokio's current-thread runtime: its run queue is one
+/// FIFO, so a thousand subscribers are answered in turn. The multi-thread runtime's worker
+/// queue holds 256 tasks and spills the rest to a global queue that it visits only every few
+/// dozen tasks: under a thousand polling subscribers most answers took 7 ms and one in ten
+/// over 100 ms (docs/serve.md, "Load"). Nothing slow runs on that thread: planning has its own
+/// thread, pages and inflated feeds go to the blocking pool, and the log is written by the
+/// caller's thread.
+///
 /// # Errors
 /// The first plan fails (nothing good to serve yet), the address cannot be bound, or the state
 /// directory is unusable.
@@ -234,58 +252,65 @@ pub fn serve(options: &Options, err: &mut dyn Write) -> Result<(), Error> {
     let state = State::open(&options.state)?;
     let (site, notes) = planner::build(&options.file, options.span, &state, None, Utc::now())?;
     let current = Arc::new(site::Current::new(site));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::Io(format!("cannot start the runtime: {e}")))?;
-    runtime.block_on(async {
-        let listener = listen(options.listen)
-            .map_err(|e| Error::Io(format!("cannot listen on {}: {e}", options.listen)))?;
-        let bound = listener.local_addr().map_err(|e| Error::Io(e.to_string()))?;
-        let write = |err: &mut dyn Write, line: &str| {
-            let _ = writeln!(err, "{line}");
-            let _ = err.flush();
-        };
-        write(err, &format!("listening on http://{bound}"));
-        if !options.quiet {
-            for note in notes {
-                write(err, &note);
-            }
+    let listener = {
+        let _inside = runtime.enter();
+        listen(options.listen)
+            .map_err(|e| Error::Io(format!("cannot listen on {}: {e}", options.listen)))?
+    };
+    let bound = listener.local_addr().map_err(|e| Error::Io(e.to_string()))?;
+    let write = |err: &mut dyn Write, line: &str| {
+        let _ = writeln!(err, "{line}");
+        let _ = err.flush();
+    };
+    write(err, &format!("listening on http://{bound}"));
+    if !options.quiet {
+        for note in notes {
+            write(err, &note);
         }
-        let (sender, mut lines) = tokio::sync::mpsc::channel::<String>(4096);
-        let log = Log(sender);
-        planner::spawn(
-            options.file.clone(),
-            options.state.clone(),
-            options.span,
-            options.poll,
-            Arc::clone(&current),
-            options.quiet,
-            log.clone(),
-        )
-        .map_err(|e| Error::Io(format!("cannot start the planner: {e}")))?;
-        let server = Arc::new(http::Server {
-            current,
-            limits: options.limits,
-            base: options.base.as_ref().map(|b| b.trim_end_matches('/').to_string()),
-            quiet: options.quiet,
-            log,
-            renders: std::sync::atomic::AtomicUsize::new(0),
-        });
-        let mut running = tokio::spawn(http::serve(listener, server));
-        let result = loop {
-            tokio::select! {
-                Some(line) = lines.recv() => write(err, &line),
-                finished = &mut running => break finished,
-            }
-        };
-        while let Ok(line) = lines.try_recv() {
+    }
+    let (sender, mut lines) = tokio::sync::mpsc::channel::<Option<String>>(4096);
+    let log = Log(sender.clone());
+    planner::spawn(
+        options.file.clone(),
+        options.state.clone(),
+        options.span,
+        options.poll,
+        Arc::clone(&current),
+        options.quiet,
+        log.clone(),
+    )
+    .map_err(|e| Error::Io(format!("cannot start the planner: {e}")))?;
+    let server = Arc::new(http::Server {
+        current,
+        limits: options.limits,
+        base: options.base.as_ref().map(|b| b.trim_end_matches('/').to_string()),
+        quiet: options.quiet,
+        log,
+        renders: std::sync::atomic::AtomicUsize::new(0),
+        inflates: tokio::sync::Semaphore::new(http::MAX_INFLATES),
+    });
+    std::thread::scope(|scope| {
+        let serving = std::thread::Builder::new()
+            .name("tempi-http".into())
+            .spawn_scoped(scope, move || {
+                let stopped = Stopped(sender);
+                let result = runtime.block_on(http::serve(listener, server));
+                drop(runtime);
+                drop(stopped);
+                result
+            })
+            .map_err(|e| Error::Io(format!("cannot start the server's thread: {e}")))?;
+        while let Some(Some(line)) = lines.blocking_recv() {
             write(err, &line);
         }
-        match result {
+        match serving.join() {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(Error::Io(e.to_string())),
-            Err(e) => Err(Error::Io(format!("the server stopped: {e}"))),
+            Err(_) => Err(Error::Io("the server stopped: its thread panicked".into())),
         }
     })
 }

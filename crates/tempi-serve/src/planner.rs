@@ -144,8 +144,21 @@ pub(crate) fn spawn(
                             log.line(note);
                         }
                     }
-                    current.set(site);
+                    let mut old = current.set(site);
                     log.line("planned again: serving the new plan".into());
+                    // Freed here, once the requests (and page renders) holding it are done:
+                    // they hold it for at most their time limits, so after 15 s whoever lets
+                    // go last frees it, and the planner goes back to watching.
+                    for _ in 0..300 {
+                        match Arc::try_unwrap(old) {
+                            Ok(site) => {
+                                drop(site);
+                                break;
+                            }
+                            Err(held) => old = held,
+                        }
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
                 }
                 Err(e) => log.line(format!("{e}\nkeeping the last good plan")),
             }

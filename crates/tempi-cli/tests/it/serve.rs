@@ -92,9 +92,10 @@ impl Drop for Server {
     }
 }
 
-/// Polls `condition` every 50 ms for at most 10 s.
+/// Polls `condition` every 50 ms for at most 60 s (a hang guard: it returns as soon as the
+/// condition holds, and a loaded machine may take seconds to re-plan).
 pub(super) fn wait(mut condition: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         if condition() {
             return true;
@@ -157,7 +158,7 @@ pub(super) fn request(
     headers: &[(&str, &str)],
 ) -> Reply {
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut text = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (name, value) in headers {
         text.push_str(&format!("{name}: {value}\r\n"));
@@ -326,7 +327,7 @@ fn methods_bodies_and_huge_headers_are_refused() {
     assert_security_headers(&post);
     // A body on a GET: refused before it is read.
     let mut stream = TcpStream::connect(server.addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     stream
         .write_all(
             format!("GET {feed} HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").as_bytes(),
@@ -338,7 +339,7 @@ fn methods_bodies_and_huge_headers_are_refused() {
     // 64 KiB of headers, four times the 16 KiB limit.
     let big = "x".repeat(64 * 1024);
     let mut stream = TcpStream::connect(server.addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let _ =
         stream.write_all(format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\n\r\n").as_bytes());
     let mut raw = Vec::new();
@@ -424,24 +425,23 @@ fn slow_clients_and_crowds_from_one_peer_are_cut_off() {
     let dir = scratch("limits");
     let server = Server::start(&dir, &["--header-timeout", "1", "--max-per-peer", "2"]);
     // Slowloris: half a request line, then nothing. Cut off after the 1 s header timeout.
+    // The read timeout (far above the server's 1 s, so a loaded machine cannot fail it) is the
+    // bound: a server that keeps the connection open makes `read_to_end` time out with an error.
     let mut slow = TcpStream::connect(server.addr).unwrap();
-    slow.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").unwrap();
-    let started = Instant::now();
     let mut buffer = Vec::new();
-    let closed = slow.read_to_end(&mut buffer).is_ok();
-    assert!(closed && started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    let closed = slow.read_to_end(&mut buffer);
+    assert!(closed.is_ok(), "the slow client was not cut off: {closed:?}");
     // Idle: one request answered on a kept-alive connection, then silence: closed too.
     let mut idle = TcpStream::connect(server.addr).unwrap();
-    idle.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
     let mut first = [0u8; 12];
     idle.read_exact(&mut first).unwrap();
     assert_eq!(&first, b"HTTP/1.1 200");
-    let started = Instant::now();
     let mut rest = Vec::new();
     assert!(idle.read_to_end(&mut rest).is_ok(), "closed, not timed out");
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
     drop(idle);
     // Two idle connections use up the peer's share; a third is closed unanswered.
     let _a = TcpStream::connect(server.addr).unwrap();
