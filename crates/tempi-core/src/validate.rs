@@ -88,13 +88,7 @@ fn build(builder: CommunityBuilder) -> Result<(Community, Vec<Problem>), crate::
     };
     let links = check_rhythms(&mut report, &known, &rhythms);
     let order = composition_order(&mut report, &links.depends_on, &rhythms);
-    check_breaks(&mut report, Item::Community, &community_breaks);
-    for (i, member) in members.iter().enumerate() {
-        check_breaks(&mut report, Item::Member(i), &member.breaks);
-    }
-    for (i, group) in groups.iter().enumerate() {
-        check_breaks(&mut report, Item::Group(i), &group.breaks);
-    }
+    check_all_breaks(&mut report, &community_breaks, &members, &groups);
 
     if !report.errors.is_empty() {
         return Err(crate::Error::Invalid { errors: report.errors, warnings: report.warnings });
@@ -748,6 +742,22 @@ fn within_chains(
         }
     }
     within_chain
+}
+
+/// The breaks of the community, of each member and of each group.
+fn check_all_breaks(
+    report: &mut Report,
+    community: &[Break],
+    members: &[Member],
+    groups: &[Group],
+) {
+    check_breaks(report, Item::Community, community);
+    for (i, member) in members.iter().enumerate() {
+        check_breaks(report, Item::Member(i), &member.breaks);
+    }
+    for (i, group) in groups.iter().enumerate() {
+        check_breaks(report, Item::Group(i), &group.breaks);
+    }
 }
 
 /// Breaks run forwards and have a name.
