@@ -622,9 +622,24 @@ impl Engine<'_> {
         let offsets = self.offsets(zone);
         let reaches: Vec<history::Reach<'_>> = excepts
             .iter()
-            .map(|(q, _, _)| history::Reach { spans: self.spans(*q), margin: 9 * 86_400 })
-            .chain(stronger.iter().map(|q| history::Reach { spans: self.spans(*q), margin: 0 }))
-            .chain(self.breaks_of(i).map(|b| history::Reach { spans: b.union(), margin: 0 }))
+            .map(|(q, scope, _)| history::Reach {
+                spans: self.spans(*q),
+                touch: match scope {
+                    ClashScope::Span => history::Touch::Overlap,
+                    ClashScope::Day => history::Touch::Day,
+                    ClashScope::Week => history::Touch::Week,
+                },
+            })
+            .chain(
+                stronger.iter().map(|q| history::Reach {
+                    spans: self.spans(*q),
+                    touch: history::Touch::Overlap,
+                }),
+            )
+            .chain(
+                self.breaks_of(i)
+                    .map(|b| history::Reach { spans: b.union(), touch: history::Touch::Overlap }),
+            )
             .collect();
         // A suspect is a hit when its own step 4 or 5 fires; else nothing happens to it.
         let hits: Vec<usize> = history::suspects(candidates, history, &reaches, offsets, longest)

@@ -36,11 +36,48 @@ pub(super) fn offset_bounds(zone: Tz, from: i64, to: i64) -> (i64, i64) {
     if low > high { (0, 0) } else { (low, high) }
 }
 
-/// Another rhythm's active spans (sorted by start) that may touch a candidate, and how far: an
-/// `except` reaches nine days either side (day and week scopes), precedence only overlaps.
+/// How a span reaches a candidate: by overlapping it (precedence, breaks, `except` in span
+/// scope), or by sharing a local date or an ISO week with it (`except` in day or week scope).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Touch {
+    Overlap,
+    Day,
+    Week,
+}
+
+/// Another rhythm's active spans (sorted by start) that may touch a candidate, and how.
 pub(super) struct Reach<'a> {
     pub(super) spans: &'a [(i64, i64)],
-    pub(super) margin: i64,
+    pub(super) touch: Touch,
+}
+
+impl Reach<'_> {
+    /// The wall-clock seconds `(from, to)` (exclusive both) outside which no candidate's start
+    /// can let span `[s, e)` touch it, for candidates lasting at most `longest` in a zone with
+    /// offsets in `[low, high]`.
+    ///
+    /// A candidate at wall clock L starts at an instant whose local time is L, or later by a
+    /// DST gap (at most `high - low`); it ends at most `longest + high - low` later on the wall
+    /// clock. Overlap: the instants cross, so s + low - longest < L < e + high. Day and week:
+    /// the span's local dates (in the candidate's zone) lie between the dates of the wall
+    /// clocks s + low and e - 1 + high, so the candidate must start before the end of the last
+    /// day (or of its ISO week) and end after the start of the first.
+    fn bounds(&self, s: i64, e: i64, (low, high): (i64, i64), longest: i64) -> (i64, i64) {
+        let drift = high - low;
+        match self.touch {
+            Touch::Overlap => (s + low - longest - SLACK, e + high + SLACK),
+            Touch::Day | Touch::Week => {
+                let mut first = (s + low).div_euclid(DAY);
+                let mut last = (e - 1 + high).max(s + low).div_euclid(DAY);
+                if self.touch == Touch::Week {
+                    // Days since 1970-01-01 (a Thursday): back to Monday, on to Sunday.
+                    first -= (first + 3).rem_euclid(7);
+                    last += 6 - (last + 3).rem_euclid(7);
+                }
+                (first * DAY - longest - 2 * drift - SLACK, (last + 1) * DAY + SLACK)
+            }
+        }
+    }
 }
 
 /// A far window's candidates: those before the window that nothing touched are counted, not kept.
@@ -174,15 +211,15 @@ pub(super) fn suspects(
         return out;
     };
     for reach in reaches {
-        // A candidate at local seconds L starts at UTC L - offset, for an offset in
-        // [low, high], and overlaps [s - margin, e + margin) only if
-        // s - margin + low - longest < L < e + margin + high.
-        let bound = reach.margin + longest + SLACK + high.max(0) - low.min(0);
+        let margin = match reach.touch {
+            Touch::Overlap => 0,
+            Touch::Day | Touch::Week => 8 * DAY,
+        };
+        let bound = margin + longest + SLACK + 2 * (high - low).max(0) + low.abs() + high.abs();
         // Spans that start after the last history candidate's reach cannot touch it.
         let upto = reach.spans.partition_point(|(s, _)| *s <= last + bound);
         for (s, e) in reach.spans.get(..upto).unwrap_or_default() {
-            let from = s - reach.margin + low - longest - SLACK;
-            let to = e + reach.margin + high + SLACK;
+            let (from, to) = reach.bounds(*s, *e, offsets, longest);
             let mut k = candidates.below(from.saturating_add(1));
             while k < history && candidates.second(k).is_some_and(|l| l < to) {
                 out.push(k);
