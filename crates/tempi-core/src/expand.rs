@@ -358,8 +358,9 @@ struct Engine<'a> {
     /// Per rhythm: whether another composes with its spans before the window (so it keeps the
     /// spans of history candidates it otherwise only counts).
     needed: Vec<bool>,
-    /// Zone offset bounds over `reach`, per zone (history::offset_bounds).
-    offsets: HashMap<Tz, (i64, i64)>,
+    /// Zone offset bounds over `reach`, per zone, and the runs of one offset
+    /// (history::offset_bounds).
+    offsets: HashMap<Tz, ((i64, i64), Vec<(i64, i64, i64)>)>,
     /// UTC seconds from two days before the earliest rhythm start to two days past the horizon.
     reach: (i64, i64),
 }
@@ -622,9 +623,24 @@ impl Engine<'_> {
         let offsets = self.offsets(zone);
         let reaches: Vec<history::Reach<'_>> = excepts
             .iter()
-            .map(|(q, _, _)| history::Reach { spans: self.spans(*q), margin: 9 * 86_400 })
-            .chain(stronger.iter().map(|q| history::Reach { spans: self.spans(*q), margin: 0 }))
-            .chain(self.breaks_of(i).map(|b| history::Reach { spans: b.union(), margin: 0 }))
+            .map(|(q, scope, _)| history::Reach {
+                spans: self.spans(*q),
+                touch: match scope {
+                    ClashScope::Span => history::Touch::Overlap,
+                    ClashScope::Day => history::Touch::Day,
+                    ClashScope::Week => history::Touch::Week,
+                },
+            })
+            .chain(
+                stronger.iter().map(|q| history::Reach {
+                    spans: self.spans(*q),
+                    touch: history::Touch::Overlap,
+                }),
+            )
+            .chain(
+                self.breaks_of(i)
+                    .map(|b| history::Reach { spans: b.union(), touch: history::Touch::Overlap }),
+            )
             .collect();
         // A suspect is a hit when its own step 4 or 5 fires; else nothing happens to it.
         let hits: Vec<usize> = history::suspects(candidates, history, &reaches, offsets, longest)
@@ -650,10 +666,21 @@ impl Engine<'_> {
             }
         };
         if needed {
-            // Another rhythm composes with this one's spans: every history span is resolved.
+            // Another rhythm composes with this one's spans: every history span is kept, its
+            // instant read from the zone's runs of one offset where it can be.
+            let runs = self.offsets.get(&zone).map(|o| o.1.as_slice()).unwrap_or_default();
+            let mut resolver = history::Resolver::new(runs);
             for (k, kept) in keep.iter().enumerate() {
                 if *kept {
                     push(k, &mut occs);
+                    continue;
+                }
+                let fast = match candidates.second(k) {
+                    Some(wall) if !rhythm.all_day => resolver.start(wall),
+                    _ => None,
+                };
+                if let Some(start) = fast {
+                    quiet.push((start, start + length_of(k as u64)));
                 } else if let Some(local) = candidates.local(k) {
                     let start = resolve_local(zone, local).timestamp();
                     let end = end_of(zone, local, start, length_of(k as u64), rhythm.all_day);
@@ -736,13 +763,13 @@ impl Engine<'_> {
 
     /// The lowest and highest UTC offset `zone` uses over the plan's reach, computed once.
     fn offsets(&mut self, zone: Tz) -> (i64, i64) {
-        if let Some(bounds) = self.offsets.get(&zone) {
-            return *bounds;
-        }
+        self.offset_runs(zone).0
+    }
+
+    /// [`Engine::offsets`], with the runs of one offset.
+    fn offset_runs(&mut self, zone: Tz) -> &((i64, i64), Vec<(i64, i64, i64)>) {
         let (from, to) = self.reach;
-        let bounds = history::offset_bounds(zone, from, to);
-        self.offsets.insert(zone, bounds);
-        bounds
+        self.offsets.entry(zone).or_insert_with(|| history::offset_bounds(zone, from, to))
     }
 
     /// Step 1, Candidates: wall-clock start times, from the rhythm's start through the horizon (the

@@ -1243,7 +1243,7 @@ impl fmt::Display for RecurrenceRule {
 }
 
 mod steps;
-pub(crate) use steps::Steps;
+pub(crate) use steps::{Steps, Walk};
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,7 @@
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 
-use crate::rule::Steps;
+use crate::rule::{Steps, Walk};
 
 /// Seconds in a day.
 const DAY: i64 = 86_400;
@@ -19,28 +19,102 @@ const DAY: i64 = 86_400;
 const SLACK: i64 = 3_600;
 
 /// The lowest and highest UTC offset, in seconds, that `zone` uses from `from` to `to` (UTC
-/// seconds), probed once a day (a zone never changes offset and back within a day).
-pub(super) fn offset_bounds(zone: Tz, from: i64, to: i64) -> (i64, i64) {
+/// seconds), probed once a day (a zone never changes offset and back within a day), and the runs
+/// of probes that read one offset: `(first probe, last probe, offset)`, in order.
+pub(super) fn offset_bounds(zone: Tz, from: i64, to: i64) -> ((i64, i64), Vec<(i64, i64, i64)>) {
     use chrono::Offset;
     let mut low = i64::MAX;
     let mut high = i64::MIN;
+    let mut runs: Vec<(i64, i64, i64)> = Vec::new();
     let mut t = from;
     while t <= to.max(from) {
         if let Some(instant) = zone.timestamp_opt(t, 0).single() {
             let offset = i64::from(instant.offset().fix().local_minus_utc());
             low = low.min(offset);
             high = high.max(offset);
+            match runs.last_mut() {
+                Some(run) if run.2 == offset && run.1 + DAY == t => run.1 = t,
+                _ => runs.push((t, t, offset)),
+            }
         }
         t += DAY;
     }
-    if low > high { (0, 0) } else { (low, high) }
+    if low > high { ((0, 0), Vec::new()) } else { ((low, high), runs) }
 }
 
-/// Another rhythm's active spans (sorted by start) that may touch a candidate, and how far: an
-/// `except` reaches nine days either side (day and week scopes), precedence only overlaps.
+/// Wall-clock times to instants without a zone lookup, for times that only grow: a wall clock
+/// whose instant at its run's offset lies a day or more inside that run of one offset (see
+/// [`offset_bounds`]) is that instant, exactly as [`crate::time::resolve_local`] reads it: no
+/// other offset of the zone (all within a day of it) can show the same wall clock, so it is
+/// neither in a gap nor in a fold.
+pub(super) struct Resolver<'a> {
+    runs: &'a [(i64, i64, i64)],
+    at: usize,
+}
+
+impl<'a> Resolver<'a> {
+    pub(super) fn new(runs: &'a [(i64, i64, i64)]) -> Resolver<'a> {
+        Resolver { runs, at: 0 }
+    }
+
+    /// The instant (UTC seconds) of wall clock `seconds` (as [`seconds`]), when it lies well
+    /// inside a run; `None` near a change of offset (the caller resolves it in the zone).
+    pub(super) fn start(&mut self, seconds: i64) -> Option<i64> {
+        while let Some((_, last, offset)) = self.runs.get(self.at) {
+            if seconds - offset > *last {
+                self.at += 1;
+            } else {
+                break;
+            }
+        }
+        let (first, last, offset) = self.runs.get(self.at)?;
+        let t = seconds - offset;
+        (t >= first + DAY && t <= last - DAY).then_some(t)
+    }
+}
+
+/// How a span reaches a candidate: by overlapping it (precedence, breaks, `except` in span
+/// scope), or by sharing a local date or an ISO week with it (`except` in day or week scope).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Touch {
+    Overlap,
+    Day,
+    Week,
+}
+
+/// Another rhythm's active spans (sorted by start) that may touch a candidate, and how.
 pub(super) struct Reach<'a> {
     pub(super) spans: &'a [(i64, i64)],
-    pub(super) margin: i64,
+    pub(super) touch: Touch,
+}
+
+impl Reach<'_> {
+    /// The wall-clock seconds `(from, to)` (exclusive both) outside which no candidate's start
+    /// can let span `[s, e)` touch it, for candidates lasting at most `longest` in a zone with
+    /// offsets in `[low, high]`.
+    ///
+    /// A candidate at wall clock L starts at an instant whose local time is L, or later by a
+    /// DST gap (at most `high - low`); it ends at most `longest + high - low` later on the wall
+    /// clock. Overlap: the instants cross, so s + low - longest < L < e + high. Day and week:
+    /// the span's local dates (in the candidate's zone) lie between the dates of the wall
+    /// clocks s + low and e - 1 + high, so the candidate must start before the end of the last
+    /// day (or of its ISO week) and end after the start of the first.
+    fn bounds(&self, s: i64, e: i64, (low, high): (i64, i64), longest: i64) -> (i64, i64) {
+        let drift = high - low;
+        match self.touch {
+            Touch::Overlap => (s + low - longest - SLACK, e + high + SLACK),
+            Touch::Day | Touch::Week => {
+                let mut first = (s + low).div_euclid(DAY);
+                let mut last = (e - 1 + high).max(s + low).div_euclid(DAY);
+                if self.touch == Touch::Week {
+                    // Days since 1970-01-01 (a Thursday): back to Monday, on to Sunday.
+                    first -= (first + 3).rem_euclid(7);
+                    last += 6 - (last + 3).rem_euclid(7);
+                }
+                (first * DAY - longest - 2 * drift - SLACK, (last + 1) * DAY + SLACK)
+            }
+        }
+    }
 }
 
 /// A far window's candidates: those before the window that nothing touched are counted, not kept.
@@ -135,12 +209,43 @@ impl Candidates {
         .min(self.len)
     }
 
+    /// A cursor for [`Seek::through`], fastest when asked of times that only grow.
+    pub(super) fn seek(&self) -> Seek<'_> {
+        Seek { candidates: self, walk: self.steps.as_ref().map(Steps::walk) }
+    }
+
     /// Whether consecutive candidates are at least a day apart: then, in a zone whose offsets
     /// differ by less than a day, their instants keep the order of their wall-clock times
     /// whatever the DST policy does, no two meet and none is dropped, and a candidate's number
     /// is its position. A plain daily or weekly rule has at most one start a day.
     pub(super) fn a_day_apart(&self) -> bool {
         self.steps.is_some() || a_day_apart(&self.seconds)
+    }
+}
+
+/// See [`Candidates::seek`].
+pub(super) struct Seek<'a> {
+    candidates: &'a Candidates,
+    walk: Option<Walk<'a>>,
+}
+
+impl Seek<'_> {
+    /// How many candidates start (as [`seconds`]) at or before `at`, and the next one's start.
+    pub(super) fn through(&mut self, at: i64) -> (usize, Option<i64>) {
+        let candidates = self.candidates;
+        let count = match &mut self.walk {
+            Some(walk) => {
+                let (count, next) = walk.through(at);
+                let count = usize::try_from(count).unwrap_or(usize::MAX);
+                if count < candidates.len {
+                    return (count, next);
+                }
+                count
+            }
+            None => candidates.seconds.partition_point(|l| *l <= at),
+        };
+        let count = count.min(candidates.len);
+        (count, candidates.second(count))
     }
 }
 
@@ -174,19 +279,21 @@ pub(super) fn suspects(
         return out;
     };
     for reach in reaches {
-        // A candidate at local seconds L starts at UTC L - offset, for an offset in
-        // [low, high], and overlaps [s - margin, e + margin) only if
-        // s - margin + low - longest < L < e + margin + high.
-        let bound = reach.margin + longest + SLACK + high.max(0) - low.min(0);
+        let margin = match reach.touch {
+            Touch::Overlap => 0,
+            Touch::Day | Touch::Week => 8 * DAY,
+        };
+        let bound = margin + longest + SLACK + 2 * (high - low).max(0) + low.abs() + high.abs();
         // Spans that start after the last history candidate's reach cannot touch it.
         let upto = reach.spans.partition_point(|(s, _)| *s <= last + bound);
+        let mut seek = candidates.seek();
         for (s, e) in reach.spans.get(..upto).unwrap_or_default() {
-            let from = s - reach.margin + low - longest - SLACK;
-            let to = e + reach.margin + high + SLACK;
-            let mut k = candidates.below(from.saturating_add(1));
-            while k < history && candidates.second(k).is_some_and(|l| l < to) {
+            let (from, to) = reach.bounds(*s, *e, offsets, longest);
+            let (mut k, mut next) = seek.through(from);
+            while k < history && next.is_some_and(|l| l < to) {
                 out.push(k);
                 k += 1;
+                next = candidates.second(k);
             }
         }
     }

@@ -135,3 +135,51 @@ fn a_sub_window_is_a_slice_of_the_year() {
     assert_eq!(june.occurrences(), slice.as_slice());
     assert_eq!(slice.len(), 5);
 }
+
+mod runs {
+    use chrono::NaiveDate;
+    use chrono_tz::Tz;
+    use proptest::prelude::*;
+
+    use crate::expand::history::{Resolver, offset_bounds};
+    use crate::time::resolve_local;
+
+    const ZONES: [Tz; 6] = [
+        chrono_tz::America::New_York,
+        chrono_tz::Europe::Berlin,
+        chrono_tz::Australia::Sydney,
+        chrono_tz::Australia::Lord_Howe,
+        chrono_tz::Asia::Kolkata,
+        chrono_tz::America::Sao_Paulo,
+    ];
+
+    proptest! {
+        /// Where the runs of one offset answer, they answer as the zone does (gaps and folds
+        /// included), for wall clocks that grow by random steps over decades.
+        #[test]
+        fn the_runs_resolve_wall_clocks_as_the_zone_does(
+            zone in 0..ZONES.len(),
+            start in 0i64..20_000,
+            steps in prop::collection::vec(1i64..40 * 86_400, 1..300),
+        ) {
+            let zone = ZONES[zone];
+            let epoch = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+            let from = epoch.and_utc().timestamp() + start * 86_400;
+            let to = from + steps.iter().sum::<i64>() + 86_400;
+            let (_, runs) = offset_bounds(zone, from - 2 * 86_400, to + 2 * 86_400);
+            let mut resolver = Resolver::new(&runs);
+            let mut wall = from;
+            let mut answered = 0;
+            for step in steps {
+                wall += step;
+                let local = chrono::DateTime::from_timestamp(wall, 0).unwrap().naive_utc();
+                if let Some(t) = resolver.start(wall) {
+                    answered += 1;
+                    prop_assert_eq!(t, resolve_local(zone, local).timestamp(), "{} {}", zone, local);
+                }
+            }
+            // Most wall clocks are far from a change of offset: the runs answer them.
+            prop_assert!(answered > 0 || runs.len() > 1);
+        }
+    }
+}

@@ -174,6 +174,59 @@ fn mark(on: &mut [bool; 7], weekday: Weekday) {
     }
 }
 
+/// [`Steps::count_below_seconds`] for times that only grow, by stepping whole cycles (additions)
+/// rather than dividing: a far window's suspect search asks it once per span of another rhythm.
+pub(crate) struct Walk<'a> {
+    steps: &'a Steps,
+    /// The cycle reached, and its first day's start time as seconds.
+    cycle: i64,
+    base: i64,
+}
+
+impl Steps {
+    /// A [`Walk`] from the first cycle.
+    pub(crate) fn walk(&self) -> Walk<'_> {
+        Walk { steps: self, cycle: 0, base: self.origin * DAY + self.time_seconds }
+    }
+}
+
+impl Walk<'_> {
+    /// How many starts are at or before `at` (seconds on a UTC wall clock), and the seconds of
+    /// the next start after them when there is one.
+    pub(crate) fn through(&mut self, at: i64) -> (u64, Option<i64>) {
+        let steps = self.steps;
+        let period = steps.cycle * DAY;
+        if period <= 0 || steps.pattern.is_empty() {
+            return (0, None);
+        }
+        let origin = steps.origin * DAY + steps.time_seconds;
+        if at < self.base || at - self.base > 64 * period {
+            // A jump back or far ahead: divide once.
+            self.cycle = (at - origin).div_euclid(period).max(0);
+            self.base = origin + self.cycle * period;
+        }
+        while at - self.base >= period {
+            self.cycle += 1;
+            self.base += period;
+        }
+        let within = steps.pattern.iter().take_while(|p| self.base + *p * DAY <= at).count();
+        let per = steps.pattern.len() as u64;
+        let raw = (self.cycle as u64).saturating_mul(per).saturating_add(within as u64);
+        let count = raw.saturating_sub(steps.before_first).min(steps.len);
+        let next = if count >= steps.len {
+            None
+        } else if raw >= steps.before_first {
+            match steps.pattern.get(within) {
+                Some(o) => Some(self.base + o * DAY),
+                None => steps.pattern.first().map(|o| self.base + period + o * DAY),
+            }
+        } else {
+            steps.nth_seconds(count)
+        };
+        (count, next)
+    }
+}
+
 /// Days since 1970-01-01.
 fn days_of(date: NaiveDate) -> i64 {
     i64::from(date.num_days_from_ce()) - EPOCH_CE

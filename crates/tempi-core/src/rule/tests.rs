@@ -665,6 +665,22 @@ proptest! {
             prop_assert_eq!(steps.nth_seconds(k as u64), Some(local.and_utc().timestamp()));
         }
         prop_assert_eq!(steps.nth(listed.len() as u64), None);
+        // The walk gives the count through a time and the next start, asked in any order.
+        let mut walk = steps.walk();
+        let seconds_of: Vec<i64> = listed.iter().map(|l| l.and_utc().timestamp()).collect();
+        for (days, seconds) in probes.iter().chain(probes.iter()) {
+            let at = (dtstart.date().and_hms_opt(0, 0, 0).unwrap()
+                + chrono::Duration::days(*days * 3)
+                + chrono::Duration::seconds(*seconds))
+            .and_utc()
+            .timestamp();
+            let through = seconds_of.partition_point(|l| *l <= at);
+            let next = seconds_of.get(through).copied();
+            prop_assert_eq!(walk.through(at), (through as u64, next), "{} through {}", text, at);
+            let exact = seconds_of.get(through.saturating_sub(1)).copied().unwrap_or(at);
+            let through = seconds_of.partition_point(|l| *l <= exact);
+            prop_assert_eq!(walk.through(exact), (through as u64, seconds_of.get(through).copied()));
+        }
         for (days, seconds) in probes {
             let at = dtstart.date().and_hms_opt(0, 0, 0).unwrap()
                 + chrono::Duration::days(days)

@@ -96,6 +96,8 @@ struct RhythmSpec {
     commitment: Option<CommitmentSpec>,
     roles: Roles,
     priority: i32,
+    /// A rule to use instead of `CADENCES[cadence]`.
+    rule: Option<String>,
 }
 
 impl RhythmSpec {
@@ -199,6 +201,7 @@ fn rhythm_spec(index: usize) -> impl Strategy<Value = RhythmSpec> {
                         Roles::FixedHostAndFacilitator,
                     ][usize::from(roles)],
                     priority,
+                    rule: None,
                 }
             },
         )
@@ -262,7 +265,7 @@ fn build_with(
     builder.group(Group::new("a", "A", range).members(ids[..spec.a_size].to_vec()));
     builder.group(Group::new("b", "B", range).members(ids[spec.b_from..].to_vec()));
     for (i, r) in spec.rhythms.iter().enumerate() {
-        let (cadence_text, _) = CADENCES[r.cadence];
+        let cadence_text = r.rule.as_deref().unwrap_or(CADENCES[r.cadence].0);
         let mut built: Rhythm =
             rhythm(&format!("r{i}"), GROUPS[r.group], cadence_text, r.at(), LENGTHS[r.length])
                 .starting(r.start())
@@ -746,6 +749,40 @@ proptest! {
         far_window_is_a_slice(&spec, year, month, days)?;
     }
 
+    /// The same for plain daily and weekly rules, whose history the engine counts by arithmetic
+    /// and never generates: random INTERVAL, BYDAY sets, WKST, COUNT and UNTIL, random starts
+    /// (DTSTART) over two and a half years, times in DST gaps and folds of five zones, and
+    /// clashes on purpose (two times, shared groups, `except` that skips or shifts, priorities)
+    /// so that history is cancelled, shifted and counted.
+    #[test]
+    fn a_far_window_of_plain_rules_is_the_slice_of_a_long_plan(
+        spec in spec(),
+        rules in prop::collection::vec(plain_rule(), 4),
+        crowd in prop::collection::vec((0usize..2, any::<bool>(), 0usize..3, 0usize..4, 0i64..=900), 4),
+        year in 2027i32..=2099,
+        month in 1u32..=12,
+        days in 1i64..=45,
+    ) {
+        let mut spec = spec;
+        for (i, ((r, rule), (time, shift, group, scope, start))) in
+            spec.rhythms.iter_mut().zip(rules).zip(crowd).enumerate()
+        {
+            r.rule = Some(rule);
+            r.start_days = start;
+            r.time = [2, 3, r.time][time.min(2)];
+            r.length = r.length.min(2);
+            if let Some(c) = &mut r.commitment {
+                c.retrospective = c.retrospective.map(|l| l.min(2));
+            }
+            r.group = group;
+            if i > 0 && scope < 3 && !matches!(r.relation, Relation::Within { .. } | Relation::After { .. }) {
+                let scope = [ClashScope::Span, ClashScope::Day, ClashScope::Week][scope];
+                r.relation = Relation::Except { target: i - 1, scope, shift };
+            }
+        }
+        far_window_is_a_slice(&spec, year, month, days)?;
+    }
+
     /// The same with breaks in the history: each cancels (or shifts) occurrences long before
     /// the window, which changes every later rotation turn and cycle number, so the far window
     /// must find them (the engine reaches them like any other span that can touch history).
@@ -763,6 +800,34 @@ proptest! {
         let policy = if shift { OnBreak::Shift } else { OnBreak::Cancel };
         far_window_with_breaks_is_a_slice(&spec, &breaks, Some(policy), year, month, days)?;
     }
+}
+
+/// A plain daily or weekly rule: INTERVAL, BYDAY without ordinals, WKST, COUNT or UNTIL.
+fn plain_rule() -> impl Strategy<Value = String> {
+    const DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+    let days = prop::collection::btree_set(0usize..7, 0..4)
+        .prop_map(|set| set.into_iter().map(|d| DAYS[d]).collect::<Vec<_>>().join(","));
+    let end = prop_oneof![
+        4 => Just(String::new()),
+        1 => (1u32..3000).prop_map(|n| format!(";COUNT={n}")),
+        1 => (0i64..27_000, 0u32..24).prop_map(|(d, h)| {
+            let until = date(2026, 10, 1) + Duration::days(d);
+            format!(";UNTIL={}T{h:02}0000", until.format("%Y%m%d"))
+        }),
+    ];
+    (any::<bool>(), 1u16..10, days, prop::option::of(0usize..7), end).prop_map(
+        |(weekly, interval, days, wkst, end)| {
+            let mut rule =
+                format!("FREQ={};INTERVAL={interval}", if weekly { "WEEKLY" } else { "DAILY" });
+            if !days.is_empty() {
+                rule.push_str(&format!(";BYDAY={days}"));
+            }
+            if let Some(w) = wkst {
+                rule.push_str(&format!(";WKST={}", DAYS[w]));
+            }
+            rule + &end
+        },
+    )
 }
 
 fn far_window_is_a_slice(
