@@ -195,7 +195,7 @@ pub fn place(
 
     let mut burden: Vec<u32> = vec![0; members.len()];
     let mut placements = Vec::new();
-    let mut builder = community.to_builder();
+    let mut timed = Vec::new();
     for i in auto {
         let Some(rhythm) = rhythms.get(i) else { continue };
         let mut placement = Placement {
@@ -329,7 +329,7 @@ pub fn place(
         if chose_day && let Some(first) = first {
             placed = placed.starting(first);
         }
-        builder.replace_rhythm(placed);
+        timed.push(placed);
         placement.at = Some(at);
         placement.first = if chose_day { first } else { None };
         placement.misses = misses;
@@ -337,6 +337,8 @@ pub fn place(
         placement.score = Some(score);
         placements.push(placement);
     }
+    let mut builder = community.to_builder();
+    builder.replace_rhythms(timed);
     let (placed, _) = builder.build().map_err(plan_error)?;
     Ok(PlaceReport { community: placed, placements })
 }
