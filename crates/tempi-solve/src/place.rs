@@ -174,21 +174,31 @@ pub fn place(
 
     // Fixed rhythms occupy their attendees.
     let plan = community.plan(window).map_err(plan_error)?;
-    // The occurrences of a rhythm share one attendee list: its members are looked up once per
-    // list (known by its address, which stays put while the plan lives).
-    let mut lists: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    // The occurrences of a rhythm share one attendee list (known by its address, which stays
+    // put while the plan lives): they are gathered per list, then each member's bitset takes
+    // all of its list's occurrences at once.
+    let mut lists: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut spans: Vec<(&[std::sync::Arc<str>], Vec<(usize, usize)>)> = Vec::new();
     for occurrence in plan.occurrences().iter().filter(|o| o.is_active()) {
-        let (x, y) = grid.touching(
+        let span = grid.touching(
             epoch_minutes(occurrence.start.with_timezone(&Utc)),
             epoch_minutes(occurrence.end.with_timezone(&Utc)),
         );
-        let list = &occurrence.attendees;
-        let attending = lists
-            .entry((list.as_ptr() as usize, list.len()))
-            .or_insert_with(|| list.iter().filter_map(|id| index.get(&**id).copied()).collect());
-        for m in attending.iter() {
-            if let Some(bits) = free.get_mut(*m) {
-                bits.fill(x, y, false);
+        let list = &*occurrence.attendees;
+        let k = *lists.entry((list.as_ptr() as usize, list.len())).or_insert_with(|| {
+            spans.push((list, Vec::new()));
+            spans.len() - 1
+        });
+        if let Some((_, of_list)) = spans.get_mut(k) {
+            of_list.push(span);
+        }
+    }
+    for (list, of_list) in &spans {
+        for id in list.iter() {
+            if let Some(bits) = index.get(&**id).and_then(|m| free.get_mut(*m)) {
+                for (x, y) in of_list {
+                    bits.fill(*x, *y, false);
+                }
             }
         }
     }
