@@ -1460,6 +1460,23 @@ impl CommunityBuilder {
         }
     }
 
+    /// Replaces each rhythm with the same id as one of `rhythms`, finding each by a map of
+    /// the ids rather than a walk of the list; returns how many were found.
+    pub fn replace_rhythms(&mut self, rhythms: impl IntoIterator<Item = Rhythm>) -> usize {
+        let mut at: HashMap<String, usize> = HashMap::with_capacity(self.rhythms.len());
+        for (i, r) in self.rhythms.iter().enumerate() {
+            at.entry(r.id.clone()).or_insert(i);
+        }
+        let mut found = 0;
+        for rhythm in rhythms {
+            if let Some(slot) = at.get(&rhythm.id).and_then(|i| self.rhythms.get_mut(*i)) {
+                *slot = rhythm;
+                found += 1;
+            }
+        }
+        found
+    }
+
     pub(crate) fn into_parts(
         self,
     ) -> (String, String, Tz, NaiveDate, Vec<Member>, Vec<Group>, Vec<Rhythm>) {

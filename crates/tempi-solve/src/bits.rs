@@ -45,7 +45,7 @@ impl Bits {
     /// Bits `0..len` from words as [`Bits::words`] gives them; bits past `len` are cleared.
     pub(crate) fn from_words(mut words: Vec<u64>, len: usize) -> Bits {
         words.resize(len.div_ceil(64), 0);
-        if let Some(last) = words.last_mut().filter(|_| len % 64 != 0) {
+        if let Some(last) = words.last_mut().filter(|_| !len.is_multiple_of(64)) {
             *last &= (1u64 << (len % 64)) - 1;
         }
         Bits { words, len }

@@ -306,10 +306,37 @@ pub(crate) fn score(
     minutes: i64,
     burden: &dyn Fn(usize) -> u32,
 ) -> (Score, Vec<Attendee>) {
+    let mut attendees = Vec::new();
+    let score = tally(members, attending, start, minutes, burden, |member, required, local| {
+        attendees.push(Attendee { id: member.id().to_string(), required, local });
+    });
+    (score, attendees)
+}
+
+/// The score of [`score`] alone, for when the attendees are not shown: no list is built.
+pub(crate) fn score_alone(
+    members: &[(Availability, bool)],
+    attending: &[bool],
+    start: i64,
+    minutes: i64,
+    burden: &dyn Fn(usize) -> u32,
+) -> Score {
+    tally(members, attending, start, minutes, burden, |_, _, _| {})
+}
+
+/// The score, handing each attendee (with whether they are required, and their local start)
+/// to `each`.
+fn tally(
+    members: &[(Availability, bool)],
+    attending: &[bool],
+    start: i64,
+    minutes: i64,
+    burden: &dyn Fn(usize) -> u32,
+    mut each: impl FnMut(&Availability, bool, DateTime<Tz>),
+) -> Score {
     let instant = from_epoch_minutes(start);
     let n = i64::try_from(members.len()).unwrap_or(1).max(1);
-    let mut attendees = Vec::new();
-    let (mut preferences, mut worst, mut sum) = (0i64, 0u32, 0i64);
+    let (mut count, mut preferences, mut worst, mut sum) = (0i64, 0i64, 0u32, 0i64);
     for (index, ((member, required), here)) in members.iter().zip(attending).enumerate() {
         if !*here {
             continue;
@@ -319,16 +346,16 @@ pub(crate) fn score(
         let p = pain(local, minutes) + burden(index);
         worst = worst.max(p);
         sum += i64::from(p);
-        attendees.push(Attendee { id: member.id().to_string(), required: *required, local });
+        count += 1;
+        each(member, *required, local);
     }
-    let count = i64::try_from(attendees.len()).unwrap_or(0);
     let attendance = 1000 * count / n;
     let preferences = 100 * preferences / n;
     // The worst-off attendee first; then everyone's pain, so no one is made worse off just to
     // even things out.
     let fairness = -(30 * i64::from(worst) + 10 * sum / count.max(1));
     let total = attendance + preferences + fairness;
-    (Score { total, attendance, preferences, fairness }, attendees)
+    Score { total, attendance, preferences, fairness }
 }
 
 /// The members missing from `[start, start + minutes)`, each with a reason.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use tempi_core::{Length, Window};
 
 use crate::availability::{Availability, epoch_minutes, from_epoch_minutes};
-use crate::common::{Options, Prepared, missing, score};
+use crate::common::{Options, Prepared, missing, score, score_alone};
 use crate::{Attendee, Error, Missing, Score, common_setters};
 
 /// The longest search window of a one-off query: two years.
@@ -146,8 +146,13 @@ pub(crate) fn best(
         .iter()
         .map(|i| {
             let attending = prepared.attending(*i);
-            let (s, _) =
-                score(&options.members, &attending, prepared.grid.minute(*i), minutes, &|_| 0);
+            let s = score_alone(
+                &options.members,
+                &attending,
+                prepared.grid.minute(*i),
+                minutes,
+                &|_| 0,
+            );
             (s.total, *i)
         })
         .collect();

@@ -1,16 +1,22 @@
 //! Whole-plan placement: every `at = "auto"` rhythm gets its time.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
-use tempi_core::{Community, Presence, Timing, WeeklyWindow, Window};
+use tempi_core::{Cadence, Community, Plan, Presence, Rhythm, Timing, WeeklyWindow, Window};
 
-use crate::availability::{Availability, Grid, ZoneDays, epoch_minutes, free_bits, grid_dates};
+use crate::availability::{
+    Availability, Grid, Shape, ZoneDays, epoch_minutes, free_bits, grid_dates,
+};
 use crate::bits::Bits;
 use crate::common::{Options, Prepared, pain, time_of};
-use crate::series::{Engine, SeriesEnd, day_sequences};
+use crate::series::{Engine, Found, SeriesEnd, day_sequences};
 use crate::{Error, Quorum, Score};
+
+/// Grid slots `[from, to)`.
+type SlotSpan = (usize, usize);
 
 /// Busy intervals `[start, end)`.
 type Intervals = Vec<(DateTime<Utc>, DateTime<Utc>)>;
@@ -90,13 +96,37 @@ pub fn place(
     window: Window,
     options: &PlaceOptions,
 ) -> Result<PlaceReport, Error> {
-    let plan_error = |source: tempi_core::Error| Error::Plan { source };
-    let rhythms = community.rhythms();
-    let mut auto: Vec<usize> =
-        (0..rhythms.len()).filter(|i| rhythms.get(*i).is_some_and(|r| r.is_auto())).collect();
+    let auto = placement_order(community);
     if auto.is_empty() {
         return Ok(PlaceReport { community: community.clone(), placements: Vec::new() });
     }
+    let rhythms: Vec<&Rhythm> = auto.iter().filter_map(|i| community.rhythms().get(*i)).collect();
+    let mut board = Board::new(community, &rhythms, window, options);
+    let plan = community.plan(window).map_err(plan_error)?;
+    board.occupy_fixed(&plan);
+    let mut placements = Vec::with_capacity(rhythms.len());
+    let mut timed = Vec::new();
+    for rhythm in rhythms {
+        let (placement, placed) = board.place_one(community, rhythm, window)?;
+        placements.push(placement);
+        timed.extend(placed);
+    }
+    let mut builder = community.to_builder();
+    builder.replace_rhythms(timed);
+    let (placed, _) = builder.build().map_err(plan_error)?;
+    Ok(PlaceReport { community: placed, placements })
+}
+
+fn plan_error(source: tempi_core::Error) -> Error {
+    Error::Plan { source }
+}
+
+/// The indices of the auto rhythms in the order they are placed: higher priority first, then
+/// the slower tempo, then file order.
+fn placement_order(community: &Community) -> Vec<usize> {
+    let rhythms = community.rhythms();
+    let mut auto: Vec<usize> =
+        (0..rhythms.len()).filter(|i| rhythms.get(*i).is_some_and(|r| r.is_auto())).collect();
     auto.sort_by_key(|i| {
         let r = rhythms.get(*i);
         let priority = r.map_or(0, |r| r.priority_value());
@@ -106,12 +136,35 @@ pub fn place(
         });
         (std::cmp::Reverse(priority), std::cmp::Reverse(period), *i)
     });
+    auto
+}
 
-    // The members who attend an auto rhythm, and their free bitsets.
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut members: Vec<Availability> = Vec::new();
-    for i in &auto {
-        if let Some(r) = rhythms.get(*i) {
+/// What placement keeps across rhythms: the members who attend an auto rhythm, their free
+/// bitsets over one grid, and the burden each has taken so far.
+struct Board {
+    grid: Grid,
+    shape: Shape,
+    zone_days: HashMap<Tz, ZoneDays>,
+    /// A member's id to their place in `members`, `free` and `burden`.
+    index: HashMap<String, usize>,
+    members: Vec<Availability>,
+    free: Vec<Bits>,
+    /// The local-hour pain of the rhythms already placed for each member.
+    burden: Vec<u32>,
+}
+
+impl Board {
+    /// The attendees of `rhythms` with their windows and busy intervals, on a grid fine
+    /// enough for every rhythm's length, covering `window` with a day before and two after.
+    fn new(
+        community: &Community,
+        rhythms: &[&Rhythm],
+        window: Window,
+        options: &PlaceOptions,
+    ) -> Board {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut members: Vec<Availability> = Vec::new();
+        for r in rhythms {
             for id in community.attendees_of(r.id()) {
                 if !index.contains_key(id)
                     && let Some(m) = community.member(id)
@@ -121,83 +174,115 @@ pub fn place(
                 }
             }
         }
+        let step = rhythms.iter().fold(15u32, |g, r| gcd(g, r.length().minutes())).max(1);
+        let grid = Grid::new(
+            epoch_minutes(window.start()) - 1440,
+            epoch_minutes(window.end()) + 2 * 1440,
+            i64::from(step),
+        );
+        let shape = Options::new(tempi_core::Length::MIN_LENGTH).shape();
+        let mut board = Board {
+            grid,
+            shape,
+            zone_days: HashMap::new(),
+            index,
+            burden: vec![0; members.len()],
+            members,
+            free: Vec::new(),
+        };
+        board.free = board.free_bitsets(community, options);
+        board
     }
-    let step = auto
-        .iter()
-        .filter_map(|i| rhythms.get(*i))
-        .fold(15u32, |g, r| gcd(g, r.length().minutes()))
-        .max(1);
-    let step = i64::from(step);
-    let from = epoch_minutes(window.start()) - 1440;
-    let to = epoch_minutes(window.end()) + 2 * 1440;
-    let grid = Grid::new(from, to, step);
-    let base_options = Options::new(tempi_core::Length::MIN_LENGTH);
-    let shape = base_options.shape();
-    let mut zone_days: HashMap<Tz, ZoneDays> = HashMap::new();
-    let mut days_for = |zone: Tz| -> ZoneDays {
-        zone_days
+
+    /// The calendar of `zone` over the grid, built once per zone.
+    fn days_for(&mut self, zone: Tz) -> ZoneDays {
+        let grid = self.grid;
+        self.zone_days
             .entry(zone)
             .or_insert_with(|| {
                 let (first, last) = grid_dates(&grid, zone);
                 ZoneDays::new(zone, first.pred_opt().unwrap_or(first), last)
             })
             .clone()
-    };
-    // Members with only weekly windows share their bitset with everyone of the same zone
-    // and windows: built once, copied.
-    let mut by_signature: HashMap<(Tz, Vec<WeeklyWindow>), Bits> = HashMap::new();
-    let mut free: Vec<Bits> = Vec::with_capacity(members.len());
-    for (member, original) in members.iter().zip(members.iter().map(|m| community.member(m.id()))) {
-        let plain =
-            original.is_some_and(|m| m.away_dates().is_empty() && m.extra_windows().is_empty());
-        let days = days_for(member.zone());
-        let mut bits = if plain {
-            let key = (member.zone(), member.weekly_windows().to_vec());
-            by_signature
-                .entry(key)
-                .or_insert_with(|| free_bits(member, &grid, &shape, &days))
-                .clone()
-        } else {
-            free_bits(member, &grid, &shape, &days)
-        };
-        if let Some(intervals) = options.busy.get(member.id()) {
-            for (a, b) in intervals {
-                let (x, y) = grid.touching(
-                    epoch_minutes(*a),
-                    epoch_minutes(*b) + i64::from(b.timestamp() % 60 != 0),
-                );
-                bits.fill(x, y, false);
-            }
-        }
-        free.push(bits);
     }
 
-    // Fixed rhythms occupy their attendees.
-    let plan = community.plan(window).map_err(plan_error)?;
-    // The occurrences of a rhythm share one attendee list: its members are looked up once per
-    // list (known by its address, which stays put while the plan lives).
-    let mut lists: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-    for occurrence in plan.occurrences().iter().filter(|o| o.is_active()) {
-        let (x, y) = grid.touching(
-            epoch_minutes(occurrence.start.with_timezone(&Utc)),
-            epoch_minutes(occurrence.end.with_timezone(&Utc)),
-        );
-        let list = &occurrence.attendees;
-        let attending = lists
-            .entry((list.as_ptr() as usize, list.len()))
-            .or_insert_with(|| list.iter().filter_map(|id| index.get(&**id).copied()).collect());
-        for m in attending.iter() {
-            if let Some(bits) = free.get_mut(*m) {
-                bits.fill(x, y, false);
+    /// Each member's free slots: their windows, less their busy intervals.
+    fn free_bitsets(&mut self, community: &Community, options: &PlaceOptions) -> Vec<Bits> {
+        // Members with only weekly windows share their bitset with everyone of the same zone
+        // and windows: built once, copied.
+        let mut by_signature: HashMap<(Tz, Vec<WeeklyWindow>), Bits> = HashMap::new();
+        let mut free: Vec<Bits> = Vec::with_capacity(self.members.len());
+        for k in 0..self.members.len() {
+            let Some(zone) = self.members.get(k).map(Availability::zone) else { continue };
+            let days = self.days_for(zone);
+            let Some(member) = self.members.get(k) else { continue };
+            let plain = community
+                .member(member.id())
+                .is_some_and(|m| m.away_dates().is_empty() && m.extra_windows().is_empty());
+            let mut bits = if plain {
+                let key = (member.zone(), member.weekly_windows().to_vec());
+                by_signature
+                    .entry(key)
+                    .or_insert_with(|| free_bits(member, &self.grid, &self.shape, &days))
+                    .clone()
+            } else {
+                free_bits(member, &self.grid, &self.shape, &days)
+            };
+            if let Some(intervals) = options.busy.get(member.id()) {
+                for (a, b) in intervals {
+                    let (x, y) = self.grid.touching(
+                        epoch_minutes(*a),
+                        epoch_minutes(*b) + i64::from(b.timestamp() % 60 != 0),
+                    );
+                    bits.fill(x, y, false);
+                }
+            }
+            free.push(bits);
+        }
+        free
+    }
+
+    /// The rhythms with fixed times occupy their attendees.
+    fn occupy_fixed(&mut self, plan: &Plan) {
+        // The occurrences of a rhythm share one attendee list (known by its address, which
+        // stays put while the plan lives): they are gathered per list, then each member's
+        // bitset takes all of its list's occurrences at once.
+        let mut lists: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut spans: Vec<(&[Arc<str>], Vec<SlotSpan>)> = Vec::new();
+        for occurrence in plan.occurrences().iter().filter(|o| o.is_active()) {
+            let span = self.grid.touching(
+                epoch_minutes(occurrence.start.with_timezone(&Utc)),
+                epoch_minutes(occurrence.end.with_timezone(&Utc)),
+            );
+            let list = &*occurrence.attendees;
+            let k = *lists.entry((list.as_ptr() as usize, list.len())).or_insert_with(|| {
+                spans.push((list, Vec::new()));
+                spans.len() - 1
+            });
+            if let Some((_, of_list)) = spans.get_mut(k) {
+                of_list.push(span);
+            }
+        }
+        for (list, of_list) in &spans {
+            for id in list.iter() {
+                if let Some(bits) = self.index.get(&**id).and_then(|m| self.free.get_mut(*m)) {
+                    for (x, y) in of_list {
+                        bits.fill(*x, *y, false);
+                    }
+                }
             }
         }
     }
 
-    let mut burden: Vec<u32> = vec![0; members.len()];
-    let mut placements = Vec::new();
-    let mut builder = community.to_builder();
-    for i in auto {
-        let Some(rhythm) = rhythms.get(i) else { continue };
+    /// Places one rhythm: tests every pattern of its cadence in the window against its
+    /// attendees' bitsets, keeps the best, and occupies the attendees there. Also hands back
+    /// the rhythm with its time, when placed.
+    fn place_one(
+        &mut self,
+        community: &Community,
+        rhythm: &Rhythm,
+        window: Window,
+    ) -> Result<(Placement, Option<Rhythm>), Error> {
         let mut placement = Placement {
             rhythm: rhythm.id().to_string(),
             at: None,
@@ -210,118 +295,43 @@ pub fn place(
         let attendees: Vec<usize> = community
             .attendees_of(rhythm.id())
             .iter()
-            .filter_map(|id| index.get(*id).copied())
+            .filter_map(|id| self.index.get(*id).copied())
             .collect();
         let Timing::Cadence(cadence) = rhythm.timing() else {
             placement.unplaced = Some("it is timed by an offset, not a cadence".into());
-            placements.push(placement);
-            continue;
+            return Ok((placement, None));
         };
         if attendees.is_empty() {
             placement.unplaced = Some(format!("its group `{}` has no members", rhythm.group()));
-            placements.push(placement);
-            continue;
+            return Ok((placement, None));
         }
         let zone = community.rhythm_zone(rhythm);
-        let window_first = window.start().with_timezone(&zone).date_naive();
-        let window_last =
-            (window.end() - chrono::Duration::seconds(1)).with_timezone(&zone).date_naive();
-        // The cadence runs from the rhythm's own start, as in the plan (an `INTERVAL` or `WKST`
-        // keeps its phase); only the dates inside the window are checked.
-        let start = rhythm_start(community, rhythm);
-        let from = start.max(window_first);
-        let last = rhythm_end(rhythm).map_or(window_last, |e| e.min(window_last));
-        let sequences: Vec<Vec<NaiveDate>> = if from > last {
-            Vec::new()
-        } else {
-            day_sequences(cadence, zone, start, from, SeriesEnd::Until(last))?
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect()
-        };
+        let sequences = day_patterns(community, rhythm, cadence, zone, window)?;
         if sequences.is_empty() {
             placement.unplaced = Some("its cadence has no occurrence in the window".into());
-            placements.push(placement);
-            continue;
+            return Ok((placement, None));
         }
-        let mut query = Options::new(rhythm.length());
-        query.members =
-            attendees.iter().filter_map(|m| members.get(*m)).map(|m| (m.clone(), true)).collect();
-        match rhythm.presence_needed() {
-            Some(Presence::Count(n)) => {
-                query.quorum = Some(Quorum::Count(n));
-                query.members.iter_mut().for_each(|m| m.1 = false);
-            }
-            Some(Presence::Percent(p)) => {
-                query.quorum = Some(Quorum::Percent(p));
-                query.members.iter_mut().for_each(|m| m.1 = false);
-            }
-            _ => {}
-        }
-        let prepared =
-            Prepared::assemble(&query, grid, shape, attendees.iter().filter_map(|m| free.get(*m)));
-        let engine = Engine::with_prepared(&query, zone, &sequences, days_for(zone), prepared);
+        let query = query_for(rhythm, &attendees, &self.members);
+        let prepared = Prepared::assemble(
+            &query,
+            self.grid,
+            self.shape,
+            attendees.iter().filter_map(|m| self.free.get(*m)),
+        );
+        let engine = Engine::with_prepared(&query, zone, &sequences, self.days_for(zone), prepared);
         let n = sequences.iter().map(Vec::len).max().unwrap_or(0);
         let allowed = n / 10;
         let found = engine.scan(u32::try_from(allowed).unwrap_or(u32::MAX));
         let burden_of =
-            |k: usize| attendees.get(k).and_then(|m| burden.get(*m)).copied().unwrap_or(0);
-        // The fewest misses win outright, so only those are scored.
-        let fewest_misses = found.iter().map(|f| f.misses).min().unwrap_or(usize::MAX);
-        let best = found
-            .iter()
-            .filter(|f| f.misses <= allowed && f.misses == fewest_misses)
-            .map(|f| (f.misses, engine.score_with(f, &burden_of), f))
-            .min_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then(b.1.total.cmp(&a.1.total))
-                    .then(a.2.sequence.cmp(&b.2.sequence))
-                    .then(a.2.minute.cmp(&b.2.minute))
-            });
-        let Some((misses, score, found)) = best else {
+            |k: usize| attendees.get(k).and_then(|m| self.burden.get(*m)).copied().unwrap_or(0);
+        let Some((misses, score, found)) = choose(&engine, &found, allowed, &burden_of) else {
             let fewest = found.iter().map(|f| f.misses).min().unwrap_or(n);
             placement.occurrences = n;
-            // Say which presence was asked for: "set a presence" is no advice when one is set.
-            let (who, remedy) = match rhythm.presence_needed() {
-                Some(Presence::Count(k)) => (
-                    format!("a presence of {k} of its {} attendees", attendees.len()),
-                    "lower the `presence`",
-                ),
-                Some(Presence::Percent(p)) => (
-                    format!("a presence of {p}% of its {} attendees", attendees.len()),
-                    "lower the `presence`",
-                ),
-                _ => (format!("all {} attendees", attendees.len()), "set a `presence`"),
-            };
-            placement.unplaced = Some(format!(
-                "no weekday and time works for {who} at {} of its {n} occurrences in the window (the best time misses {fewest}); widen windows, {remedy}, or give it a time",
-                if allowed == 0 {
-                    "every one".to_string()
-                } else {
-                    format!("{} or more", n - allowed)
-                }
-            ));
-            placements.push(placement);
-            continue;
+            placement.unplaced = Some(unplaced_reason(rhythm, attendees.len(), n, allowed, fewest));
+            return Ok((placement, None));
         };
         let dates = sequences.get(found.sequence).map(Vec::as_slice).unwrap_or_default();
-        // Occupy the attendees, and add the pain of this time to their burden.
-        let run = engine.prepared.run;
-        for slot in found.slots.iter().flatten() {
-            for m in &attendees {
-                if let Some(bits) = free.get_mut(*m) {
-                    bits.fill(*slot, slot + run, false);
-                }
-            }
-        }
-        if let Some(first) = found.slots.iter().flatten().next() {
-            let instant = crate::availability::from_epoch_minutes(grid.minute(*first));
-            for m in &attendees {
-                if let (Some(b), Some(member)) = (burden.get_mut(*m), members.get(*m)) {
-                    *b += pain(instant.with_timezone(&member.zone()), engine.prepared.minutes());
-                }
-            }
-        }
+        self.occupy(&attendees, found, engine.prepared.run, engine.prepared.minutes());
         let at = time_of(found.minute);
         let first = dates.first().copied();
         let mut placed = rhythm.clone().placed_at(at);
@@ -329,16 +339,123 @@ pub fn place(
         if chose_day && let Some(first) = first {
             placed = placed.starting(first);
         }
-        builder.replace_rhythm(placed);
         placement.at = Some(at);
         placement.first = if chose_day { first } else { None };
         placement.misses = misses;
         placement.occurrences = dates.len();
         placement.score = Some(score);
-        placements.push(placement);
+        Ok((placement, Some(placed)))
     }
-    let (placed, _) = builder.build().map_err(plan_error)?;
-    Ok(PlaceReport { community: placed, placements })
+
+    /// Occupies the attendees at the chosen pattern's slots (`run` slots each, `minutes`
+    /// long), and adds the pain of its first occurrence to their burden.
+    fn occupy(&mut self, attendees: &[usize], found: &Found, run: usize, minutes: i64) {
+        for slot in found.slots.iter().flatten() {
+            for m in attendees {
+                if let Some(bits) = self.free.get_mut(*m) {
+                    bits.fill(*slot, slot + run, false);
+                }
+            }
+        }
+        if let Some(first) = found.slots.iter().flatten().next() {
+            let instant = crate::availability::from_epoch_minutes(self.grid.minute(*first));
+            for m in attendees {
+                if let (Some(b), Some(member)) = (self.burden.get_mut(*m), self.members.get(*m)) {
+                    *b += pain(instant.with_timezone(&member.zone()), minutes);
+                }
+            }
+        }
+    }
+}
+
+/// The dates each (first day) pattern of the rhythm's cadence gives inside the window. The
+/// cadence runs from the rhythm's own start, as in the plan (an `INTERVAL` or `WKST` keeps its
+/// phase); only the dates inside the window are checked.
+fn day_patterns(
+    community: &Community,
+    rhythm: &Rhythm,
+    cadence: &Cadence,
+    zone: Tz,
+    window: Window,
+) -> Result<Vec<Vec<NaiveDate>>, Error> {
+    let window_first = window.start().with_timezone(&zone).date_naive();
+    let window_last =
+        (window.end() - chrono::Duration::seconds(1)).with_timezone(&zone).date_naive();
+    let start = rhythm_start(community, rhythm);
+    let from = start.max(window_first);
+    let last = rhythm_end(rhythm).map_or(window_last, |e| e.min(window_last));
+    if from > last {
+        return Ok(Vec::new());
+    }
+    Ok(day_sequences(cadence, zone, start, from, SeriesEnd::Until(last))?
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect())
+}
+
+/// The query of one rhythm: its attendees, all required unless it asks for a presence (then
+/// that is the quorum and no one is required).
+fn query_for(rhythm: &Rhythm, attendees: &[usize], members: &[Availability]) -> Options {
+    let mut query = Options::new(rhythm.length());
+    query.members =
+        attendees.iter().filter_map(|m| members.get(*m)).map(|m| (m.clone(), true)).collect();
+    match rhythm.presence_needed() {
+        Some(Presence::Count(n)) => {
+            query.quorum = Some(Quorum::Count(n));
+            query.members.iter_mut().for_each(|m| m.1 = false);
+        }
+        Some(Presence::Percent(p)) => {
+            query.quorum = Some(Quorum::Percent(p));
+            query.members.iter_mut().for_each(|m| m.1 = false);
+        }
+        _ => {}
+    }
+    query
+}
+
+/// The pattern placed: among those with at most `allowed` misses, the fewest misses win
+/// outright (so only those are scored), then the score, then the earlier pattern and time.
+fn choose<'f>(
+    engine: &Engine<'_>,
+    found: &'f [Found],
+    allowed: usize,
+    burden: &dyn Fn(usize) -> u32,
+) -> Option<(usize, Score, &'f Found)> {
+    let fewest_misses = found.iter().map(|f| f.misses).min().unwrap_or(usize::MAX);
+    found
+        .iter()
+        .filter(|f| f.misses <= allowed && f.misses == fewest_misses)
+        .map(|f| (f.misses, engine.score_with(f, burden), f))
+        .min_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(b.1.total.cmp(&a.1.total))
+                .then(a.2.sequence.cmp(&b.2.sequence))
+                .then(a.2.minute.cmp(&b.2.minute))
+        })
+}
+
+/// Why no pattern fits `n` occurrences with at most `allowed` missed, saying which presence
+/// was asked for ("set a presence" is no advice when one is set).
+fn unplaced_reason(
+    rhythm: &Rhythm,
+    attendees: usize,
+    n: usize,
+    allowed: usize,
+    fewest: usize,
+) -> String {
+    let (who, remedy) = match rhythm.presence_needed() {
+        Some(Presence::Count(k)) => {
+            (format!("a presence of {k} of its {attendees} attendees"), "lower the `presence`")
+        }
+        Some(Presence::Percent(p)) => {
+            (format!("a presence of {p}% of its {attendees} attendees"), "lower the `presence`")
+        }
+        _ => (format!("all {attendees} attendees"), "set a `presence`"),
+    };
+    format!(
+        "no weekday and time works for {who} at {} of its {n} occurrences in the window (the best time misses {fewest}); widen windows, {remedy}, or give it a time",
+        if allowed == 0 { "every one".to_string() } else { format!("{} or more", n - allowed) }
+    )
 }
 
 fn gcd(a: u32, b: u32) -> u32 {
@@ -346,10 +463,10 @@ fn gcd(a: u32, b: u32) -> u32 {
 }
 
 /// The rhythm's first date: its own start, or the community's.
-fn rhythm_start(community: &Community, rhythm: &tempi_core::Rhythm) -> NaiveDate {
+fn rhythm_start(community: &Community, rhythm: &Rhythm) -> NaiveDate {
     rhythm.start_date().unwrap_or(community.start())
 }
 
-fn rhythm_end(rhythm: &tempi_core::Rhythm) -> Option<NaiveDate> {
+fn rhythm_end(rhythm: &Rhythm) -> Option<NaiveDate> {
     rhythm.end_date()
 }

@@ -6,7 +6,7 @@ use tempi_core::rule::Frequency;
 use tempi_core::{Cadence, Length};
 
 use crate::availability::{Availability, ZoneDays, from_epoch_minutes};
-use crate::common::{Options, Prepared, missing, score, time_of};
+use crate::common::{Options, Prepared, missing, score_alone, time_of};
 use crate::{Error, Missing, Score, common_setters};
 
 /// Where a series ends.
@@ -518,15 +518,15 @@ impl<'a> Engine<'a> {
             .or_else(|| f.slots.first().copied())
             .flatten();
         let minutes = self.prepared.minutes();
-        let (mut score, _) = match reference {
-            Some(i) => score(
+        let mut score = match reference {
+            Some(i) => score_alone(
                 &self.options.members,
                 &self.attending(Some(i)),
                 self.prepared.grid.minute(i),
                 minutes,
                 burden,
             ),
-            None => (Score::default(), Vec::new()),
+            None => Score::default(),
         };
         score.attendance = i64::try_from(1000 * attended / (n * occurrences)).unwrap_or(0);
         score.total = score.attendance + score.preferences + score.fairness;
