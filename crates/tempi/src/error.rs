@@ -99,6 +99,12 @@ pub enum Error {
         /// The last day.
         to: tempi_core::chrono::NaiveDate,
     },
+    /// A window of a year from a day that would end past the calendar's range.
+    #[error("a year from {from} is out of range")]
+    YearFrom {
+        /// The first day.
+        from: tempi_core::chrono::NaiveDate,
+    },
     /// A member's busy calendar could not be read.
     #[error(
         "member `{member}`: cannot read the busy calendar {}: {source}; fix the path in `busy` (it is relative to the community file)",
