@@ -37,8 +37,8 @@ use crate::Error;
 pub type Intervals = Vec<(DateTime<Utc>, DateTime<Utc>)>;
 
 /// Reads a community file's text from `path` (`shown` names it in messages), refusing a file
-/// over [`tempi_core::file::MAX_FILE_BYTES`] before reading it, and locating the first byte that
-/// is not UTF-8. Parse the text with [`tempi_core::file::parse`].
+/// over [`file::MAX_FILE_BYTES`](crate::file::MAX_FILE_BYTES) before reading it, and locating the first byte that
+/// is not UTF-8. Parse the text with [`file::parse`](crate::file::parse).
 ///
 /// # Errors
 /// [`Error::ReadCommunity`], [`Error::TooLarge`] or [`Error::NotUtf8`].
@@ -52,7 +52,7 @@ pub fn read_community_file(path: &Path, shown: &str) -> Result<String, Error> {
 }
 
 /// [`read_community_file`] from a stream (standard input): at most
-/// [`tempi_core::file::MAX_FILE_BYTES`] are read.
+/// [`file::MAX_FILE_BYTES`](crate::file::MAX_FILE_BYTES) are read.
 ///
 /// # Errors
 /// As [`read_community_file`].
@@ -68,8 +68,8 @@ pub fn read_community(input: &mut dyn std::io::Read, shown: &str) -> Result<Stri
 }
 
 /// Reads a calendar export (.ics) from `path` (`shown` names it in messages), refusing a file
-/// over [`tempi_ical::import::MAX_INPUT_BYTES`] before reading it. Read it with
-/// [`tempi_ical::import::busy`] or [`tempi_ical::import::instances`].
+/// over [`ical::import::MAX_INPUT_BYTES`](crate::ical::import::MAX_INPUT_BYTES) before reading it. Read it with
+/// [`ical::import::busy`](crate::ical::import::busy) or [`ical::import::instances`](crate::ical::import::instances).
 ///
 /// # Errors
 /// [`Error::ReadCalendar`] or [`Error::CalendarTooLarge`].
@@ -84,7 +84,7 @@ pub fn read_calendar_file(path: &Path, shown: &str) -> Result<Vec<u8>, Error> {
 }
 
 /// [`read_calendar_file`] from a stream (standard input): at most
-/// [`tempi_ical::import::MAX_INPUT_BYTES`] are read.
+/// [`ical::import::MAX_INPUT_BYTES`](crate::ical::import::MAX_INPUT_BYTES) are read.
 ///
 /// # Errors
 /// As [`read_calendar_file`].
@@ -434,7 +434,7 @@ pub struct AvailabilityReport {
 /// check` and `tempi plan` (errors with `--strict`). `community` is the one planned (its
 /// `at = "auto"` rhythms placed, as [`Planned::community`]); `original` is the community as
 /// written, before [`place_auto`]: its `at = "auto"` rhythms are left out (the solver placed
-/// them around everyone). Only occurrences that go ahead count; see [`tempi_solve::fit`] for
+/// them around everyone). Only occurrences that go ahead count; see [`solve::fit`](crate::solve::fit) for
 /// the rules.
 ///
 /// # Errors
@@ -618,7 +618,7 @@ impl fmt::Display for MixReport {
 /// Forms the mixers of every `mix` rhythm in `plan` and attaches them to its occurrences.
 ///
 /// A season is the rhythm's occurrences in the plan's window, or each commitment cycle for a
-/// commitment (cut every [`tempi_solve::mix::MAX_ROUNDS`] meetings): new pairs are counted, and repeats avoided, within a season. A member is in a
+/// commitment (cut every [`solve::mix::MAX_ROUNDS`](crate::solve::mix::MAX_ROUNDS) meetings): new pairs are counted, and repeats avoided, within a season. A member is in a
 /// round's mixers when they attend the rhythm and can come: not away, inside their windows
 /// (members without weekly windows are not limited by time of day) and clear of the busy time
 /// of their `busy` calendars. Cancelled occurrences get no mixers. Seeded from the rhythm's id
@@ -695,7 +695,7 @@ fn read_availability(
 }
 
 /// The indices of the rhythm's active occurrences in `plan`, by season: its commitment cycle
-/// (or the whole window), cut every [`tempi_solve::mix::MAX_ROUNDS`] occurrences.
+/// (or the whole window), cut every [`solve::mix::MAX_ROUNDS`](crate::solve::mix::MAX_ROUNDS) occurrences.
 fn seasons(plan: &Plan, rhythm: &str) -> Vec<(Option<u32>, Vec<usize>)> {
     let mut seasons: Vec<(Option<u32>, Vec<usize>)> = Vec::new();
     for (index, o) in plan.occurrences().iter().enumerate() {

@@ -640,7 +640,7 @@ fn exchange_unsupported(e: &io::Error) -> bool {
 }
 
 /// A source of feeds the publisher can stream: the scopes, then each one written on demand (the
-/// shape of `tempi_ical::export::Publication`).
+/// shape of [`ical::export::Publication`](crate::ical::export::Publication)).
 pub trait FeedSource {
     /// Every feed to publish, in order.
     fn scopes(&self) -> Vec<Scope>;
