@@ -80,12 +80,16 @@ enum Command {
     #[command(after_help = EXIT_CODES)]
     Plan(PlanArgs),
     /// Print the busy intervals tempi reads from a calendar export (.ics).
+    #[command(after_help = EXIT_CODES)]
     Busy(busy::BusyArgs),
     /// Print every occurrence of every event in a calendar (.ics) over [--from, --to).
+    #[command(after_help = EXIT_CODES)]
     Expand(expand::ExpandArgs),
     /// Find meeting times across members' availability.
+    #[command(after_help = EXIT_CODES)]
     Slots(slots::SlotsArgs),
     /// Propose pods: split members into small groups with a shared recurring time.
+    #[command(after_help = EXIT_CODES)]
     Pods(pods::PodsArgs),
     /// Serve the feeds and a page per member at secret URLs, planned afresh as days pass.
     Serve(serve::ServeArgs),

@@ -90,6 +90,12 @@ fn help_lists_the_exit_codes() {
     {
         assert!(out.contains(line), "--help lacks {line:?}:\n{out}");
     }
+    // The commands whose answer can be "nothing fits" say what that exits with.
+    for command in ["slots", "pods", "check", "plan", "busy", "expand"] {
+        let (code, out, _) = tempi(&[command, "--help"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("  3  nothing fits"), "{command} --help:\n{out}");
+    }
 }
 
 #[test]
