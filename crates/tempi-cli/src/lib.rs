@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use tempi::file::{self, Diagnostic, Loaded};
+use tempi::file::{self, Diagnostic, Loaded, Severity};
 use tempi::pipeline::{self, BusyFiles, BusyWarning};
+use tempi::view::check;
 use tempi::{Community, ExpandOptions, Window};
 
 mod busy;
@@ -330,13 +331,7 @@ pub(crate) fn load(
         }
         Err(tempi::CoreError::File { errors, warnings }) => {
             // An error, not a note: returned, so that --quiet still prints it.
-            let mut text = String::new();
-            for d in errors.iter().chain(&warnings) {
-                text.push_str(&format!("{d}\n"));
-            }
-            let n = errors.len();
-            text.push_str(&format!("{n} error{} in {shown}", if n == 1 { "" } else { "s" }));
-            Err(Failure::Located(text))
+            Err(Failure::Located(check::file_errors(&errors, &warnings, &shown)))
         }
         Err(other) => Err(Failure::Message(other.to_string())),
     }
@@ -382,21 +377,6 @@ fn check_availability(
     }
 }
 
-/// Writes the availability problems, each located at its rhythm, as `severity` lines.
-fn availability_lines(
-    loaded: &Loaded,
-    shown: &str,
-    problems: &[tempi::solve::Unavailable],
-    severity: &str,
-) -> String {
-    let mut text = String::new();
-    for p in problems {
-        let place = loaded.locate_rhythm(shown, &p.rhythm).unwrap_or_else(|| shown.to_string());
-        text.push_str(&format!("{place}: {severity}: {}\n", tempi::view::Safe(p)));
-    }
-    text
-}
-
 /// Under `--strict`, the problems as one error; else writes them to `err` as warnings.
 fn report_availability(
     loaded: &Loaded,
@@ -410,14 +390,15 @@ fn report_availability(
     }
     if strict {
         let n = problems.len();
-        let mut text = availability_lines(loaded, shown, problems, "error");
+        let mut text = check::availability_lines(loaded, shown, problems, Severity::Error);
         text.push_str(&format!(
             "{n} availability error{} in {shown} (--strict); move the rhythm to a time that fits, or change the windows",
             if n == 1 { "" } else { "s" }
         ));
         return Err(Failure::Located(text));
     }
-    err.write_all(availability_lines(loaded, shown, problems, "warning").as_bytes())?;
+    let lines = check::availability_lines(loaded, shown, problems, Severity::Warning);
+    err.write_all(lines.as_bytes())?;
     Ok(())
 }
 
@@ -464,7 +445,7 @@ fn check_json(
         }
         Err(_) => Vec::new(),
     };
-    tempi::view::check::write_check_json_with(out, &read, &problems, strict)?;
+    check::write_check_json_with(out, &read, &problems, strict)?;
     if read.is_err() || (strict && !problems.is_empty()) {
         return Err(Failure::Reported);
     }
