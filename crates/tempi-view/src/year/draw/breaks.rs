@@ -123,15 +123,16 @@ mod tests {
                 .part_of("all")
                 .with_break(Break::new("Pod pause", date(2027, 4, 5), date(2027, 4, 11))),
         );
-        b.rhythm(Rhythm::new(
-            "weekly",
-            "Weekly",
-            "pod",
-            Category::Relational,
-            "weekly on tue".parse::<tempi_core::Cadence>().unwrap(),
-            chrono::NaiveTime::from_hms_opt(19, 0, 0).unwrap(),
-            "1h".parse().unwrap(),
-        ));
+        b.rhythm(
+            Rhythm::builder("weekly", "pod")
+                .name("Weekly")
+                .category(Category::Relational)
+                .cadence("weekly on tue")
+                .at("19:00")
+                .length("1h")
+                .build()
+                .unwrap(),
+        );
         b.build().unwrap().0
     }
 
