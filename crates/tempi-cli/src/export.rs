@@ -8,8 +8,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use tempi::ical::export::{self, ExportOptions};
-use tempi::publish::{self, WhenBusy};
+use tempi::publish;
 use tempi::{Community, Plan};
 
 use crate::Failure;
@@ -21,33 +20,17 @@ pub(crate) fn write_feeds(
     dir: &Path,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let options = ExportOptions::new(
-        publish::generated_at(plan.window().start())
-            .map_err(|e| Failure::Message(e.to_string()))?,
-    );
-    // Every rhythm's series and every zone is rendered once; each feed is streamed to its file.
-    let source = export::Publication::new(community, plan, &options);
-    let published = match publish::publish(dir, community.id(), &source, WhenBusy::Fail) {
-        Err(tempi::Error::Busy { .. }) => {
-            writeln!(
-                err,
-                "waiting for another tempi run that is publishing to {}…",
-                dir.display()
-            )?;
-            publish::publish(dir, community.id(), &source, WhenBusy::Wait)
-        }
-        other => other,
-    }
-    .map_err(|e| Failure::Message(e.to_string()))?;
+    let generated_at = publish::generated_at(plan.window().start())?;
+    let mut waiting = Ok(());
+    let published = publish::publish_plan(community, plan, generated_at, dir, &mut || {
+        waiting =
+            writeln!(err, "waiting for another tempi run that is publishing to {}…", dir.display());
+    })?;
+    waiting?;
     if let Some(leftover) = &published.leftover {
         writeln!(err, "warning: {leftover}")?;
     }
-    writeln!(
-        err,
-        "wrote {} feeds to {} (DTSTAMP {})",
-        published.feeds,
-        dir.display(),
-        options.generated_at().format("%Y-%m-%dT%H:%M:%SZ")
-    )?;
+    let stamp = generated_at.format("%Y-%m-%dT%H:%M:%SZ");
+    writeln!(err, "wrote {} feeds to {} (DTSTAMP {stamp})", published.feeds, dir.display())?;
     Ok(())
 }

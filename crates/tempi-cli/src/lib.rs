@@ -7,11 +7,12 @@ use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use tempi::file::{self, Diagnostic, Loaded};
+use tempi::file::{self, Diagnostic, Loaded, Severity};
 use tempi::pipeline::{self, BusyFiles, BusyWarning};
-use tempi::{Community, ExpandOptions, Plan, Window};
+use tempi::view::check;
+use tempi::{Community, ExpandOptions, Window};
 
 mod busy;
 mod expand;
@@ -80,12 +81,16 @@ enum Command {
     #[command(after_help = EXIT_CODES)]
     Plan(PlanArgs),
     /// Print the busy intervals tempi reads from a calendar export (.ics).
+    #[command(after_help = EXIT_CODES)]
     Busy(busy::BusyArgs),
     /// Print every occurrence of every event in a calendar (.ics) over [--from, --to).
+    #[command(after_help = EXIT_CODES)]
     Expand(expand::ExpandArgs),
     /// Find meeting times across members' availability.
+    #[command(after_help = EXIT_CODES)]
     Slots(slots::SlotsArgs),
     /// Propose pods: split members into small groups with a shared recurring time.
+    #[command(after_help = EXIT_CODES)]
     Pods(pods::PodsArgs),
     /// Serve the feeds and a page per member at secret URLs, planned afresh as days pass.
     Serve(serve::ServeArgs),
@@ -326,13 +331,7 @@ pub(crate) fn load(
         }
         Err(tempi::CoreError::File { errors, warnings }) => {
             // An error, not a note: returned, so that --quiet still prints it.
-            let mut text = String::new();
-            for d in errors.iter().chain(&warnings) {
-                text.push_str(&format!("{d}\n"));
-            }
-            let n = errors.len();
-            text.push_str(&format!("{n} error{} in {shown}", if n == 1 { "" } else { "s" }));
-            Err(Failure::Located(text))
+            Err(Failure::Located(check::file_errors(&errors, &warnings, &shown)))
         }
         Err(other) => Err(Failure::Message(other.to_string())),
     }
@@ -355,53 +354,27 @@ fn shown_name(path: Option<&Path>) -> String {
     }
 }
 
-/// The availability check over the window `plan` uses by default (the calendar year of the
-/// community's start), with the `at = "auto"` rhythms placed as `plan` places them. A file
-/// whose plan cannot be made (a cap is passed) is still a valid file: the check is skipped
-/// with a note, and `--strict` makes that an error.
+/// The availability check of `check` ([`pipeline::check_year`]). A file whose plan cannot be
+/// made (a cap is passed) is still a valid file: the check is skipped with a note, and
+/// `--strict` makes that an error.
 fn check_availability(
     path: Option<&Path>,
     community: &Community,
     strict: bool,
     err: &mut dyn Write,
 ) -> Result<pipeline::AvailabilityReport, Failure> {
-    let window = Window::year(community.zone(), community.start().year())
-        .map_err(|e| Failure::Message(e.to_string()))?;
-    let busy = BusyFiles::beside(path);
-    let planned = match pipeline::plan(community.clone(), window, ExpandOptions::new(), &busy) {
-        Ok(planned) => planned,
-        Err(tempi::Error::Core(e)) if !strict => {
-            writeln!(
-                err,
-                "note: availability not checked: the plan for {} cannot be made: {e}",
-                community.start().year()
-            )?;
-            return Ok(pipeline::AvailabilityReport::default());
+    match pipeline::check_year(community, &BusyFiles::beside(path))? {
+        pipeline::YearCheck::Unplannable { year, error } if !strict => {
+            let why = format!("the plan for {year} cannot be made: {error}");
+            writeln!(err, "note: availability not checked: {why}")?;
+            Ok(pipeline::AvailabilityReport::default())
         }
-        Err(tempi::Error::Core(e)) => {
-            return Err(Failure::Message(format!(
-                "--strict: availability cannot be checked: the plan for {} cannot be made: {e}",
-                community.start().year()
-            )));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Ok(pipeline::availability_problems(community, &planned.community, &planned.plan, &busy)?)
-}
-
-/// Writes the availability problems, each located at its rhythm, as `severity` lines.
-fn availability_lines(
-    loaded: &Loaded,
-    shown: &str,
-    problems: &[tempi::solve::Unavailable],
-    severity: &str,
-) -> String {
-    let mut text = String::new();
-    for p in problems {
-        let place = loaded.locate_rhythm(shown, &p.rhythm).unwrap_or_else(|| shown.to_string());
-        text.push_str(&format!("{place}: {severity}: {}\n", tempi::view::Safe(p)));
+        pipeline::YearCheck::Unplannable { year, error } => Err(Failure::Message(format!(
+            "--strict: availability cannot be checked: the plan for {year} cannot be made: {error}"
+        ))),
+        pipeline::YearCheck::Checked(report) => Ok(report),
+        _ => Ok(pipeline::AvailabilityReport::default()),
     }
-    text
 }
 
 /// Under `--strict`, the problems as one error; else writes them to `err` as warnings.
@@ -417,14 +390,15 @@ fn report_availability(
     }
     if strict {
         let n = problems.len();
-        let mut text = availability_lines(loaded, shown, problems, "error");
+        let mut text = check::availability_lines(loaded, shown, problems, Severity::Error);
         text.push_str(&format!(
             "{n} availability error{} in {shown} (--strict); move the rhythm to a time that fits, or change the windows",
             if n == 1 { "" } else { "s" }
         ));
         return Err(Failure::Located(text));
     }
-    err.write_all(availability_lines(loaded, shown, problems, "warning").as_bytes())?;
+    let lines = check::availability_lines(loaded, shown, problems, Severity::Warning);
+    err.write_all(lines.as_bytes())?;
     Ok(())
 }
 
@@ -471,7 +445,7 @@ fn check_json(
         }
         Err(_) => Vec::new(),
     };
-    tempi::view::check::write_check_json_with(out, &read, &problems, strict)?;
+    check::write_check_json_with(out, &read, &problems, strict)?;
     if read.is_err() || (strict && !problems.is_empty()) {
         return Err(Failure::Reported);
     }
@@ -482,56 +456,47 @@ fn parse_day(text: &str, flag: &str) -> Result<NaiveDate, Failure> {
     tempi::time::parse_date(text).map_err(|e| Failure::Message(format!("{flag}: {e}")))
 }
 
+/// A window's error, naming `--from` and `--to`.
+fn window_failure(error: tempi::Error) -> Failure {
+    match error {
+        tempi::Error::Backwards { from, to } => Failure::Message(format!(
+            "--to {to} is before --from {from}; give a window that runs forwards"
+        )),
+        tempi::Error::YearFrom { from } => {
+            Failure::Message(format!("--from {from}: a year from it is out of range"))
+        }
+        other => other.into(),
+    }
+}
+
 /// `--from` and `--to` as dates, refusing a range that runs backwards (`busy`, `expand`).
 pub(crate) fn date_range(from: &str, to: &str) -> Result<(NaiveDate, NaiveDate), Failure> {
     let (from, to) = (parse_day(from, "--from")?, parse_day(to, "--to")?);
     if to < from {
-        return Err(Failure::Message(format!(
-            "--to {to} is before --from {from}; give a window that runs forwards"
-        )));
+        return Err(window_failure(tempi::Error::Backwards { from, to }));
     }
     Ok((from, to))
 }
 
 fn window_for(args: &PlanArgs, community: &Community) -> Result<Window, Failure> {
-    let zone = community.zone();
-    let window = match (args.year, &args.from, &args.to) {
-        (Some(year), _, _) => Window::year(zone, year),
-        (None, Some(from), Some(to)) => {
-            let from = parse_day(from, "--from")?;
-            let to = parse_day(to, "--to")?;
-            if to < from {
-                return Err(Failure::Message(format!(
-                    "--to {to} is before --from {from}; give a window that runs forwards"
-                )));
-            }
-            Window::days(zone, from, to)
-        }
-        (None, Some(from), None) => {
-            let from = parse_day(from, "--from")?;
-            // A year from `from`: the day before the same date a year later.
-            let to = from
-                .checked_add_months(chrono::Months::new(12))
-                .and_then(|d| d.pred_opt())
-                .ok_or_else(|| {
-                    Failure::Message(format!("--from {from}: a year from it is out of range"))
-                })?;
-            Window::days(zone, from, to)
-        }
-        _ => Window::year(zone, community.start().year()),
-    };
-    window.map_err(|e| Failure::Message(e.to_string()))
+    if let Some(year) = args.year {
+        return Window::year(community.zone(), year).map_err(|e| Failure::Message(e.to_string()));
+    }
+    let from = args.from.as_deref().map(|d| parse_day(d, "--from")).transpose()?;
+    let to = args.to.as_deref().map(|d| parse_day(d, "--to")).transpose()?;
+    pipeline::window(community, from, to).map_err(window_failure)
 }
 
 /// A planning error, located at the rhythm it concerns when the file has it.
-fn plan_failure(loaded: &Loaded, error: &tempi::CoreError, args: &PlanArgs) -> Failure {
-    let rhythm = match error {
+fn plan_failure(loaded: &Loaded, error: tempi::Error, args: &PlanArgs) -> Failure {
+    let tempi::Error::Core(error) = error else { return error.into() };
+    let rhythm = match &error {
         tempi::CoreError::TooManyOccurrences { rhythm, .. }
         | tempi::CoreError::Expansion { rhythm, .. } => Some(rhythm.as_str()),
         _ => None,
     };
     let shown = shown_name(args.file.as_deref());
-    let message = match error {
+    let message = match &error {
         tempi::CoreError::TooManyOccurrences { per_plan, .. } => {
             let flag = if *per_plan { "--max-occurrences" } else { "--max-per-rhythm" };
             format!("{error} (CLI: {flag})")
@@ -584,60 +549,46 @@ fn plan(
             dir.display()
         )));
     }
-    let mut loaded = load(args.file.as_deref(), input, err)?;
+    let loaded = load(args.file.as_deref(), input, err)?;
     let window = window_for(args, &loaded.community)?;
     let agenda = agenda_options(args, &loaded.community)?;
-    let original = loaded.community.clone();
     // Rhythms with `at = "auto"` get their times from the solver before anything is expanded.
     let busy = BusyFiles::beside(args.file.as_deref());
-    let placed = progress.waiting("placing `auto` rhythms", || {
-        pipeline::place_auto(loaded.community, window, &busy)
-    })?;
-    write_busy_warnings(err, &placed.warnings)?;
-    let placed_warnings = placed.warnings.clone();
-    for p in &placed.unplaced {
-        writeln!(
-            err,
-            "warning: rhythm `{}` (at = \"auto\") could not be placed: {}",
-            p.rhythm, p.reason
-        )?;
-    }
-    loaded.community = placed.community;
-    let community = &loaded.community;
     let options =
         ExpandOptions::new().max_per_rhythm(args.max_per_rhythm).max_per_plan(args.max_occurrences);
-    let mut plan: Plan = progress
-        .waiting("planning", || community.plan_with(window, options))
-        .map_err(|e| plan_failure(&loaded, &e, args))?;
-    let report = pipeline::availability_problems(&original, community, &plan, &busy)?;
-    let fresh: Vec<_> =
-        report.warnings.iter().filter(|w| !placed_warnings.contains(w)).cloned().collect();
-    write_busy_warnings(err, &fresh)?;
-    report_availability(
-        &loaded,
-        &shown_name(args.file.as_deref()),
-        &report.problems,
-        args.strict,
-        err,
-    )?;
+    let checked = progress
+        .waiting("planning", || {
+            pipeline::plan_checked(loaded.community.clone(), window, options, &busy)
+        })
+        .map_err(|e| plan_failure(&loaded, e, args))?;
+    let (planned, report) = (&checked.planned, &checked.availability);
+    write_busy_warnings(err, &planned.warnings)?;
+    for p in &planned.unplaced {
+        let (rhythm, reason) = (&p.rhythm, &p.reason);
+        writeln!(err, "warning: rhythm `{rhythm}` (at = \"auto\") could not be placed: {reason}")?;
+    }
+    write_busy_warnings(err, &report.warnings)?;
+    let shown = shown_name(args.file.as_deref());
+    report_availability(&loaded, &shown, &report.problems, args.strict, err)?;
     // Mixers: groups across pods at each occurrence of a `mix` rhythm, and their coverage.
-    for report in pipeline::form_mixers(community, &mut plan, &busy)? {
+    for report in &planned.mixers {
         writeln!(err, "note: {report}")?;
     }
+    let (community, plan) = (&planned.community, &planned.plan);
     if let Some(dir) = &args.out {
-        export::write_feeds(community, &plan, dir, err)?;
+        export::write_feeds(community, plan, dir, err)?;
     }
     if args.html.is_some() || args.svg.is_some() {
         year::write(
             community,
-            &plan,
+            plan,
             args.html.as_deref(),
             args.svg.as_deref(),
             args.member.as_deref(),
         )?;
     }
     if args.json {
-        tempi::view::write_plan_json(out, community, &plan, &loaded.warnings).map_err(
+        tempi::view::write_plan_json(out, community, plan, &loaded.warnings).map_err(
             |e| match e.kind() {
                 std::io::ErrorKind::BrokenPipe => Failure::Quiet,
                 _ => Failure::Message(format!("could not write JSON: {e}")),
@@ -645,7 +596,7 @@ fn plan(
         )?;
         writeln!(out)?;
     } else {
-        tempi::view::agenda::write_agenda_with(out, community, &plan, &loaded.warnings, &agenda)?;
+        tempi::view::agenda::write_agenda_with(out, community, plan, &loaded.warnings, &agenda)?;
     }
     Ok(())
 }

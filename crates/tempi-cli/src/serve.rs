@@ -11,7 +11,7 @@ use crate::Failure;
 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
-    /// The community file (TOML); watched, and planned again when it changes.
+    /// The community file (TOML); watched, and planned again when it changes (so not `-`).
     file: PathBuf,
     /// The state directory: the secret key (created on first run, mode 0600) and URL rotations.
     #[arg(long, value_name = "DIR")]
@@ -51,6 +51,11 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
+    if crate::is_stdin(&args.file) {
+        return Err(Failure::Message(
+            "serve plans FILE again whenever it changes, so it needs a file it can watch, not `-` (stdin)".into(),
+        ));
+    }
     let mut options = tempi_serve::Options::new(args.file.clone(), args.state.clone());
     options.listen = args.listen;
     options.base = args.base.clone();

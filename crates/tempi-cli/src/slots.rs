@@ -123,7 +123,7 @@ pub(crate) fn members(
     }
 }
 
-/// The flags as a request; `from` is `--from` already read.
+/// The flags as a request for the members `ids`; the combinations clap cannot check refused.
 fn request(args: &SlotsOptions, ids: Vec<String>) -> Result<SlotRequest, Failure> {
     let mut request = SlotRequest::new(ids, length(&args.duration, "--duration")?)
         .optional(args.optional.clone())

@@ -31,6 +31,17 @@ fn a_dash_reads_the_community_from_stdin() {
     let (code, out, err) = tempi_with(&["plan", "-", "--year", "2027"], super::SAMPLE_COMMUNITY);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, tempi(&["plan", "--year", "2027"]).1);
+    // `slots` and `pods` read it the same way.
+    for args in [
+        &["slots", "--members", "ana,bram", "--duration", "1h"][..],
+        &["pods", "--members", "ana,bram,chiara,dawit", "--size", "2..2"][..],
+    ] {
+        let mut dashed = vec![args[0], "-"];
+        dashed.extend(&args[1..]);
+        let (code, out, err) = tempi_with(&dashed, super::SAMPLE_COMMUNITY);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out, tempi(args).1);
+    }
     // Errors are located in `<stdin>`.
     let bad =
         super::SAMPLE_COMMUNITY.replacen("zone = \"Europe/Berlin\"", "zone = \"Europe/Berln\"", 1);
@@ -62,6 +73,15 @@ fn a_dash_reads_a_calendar_from_stdin() {
 }
 
 #[test]
+fn serve_refuses_stdin_because_it_watches_its_file() {
+    // Every command that reads a FILE once takes `-`; `serve` re-reads its file on every change,
+    // which stdin cannot give, so it says so instead of failing to open a file named `-`.
+    let (code, _, err) = tempi_with(&["serve", "-", "--state", "unused"], super::SAMPLE_COMMUNITY);
+    assert_eq!(code, 1);
+    assert!(err.contains("needs a file it can watch, not `-` (stdin)"), "{err}");
+}
+
+#[test]
 fn help_lists_the_exit_codes() {
     let (code, out, _) = tempi(&["--help"]);
     assert_eq!(code, 0);
@@ -69,6 +89,12 @@ fn help_lists_the_exit_codes() {
         ["Exit codes:", "  0  success", "  1  bad input", "  2  usage error", "  3  nothing fits"]
     {
         assert!(out.contains(line), "--help lacks {line:?}:\n{out}");
+    }
+    // The commands whose answer can be "nothing fits" say what that exits with.
+    for command in ["slots", "pods", "check", "plan", "busy", "expand"] {
+        let (code, out, _) = tempi(&[command, "--help"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("  3  nothing fits"), "{command} --help:\n{out}");
     }
 }
 

@@ -78,8 +78,9 @@ pub fn write_agenda(
 /// the conflicts between rhythms they attend), headed with their name.
 ///
 /// ```
-/// use tempi_core::{Window, file};
-/// use tempi_view::agenda::{AgendaOptions, write_agenda_with};
+/// # mod tempi { pub use tempi_core::*; pub mod view { pub use tempi_view::*; } }
+/// use tempi::view::agenda::{AgendaOptions, write_agenda_with};
+/// use tempi::{Window, file};
 ///
 /// let loaded = file::parse(include_str!("../../../examples/community.toml"), "community.toml")?;
 /// let community = &loaded.community;

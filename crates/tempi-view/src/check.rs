@@ -1,4 +1,5 @@
-//! A community file's check as JSON, as `tempi check --json` prints it.
+//! A community file's check as `tempi check` prints it: JSON (`--json`), and the text of its
+//! errors and availability problems.
 
 use std::io::{self, Write};
 
@@ -94,4 +95,60 @@ pub fn write_check_json_with(
         "availability": availability.iter().map(|u| unavailable(u, strict)).collect::<Vec<_>>(),
     });
     write_value(out, &value)
+}
+
+/// A community file's errors as text: each diagnostic (errors, then warnings) on its own line
+/// with `file:line:col`, then `N error(s) in FILE`, `shown` naming the file.
+#[must_use]
+pub fn file_errors(errors: &[Diagnostic], warnings: &[Diagnostic], shown: &str) -> String {
+    let mut text = String::new();
+    for d in errors.iter().chain(warnings) {
+        text.push_str(&format!("{d}\n"));
+    }
+    let n = errors.len();
+    text.push_str(&format!("{n} error{} in {shown}", if n == 1 { "" } else { "s" }));
+    text
+}
+
+/// The availability problems as lines of `place: severity: message`, each placed at its
+/// rhythm in the file (`shown` naming it) when the file has it, else at the file; messages are
+/// wrapped in [`Safe`](crate::Safe).
+#[must_use]
+pub fn availability_lines(
+    loaded: &Loaded,
+    shown: &str,
+    problems: &[Unavailable],
+    severity: Severity,
+) -> String {
+    let severity = match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut text = String::new();
+    for p in problems {
+        let place = loaded.locate_rhythm(shown, &p.rhythm).unwrap_or_else(|| shown.to_string());
+        text.push_str(&format!("{place}: {severity}: {}\n", crate::Safe(p)));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_errors_list_each_diagnostic_then_count_them() {
+        // A zone that does not exist is one error, located at its value (line 5, column 8).
+        let text = "[community]\nid = \"c\"\nname = \"C\"\nstart = \"2027-01-04\"\nzone = \"Europe/Berln\"\n";
+        let Err(Error::File { errors, warnings }) = tempi_core::file::parse(text, "c.toml") else {
+            panic!("an unknown zone is an error");
+        };
+        let shown = file_errors(&errors, &warnings, "c.toml");
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines.len(), errors.len() + warnings.len() + 1, "{shown}");
+        assert!(lines.first().is_some_and(|l| l.starts_with("c.toml:5:8: error:")), "{shown}");
+        // One error, so the count is singular.
+        assert_eq!(errors.len(), 1, "{shown}");
+        assert_eq!(lines.last(), Some(&"1 error in c.toml"));
+    }
 }

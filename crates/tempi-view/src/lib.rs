@@ -10,13 +10,14 @@
 //! Use it through the facade as `tempi::view`:
 //!
 //! ```
-//! use tempi_core::{Window, file};
+//! # mod tempi { pub use tempi_core::*; pub mod view { pub use tempi_view::*; } }
+//! use tempi::{Window, file, view};
 //!
 //! let loaded = file::parse(include_str!("../../../examples/community.toml"), "community.toml")?;
 //! let community = &loaded.community;
 //! let plan = community.plan(Window::year(community.zone(), 2027)?)?;
 //! let mut agenda = Vec::new();
-//! tempi_view::agenda::write_agenda(&mut agenda, community, &plan, &loaded.warnings)?;
+//! view::agenda::write_agenda(&mut agenda, community, &plan, &loaded.warnings)?;
 //! assert!(String::from_utf8(agenda)?.contains("January 2027"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -41,7 +42,8 @@ pub use json::write_plan_json;
 /// agenda and an ESC could rewrite the screen, so every text output wraps what it did not write.
 ///
 /// ```
-/// use tempi_view::Safe;
+/// # mod tempi { pub use tempi_core::*; pub mod view { pub use tempi_view::*; } }
+/// use tempi::view::Safe;
 /// assert_eq!(Safe("Pod\r\nx Mon 01 \u{1b}[2J").to_string(), "Pod\\r\\nx Mon 01 \\u{1b}[2J");
 /// assert_eq!(Safe("Café Ōtautahi").to_string(), "Café Ōtautahi");
 /// ```
@@ -75,7 +77,8 @@ impl<T: std::fmt::Display> std::fmt::Display for Safe<T> {
 /// in a page or a picture.
 ///
 /// ```
-/// assert_eq!(tempi_view::escape_markup("Ana & \"Bo\" <3\u{1b}"), "Ana &amp; &quot;Bo&quot; &lt;3");
+/// # mod tempi { pub use tempi_core::*; pub mod view { pub use tempi_view::*; } }
+/// assert_eq!(tempi::view::escape_markup("Ana & \"Bo\" <3\u{1b}"), "Ana &amp; &quot;Bo&quot; &lt;3");
 /// ```
 pub fn escape_markup(text: &str) -> String {
     year::escape(text)

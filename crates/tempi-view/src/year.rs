@@ -6,12 +6,13 @@
 //! community and the plan (no clock, no hash-map order), so two runs write the same bytes.
 //!
 //! ```
-//! use tempi_core::{Window, file};
+//! # mod tempi { pub use tempi_core::*; pub mod view { pub use tempi_view::*; } }
+//! use tempi::{Window, file, view};
 //!
 //! let loaded = file::parse(include_str!("../../../examples/community.toml"), "community.toml")?;
 //! let community = &loaded.community;
 //! let plan = community.plan(Window::year(community.zone(), 2027)?)?;
-//! let picture = tempi_view::year::picture(community, &plan, None);
+//! let picture = view::year::picture(community, &plan, None);
 //! assert!(picture.svg_document().starts_with("<?xml"));
 //! assert!(picture.html_page().contains(picture.svg()));
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -25,7 +25,7 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// A community file is larger than [`tempi_core::file::MAX_FILE_BYTES`].
+    /// A community file is larger than [`file::MAX_FILE_BYTES`](crate::file::MAX_FILE_BYTES).
     #[error(
         "{shown}:1:1: error: the file is {size} bytes, more than the {}-byte limit for community files; split it",
         tempi_core::file::MAX_FILE_BYTES
@@ -59,7 +59,7 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// A calendar is larger than [`tempi_ical::import::MAX_INPUT_BYTES`].
+    /// A calendar is larger than [`ical::import::MAX_INPUT_BYTES`](crate::ical::import::MAX_INPUT_BYTES).
     #[error(
         "{shown}:1: error: the calendar is {size} bytes, more than the {}-byte limit; export a shorter date range",
         tempi_ical::import::MAX_INPUT_BYTES
@@ -98,6 +98,12 @@ pub enum Error {
         from: tempi_core::chrono::NaiveDate,
         /// The last day.
         to: tempi_core::chrono::NaiveDate,
+    },
+    /// A window of a year from a day that would end past the calendar's range.
+    #[error("a year from {from} is out of range")]
+    YearFrom {
+        /// The first day.
+        from: tempi_core::chrono::NaiveDate,
     },
     /// A member's busy calendar could not be read.
     #[error(

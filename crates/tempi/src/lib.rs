@@ -45,7 +45,11 @@
 //! - [`view`]: what `tempi` prints and draws: the agenda, the plan JSON, the year picture.
 //! - [`pipeline`]: the steps the `tempi` command joins: rosters, busy calendars, `at = "auto"`,
 //!   the plan.
+//! - [`search`]: `tempi slots` and `tempi pods` as calls: meeting times and pods for members
+//!   with their busy calendars, answers printed as text or JSON.
 //! - [`publish`]: a feed set written to a directory whole, swapped in atomically.
+//! - [`Error`]: the facade's one error; it wraps the model's ([`CoreError`]), the solver's
+//!   ([`solve::Error`]) and the calendar reader's ([`ical::Error`]) as its `source()`.
 //!
 //! # Crate features
 //!
@@ -60,7 +64,7 @@ pub use tempi_core::*;
 mod error;
 /// The facade's error: see [`Error`]. It shadows the model's, which is [`CoreError`].
 pub use error::Error;
-/// The model's and the engine's error (`tempi_core::Error`): a community file with errors, a
+/// The model's and the engine's error: a community file with errors, a
 /// bad rule, length or zone, a bound passed while expanding. [`Error::Core`] wraps it.
 pub use tempi_core::Error as CoreError;
 

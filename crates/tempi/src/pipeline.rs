@@ -27,7 +27,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tempi_core::chrono::{DateTime, Utc};
+use tempi_core::chrono::{DateTime, Datelike as _, NaiveDate, Utc};
 use tempi_core::{Break, BreakOwner, Community, ExpandOptions, Member, Plan, Window};
 use tempi_solve::Availability;
 
@@ -37,8 +37,8 @@ use crate::Error;
 pub type Intervals = Vec<(DateTime<Utc>, DateTime<Utc>)>;
 
 /// Reads a community file's text from `path` (`shown` names it in messages), refusing a file
-/// over [`tempi_core::file::MAX_FILE_BYTES`] before reading it, and locating the first byte that
-/// is not UTF-8. Parse the text with [`tempi_core::file::parse`].
+/// over [`file::MAX_FILE_BYTES`](crate::file::MAX_FILE_BYTES) before reading it, and locating the first byte that
+/// is not UTF-8. Parse the text with [`file::parse`](crate::file::parse).
 ///
 /// # Errors
 /// [`Error::ReadCommunity`], [`Error::TooLarge`] or [`Error::NotUtf8`].
@@ -52,7 +52,7 @@ pub fn read_community_file(path: &Path, shown: &str) -> Result<String, Error> {
 }
 
 /// [`read_community_file`] from a stream (standard input): at most
-/// [`tempi_core::file::MAX_FILE_BYTES`] are read.
+/// [`file::MAX_FILE_BYTES`](crate::file::MAX_FILE_BYTES) are read.
 ///
 /// # Errors
 /// As [`read_community_file`].
@@ -68,8 +68,8 @@ pub fn read_community(input: &mut dyn std::io::Read, shown: &str) -> Result<Stri
 }
 
 /// Reads a calendar export (.ics) from `path` (`shown` names it in messages), refusing a file
-/// over [`tempi_ical::import::MAX_INPUT_BYTES`] before reading it. Read it with
-/// [`tempi_ical::import::busy`] or [`tempi_ical::import::instances`].
+/// over [`ical::import::MAX_INPUT_BYTES`](crate::ical::import::MAX_INPUT_BYTES) before reading it. Read it with
+/// [`ical::import::busy`](crate::ical::import::busy) or [`ical::import::instances`](crate::ical::import::instances).
 ///
 /// # Errors
 /// [`Error::ReadCalendar`] or [`Error::CalendarTooLarge`].
@@ -84,7 +84,7 @@ pub fn read_calendar_file(path: &Path, shown: &str) -> Result<Vec<u8>, Error> {
 }
 
 /// [`read_calendar_file`] from a stream (standard input): at most
-/// [`tempi_ical::import::MAX_INPUT_BYTES`] are read.
+/// [`ical::import::MAX_INPUT_BYTES`](crate::ical::import::MAX_INPUT_BYTES) are read.
 ///
 /// # Errors
 /// As [`read_calendar_file`].
@@ -434,7 +434,7 @@ pub struct AvailabilityReport {
 /// check` and `tempi plan` (errors with `--strict`). `community` is the one planned (its
 /// `at = "auto"` rhythms placed, as [`Planned::community`]); `original` is the community as
 /// written, before [`place_auto`]: its `at = "auto"` rhythms are left out (the solver placed
-/// them around everyone). Only occurrences that go ahead count; see [`tempi_solve::fit`] for
+/// them around everyone). Only occurrences that go ahead count; see [`solve::fit`](crate::solve::fit) for
 /// the rules.
 ///
 /// # Errors
@@ -461,6 +461,97 @@ pub fn availability_problems(
     }
     report.problems = tempi_solve::check_plan(community, plan, &members, &auto);
     Ok(report)
+}
+
+/// The window of a plan: `from` to `to` (inclusive), or a year from `from` (to the day before
+/// the same date a year later) when there is no `to`, or the calendar year of the community's
+/// start when there is neither; dates in the community's zone.
+///
+/// # Errors
+/// [`Error::Backwards`], [`Error::YearFrom`], or [`Error::Core`] for a window out of range.
+pub fn window(
+    community: &Community,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Window, Error> {
+    let zone = community.zone();
+    Ok(match (from, to) {
+        (Some(from), Some(to)) if to < from => return Err(Error::Backwards { from, to }),
+        (Some(from), Some(to)) => Window::days(zone, from, to)?,
+        (Some(from), None) => {
+            let to = from
+                .checked_add_months(tempi_core::chrono::Months::new(12))
+                .and_then(|d| d.pred_opt())
+                .ok_or(Error::YearFrom { from })?;
+            Window::days(zone, from, to)?
+        }
+        (None, _) => Window::year(zone, community.start().year())?,
+    })
+}
+
+/// A plan with its availability check: see [`plan_checked`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Checked {
+    /// The plan, its placements and mixers.
+    pub planned: Planned,
+    /// The availability check of the plan; its `warnings` are the busy calendars' readers'
+    /// warnings not already in [`Planned::warnings`].
+    pub availability: AvailabilityReport,
+}
+
+/// What `tempi plan` does before it writes anything: [`plan`] (holidays, `at = "auto"`
+/// placement, expansion, mixers), then [`availability_problems`] over the plan.
+///
+/// # Errors
+/// An error of [`plan`] or of [`availability_problems`].
+pub fn plan_checked(
+    community: Community,
+    window: Window,
+    options: ExpandOptions,
+    busy: &BusyFiles,
+) -> Result<Checked, Error> {
+    let original = community.clone();
+    let planned = plan(community, window, options, busy)?;
+    let mut availability =
+        availability_problems(&original, &planned.community, &planned.plan, busy)?;
+    availability.warnings.retain(|w| !planned.warnings.contains(w));
+    Ok(Checked { planned, availability })
+}
+
+/// What checking a community's fixed times against its members' availability found: see
+/// [`check_year`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum YearCheck {
+    /// The check over the year.
+    Checked(AvailabilityReport),
+    /// The year's plan cannot be made (a bound of the engine is passed), so nothing was
+    /// checked; the community may still be valid.
+    Unplannable {
+        /// The calendar year.
+        year: i32,
+        /// Why the plan cannot be made.
+        error: tempi_core::Error,
+    },
+}
+
+/// The availability check of `tempi check`: over the calendar year of the community's start
+/// (the window [`window`] gives by default), with the `at = "auto"` rhythms placed as [`plan`]
+/// places them.
+///
+/// # Errors
+/// An error reading a calendar, or of placement.
+pub fn check_year(community: &Community, busy: &BusyFiles) -> Result<YearCheck, Error> {
+    let year = community.start().year();
+    let window = Window::year(community.zone(), year)?;
+    let planned = match plan(community.clone(), window, ExpandOptions::new(), busy) {
+        Ok(planned) => planned,
+        Err(Error::Core(error)) => return Ok(YearCheck::Unplannable { year, error }),
+        Err(e) => return Err(e),
+    };
+    let report = availability_problems(community, &planned.community, &planned.plan, busy)?;
+    Ok(YearCheck::Checked(report))
 }
 
 // ── Mixers ──────────────────────────────────────────────────────────────────────────────────
@@ -527,7 +618,7 @@ impl fmt::Display for MixReport {
 /// Forms the mixers of every `mix` rhythm in `plan` and attaches them to its occurrences.
 ///
 /// A season is the rhythm's occurrences in the plan's window, or each commitment cycle for a
-/// commitment (cut every [`tempi_solve::mix::MAX_ROUNDS`] meetings): new pairs are counted, and repeats avoided, within a season. A member is in a
+/// commitment (cut every [`solve::mix::MAX_ROUNDS`](crate::solve::mix::MAX_ROUNDS) meetings): new pairs are counted, and repeats avoided, within a season. A member is in a
 /// round's mixers when they attend the rhythm and can come: not away, inside their windows
 /// (members without weekly windows are not limited by time of day) and clear of the busy time
 /// of their `busy` calendars. Cancelled occurrences get no mixers. Seeded from the rhythm's id
@@ -604,7 +695,7 @@ fn read_availability(
 }
 
 /// The indices of the rhythm's active occurrences in `plan`, by season: its commitment cycle
-/// (or the whole window), cut every [`tempi_solve::mix::MAX_ROUNDS`] occurrences.
+/// (or the whole window), cut every [`solve::mix::MAX_ROUNDS`](crate::solve::mix::MAX_ROUNDS) occurrences.
 fn seasons(plan: &Plan, rhythm: &str) -> Vec<(Option<u32>, Vec<usize>)> {
     let mut seasons: Vec<(Option<u32>, Vec<usize>)> = Vec::new();
     for (index, o) in plan.occurrences().iter().enumerate() {
@@ -746,6 +837,42 @@ pub(crate) mod tests {
         let text = e.to_string();
         assert!(text.starts_with("unknown group `nope`; known groups: "), "{text}");
         assert!(!text.contains("--"), "{text}");
+    }
+
+    #[test]
+    fn a_window_from_a_day_alone_is_a_year_and_a_backwards_one_is_refused() {
+        let community = sample();
+        let day = |y, m, d| match chrono::NaiveDate::from_ymd_opt(y, m, d) {
+            Some(day) => day,
+            None => panic!("{y}-{m}-{d}"),
+        };
+        let zone = community.zone();
+        // A year from 1 March 2027 ends the day before 1 March 2028 (2028 is a leap year).
+        let year = window(&community, Some(day(2027, 3, 1)), None).unwrap();
+        assert_eq!(year, Window::days(zone, day(2027, 3, 1), day(2028, 2, 29)).unwrap());
+        // Neither: the calendar year of the community's start.
+        let default = window(&community, None, None).unwrap();
+        assert_eq!(default, Window::year(zone, community.start().year()).unwrap());
+        let e = window(&community, Some(day(2027, 3, 2)), Some(day(2027, 3, 1))).unwrap_err();
+        assert!(matches!(e, Error::Backwards { .. }), "{e:?}");
+        assert!(!e.to_string().contains("--"), "no flag in a library message: {e}");
+        let e = window(&community, Some(chrono::NaiveDate::MAX), None).unwrap_err();
+        assert!(matches!(e, Error::YearFrom { .. }), "{e:?}");
+    }
+
+    #[test]
+    fn the_sample_checks_over_its_start_year_and_a_cap_makes_it_unplannable() {
+        let busy = BusyFiles::relative_to("../../examples");
+        let checked = check_year(&sample(), &busy).unwrap();
+        assert!(matches!(checked, YearCheck::Checked(_)), "{checked:?}");
+        // The sample plans every week; with at most one occurrence a plan, a year cannot be made,
+        // and plan_checked says so as the engine's error.
+        let options = ExpandOptions::new().max_per_plan(1);
+        let window = window(&sample(), None, None).unwrap();
+        let e = plan_checked(sample(), window, options, &busy).unwrap_err();
+        assert!(matches!(e, Error::Core(_)), "{e:?}");
+        let checked = plan_checked(sample(), window, ExpandOptions::new(), &busy).unwrap();
+        assert!(!checked.planned.plan.occurrences().is_empty());
     }
 
     #[test]

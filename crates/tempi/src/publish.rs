@@ -640,7 +640,7 @@ fn exchange_unsupported(e: &io::Error) -> bool {
 }
 
 /// A source of feeds the publisher can stream: the scopes, then each one written on demand (the
-/// shape of `tempi_ical::export::Publication`).
+/// shape of [`ical::export::Publication`](crate::ical::export::Publication)).
 pub trait FeedSource {
     /// Every feed to publish, in order.
     fn scopes(&self) -> Vec<Scope>;
@@ -706,6 +706,31 @@ pub fn publish(
     set.commit()
 }
 
+/// Publishes the feeds of `plan` (the community's, each group's and each member's) into `dir`
+/// as one set with [`publish`], `generated_at` their `DTSTAMP` (see [`generated_at`]). When
+/// another run holds the directory, `on_wait` is called once and the run then waits for it.
+///
+/// # Errors
+/// As [`publish`].
+pub fn publish_plan(
+    community: &tempi_core::Community,
+    plan: &tempi_core::Plan,
+    generated_at: tempi_core::chrono::DateTime<tempi_core::chrono::Utc>,
+    dir: &Path,
+    on_wait: &mut dyn FnMut(),
+) -> Result<Published, Error> {
+    let options = tempi_ical::export::ExportOptions::new(generated_at);
+    // Every rhythm's series and every zone is rendered once; each feed is streamed to its file.
+    let source = tempi_ical::export::Publication::new(community, plan, &options);
+    match publish(dir, community.id(), &source, WhenBusy::Fail) {
+        Err(Error::Busy { .. }) => {
+            on_wait();
+            publish(dir, community.id(), &source, WhenBusy::Wait)
+        }
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -738,6 +763,24 @@ mod tests {
         let mut set = Publisher::begin(dir, WhenBusy::Fail).unwrap();
         set.add(path, &mut |out: &mut dyn Write| out.write_all(text.as_bytes())).unwrap();
         set.commit().unwrap()
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn a_plans_feeds_are_one_for_the_community_each_group_and_each_member() {
+        let community = crate::pipeline::tests::sample();
+        let window = tempi_core::Window::year(community.zone(), 2027).unwrap();
+        let plan = community.plan(window).unwrap();
+        let dir = scratch("plan").join("feeds");
+        let mut waited = false;
+        let published =
+            publish_plan(&community, &plan, window.start(), &dir, &mut || waited = true).unwrap();
+        // The sample has 20 members and 5 groups: 1 + 5 + 20 feeds; no other run held the lock.
+        assert_eq!((community.members().len(), community.groups().len()), (20, 5));
+        assert_eq!(published.feeds, 26);
+        assert!(!waited);
+        assert!(dir.join("riverbend.ics").is_file() && dir.join(MANIFEST).is_file());
+        let _ = std::fs::remove_dir_all(dir.parent().unwrap());
     }
 
     #[test]

@@ -128,7 +128,7 @@ mod tests {
                 .name("Weekly")
                 .category(Category::Relational)
                 .cadence("weekly on tue")
-                .at_time(chrono::NaiveTime::from_hms_opt(19, 0, 0).unwrap())
+                .at("19:00")
                 .length("1h")
                 .build()
                 .unwrap(),
