@@ -176,21 +176,10 @@ impl Availability {
     /// `None` means "look closer" ([`explain`] decides and says why). The availability check
     /// runs this first for every attendee of every occurrence.
     pub(crate) fn quick_fit(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Option<bool> {
-        let zone = self.zone;
-        let (ls, le) = (start.with_timezone(&zone), end.with_timezone(&zone));
-        let date = ls.date_naive();
-        let offset = ls.offset().fix();
-        let day = Duration::days(1);
-        let steady = [start - day, end + day]
-            .iter()
-            .all(|t| t.with_timezone(&zone).offset().fix() == offset);
-        let whole = ls.time().nanosecond() == 0 && le.time().nanosecond() == 0;
-        if le.date_naive() != date
-            || le.offset().fix() != offset
-            || !steady
-            || !whole
-            || self.is_away(date)
-        {
+        let local = LocalTimes::of(start, end, self.zone);
+        let (from, to) = local.plain?;
+        let date = local.start.date_naive();
+        if self.is_away(date) {
             return None;
         }
         let (a, b) = (epoch_minutes(start), epoch_minutes(end));
@@ -209,10 +198,6 @@ impl Availability {
         if self.windows.is_empty() {
             return Some(true);
         }
-        let minute = |t: &DateTime<Tz>| {
-            u16::try_from(t.time().num_seconds_from_midnight() / 60).unwrap_or(u16::MAX)
-        };
-        let (from, to) = (minute(&ls), minute(&le));
         let mut spans: Vec<(u16, u16)> = self
             .windows
             .iter()
@@ -226,13 +211,7 @@ impl Availability {
             )
             .collect();
         spans.sort_unstable();
-        let mut reach = from;
-        for (s, e) in spans {
-            if s <= reach && e > reach {
-                reach = e;
-            }
-        }
-        Some(reach >= to)
+        Some(covers(&spans, from, to))
     }
 
     /// For a member with no away dates, extra windows or busy time (most of a community):
@@ -242,7 +221,7 @@ impl Availability {
     /// availability check decides it without converting time zones per member. `None` for
     /// anyone else.
     pub(crate) fn weekly_only(&self) -> Option<Option<WeekSpans>> {
-        if !self.away.is_empty() || !self.extra.is_empty() || !self.busy_minutes.is_empty() {
+        if !self.declares_only_weekly() {
             return None;
         }
         if self.windows.is_empty() {
@@ -258,6 +237,13 @@ impl Availability {
             day.sort_unstable();
         }
         Some(Some(days))
+    }
+
+    /// Whether this member declares weekly windows (or none) and nothing else that binds: no
+    /// away dates, extra windows or busy time. Their free time is then their zone and weekly
+    /// windows alone.
+    pub(crate) fn declares_only_weekly(&self) -> bool {
+        self.away.is_empty() && self.extra.is_empty() && self.busy_minutes.is_empty()
     }
 
     pub(crate) fn is_away(&self, date: NaiveDate) -> bool {
@@ -307,6 +293,48 @@ impl Availability {
 
 /// Each weekday's windows `(start, end)` in minutes of the day, Monday first.
 pub(crate) type WeekSpans = [Vec<(u16, u16)>; 7];
+
+/// An interval `[start, end)` as one zone sees it: its local start and end, and when it is
+/// plain (on one local date, whole minutes, the same offset at both ends and a day either side)
+/// its local minutes of the day. A plain interval's fit depends on that date and those minutes
+/// only: [`Availability::quick_fit`] decides those itself, and the availability check decides
+/// them for many members at once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LocalTimes {
+    pub(crate) start: DateTime<Tz>,
+    pub(crate) end: DateTime<Tz>,
+    pub(crate) plain: Option<(u16, u16)>,
+}
+
+impl LocalTimes {
+    pub(crate) fn of(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> LocalTimes {
+        let (ls, le) = (start.with_timezone(&zone), end.with_timezone(&zone));
+        let offset = ls.offset().fix();
+        let day = Duration::days(1);
+        let steady = [start - day, end + day]
+            .iter()
+            .all(|t| t.with_timezone(&zone).offset().fix() == offset);
+        let whole = ls.time().nanosecond() == 0 && le.time().nanosecond() == 0;
+        let minute = |t: &DateTime<Tz>| {
+            u16::try_from(t.time().num_seconds_from_midnight() / 60).unwrap_or(u16::MAX)
+        };
+        let plain =
+            (le.date_naive() == ls.date_naive() && le.offset().fix() == offset && steady && whole)
+                .then(|| (minute(&ls), minute(&le)));
+        LocalTimes { start: ls, end: le, plain }
+    }
+}
+
+/// Whether the windows `spans` (sorted) cover the minutes of the day `[from, to)`.
+pub(crate) fn covers(spans: &[(u16, u16)], from: u16, to: u16) -> bool {
+    let mut reach = from;
+    for &(s, e) in spans {
+        if s <= reach && e > reach {
+            reach = e;
+        }
+    }
+    reach >= to
+}
 
 pub(crate) fn minute_time(minute: u16) -> NaiveTime {
     NaiveTime::from_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0)

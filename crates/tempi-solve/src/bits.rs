@@ -79,6 +79,25 @@ impl Bits {
         out
     }
 
+    /// Bits `from..from + len` as a bitset of its own (bit `i` is bit `from + i` here; zero
+    /// past this one's length).
+    pub(crate) fn window(&self, from: usize, len: usize) -> Bits {
+        let (words, bits) = (from / 64, from % 64);
+        let mut out: Vec<u64> = (0..len.div_ceil(64))
+            .map(|i| {
+                let lo = self.words.get(i + words).copied().unwrap_or(0);
+                let hi = self.words.get(i + words + 1).copied().unwrap_or(0);
+                if bits == 0 { lo } else { (lo >> bits) | (hi << (64 - bits)) }
+            })
+            .collect();
+        if let Some(last) = out.last_mut()
+            && !len.is_multiple_of(64)
+        {
+            *last &= (1u64 << (len % 64)) - 1;
+        }
+        Bits { words: out, len }
+    }
+
     /// Bit `i` of the result is bit `i + by` here.
     fn shifted_down(&self, by: usize) -> Bits {
         let (words, bits) = (by / 64, by % 64);
@@ -111,6 +130,27 @@ impl Bits {
 #[cfg(test)]
 mod tests {
     use super::Bits;
+
+    #[test]
+    fn windows_read_the_same_bits() {
+        let mut bits = Bits::zeros(300);
+        bits.fill(3, 10, true);
+        bits.fill(60, 200, true);
+        bits.fill(250, 300, true);
+        for (from, len) in [(0, 300), (0, 64), (1, 63), (5, 128), (63, 200), (64, 100), (100, 250)]
+        {
+            let window = bits.window(from, len);
+            assert_eq!(window.count_ones(), (0..len).filter(|i| bits.get(from + i)).count());
+            for i in 0..len + 70 {
+                // Past the window's own length nothing is set, whatever lies beyond it here.
+                assert_eq!(
+                    window.get(i),
+                    i < len && bits.get(from + i),
+                    "window {from}+{len} bit {i}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn runs_match_a_scan() {

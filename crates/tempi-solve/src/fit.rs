@@ -30,12 +30,15 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Offset, Timelike, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use tempi_core::rule::Frequency;
-use tempi_core::{Community, Occurrence, Plan, Timing};
+use tempi_core::{Community, Group, Occurrence, Plan, Rhythm, Timing};
 
-use crate::availability::{Availability, Shape, WeekSpans, epoch_minutes, explain};
+use crate::availability::{
+    Availability, LocalTimes, Shape, WeekSpans, covers, epoch_minutes, explain,
+};
+use crate::series::SharedFree;
 use crate::{Reason, SeriesEnd, SeriesQuery};
 
 /// Why a member cannot come to some of a rhythm's occurrences.
@@ -301,6 +304,11 @@ impl Availability {
 /// `skip` (the `at = "auto"` ones, placed by the solver) are left out. One entry per (rhythm,
 /// member, reason), in the order of the community's rhythms, then members as the rhythm lists
 /// them. `window` is the plan's window, which the suggestions search too.
+///
+/// The steps: gather the occurrences that go ahead and each member's retreats (`Held`), judge
+/// each occurrence for each attendee (`tally`), keep the warnings the rules ask for
+/// (`warnings`), and search a better time for the first rhythms with warnings
+/// (`Suggestions`).
 #[must_use]
 pub fn check_plan(
     community: &Community,
@@ -308,176 +316,23 @@ pub fn check_plan(
     members: &[Availability],
     skip: &[&str],
 ) -> Vec<Unavailable> {
-    let mut out = Vec::new();
-    let by_id: HashMap<&str, &Availability> = members.iter().map(|m| (m.id(), m)).collect();
     let index: HashMap<&str, usize> =
         members.iter().enumerate().map(|(i, m)| (m.id(), i)).collect();
-    // Most members declare only weekly windows: their answer for a plain occurrence is a look
-    // at that weekday's windows, with no time-zone conversion per member.
-    let weekly: Vec<Option<Option<WeekSpans>>> =
-        members.iter().map(Availability::weekly_only).collect();
-    // The occurrences that go ahead, per rhythm, in plan order; and the day-long ones per
-    // attendee: what happens inside them (a morning circle at the retreat) is not judged
-    // against the weekly windows.
-    let mut by_rhythm: HashMap<&str, Vec<&Occurrence>> = HashMap::new();
-    let mut retreats: Vec<Spans> = vec![Vec::new(); members.len()];
-    for o in plan.occurrences().iter().filter(|o| o.is_active()) {
-        by_rhythm.entry(&o.rhythm).or_default().push(o);
-    }
-    let long = community.rhythms().iter().filter(|r| r.length().minutes() >= DAY_LONG_MINUTES);
-    for o in long.flat_map(|r| by_rhythm.get(r.id()).into_iter().flatten()) {
-        for a in o.attendees.iter() {
-            if let Some(spans) = index.get(&**a).and_then(|i| retreats.get_mut(*i)) {
-                spans.push((o.start.with_timezone(&Utc), o.end.with_timezone(&Utc)));
-            }
-        }
-    }
-    // The groups by id (a rhythm's own group), in the community's order.
-    let mut groups: HashMap<&str, Vec<&tempi_core::Group>> = HashMap::new();
-    for g in community.groups() {
-        groups.entry(g.id()).or_default().push(g);
-    }
-    // Members judged without their windows, made when first needed.
-    let mut searches = 0usize;
-    let mut open: HashMap<&str, Availability> = HashMap::new();
+    let held = Held::new(community, plan, members.len(), &index);
+    let mut judge = Judge::new(members, held.retreats);
+    let groups = groups_by_id(community);
+    let mut suggestions = Suggestions::new(community, plan, members, &index);
+    let mut out = Vec::new();
     for rhythm in community.rhythms() {
         if skip.contains(&rhythm.id()) || rhythm.is_auto() {
             continue;
         }
-        let occurrences = by_rhythm.get(rhythm.id()).map(Vec::as_slice).unwrap_or_default();
-        // Only a rhythm with a presence asks who its group's own members are.
-        let own: HashSet<&str> = if rhythm.presence_needed().is_some() {
-            groups
-                .get(rhythm.group())
-                .into_iter()
-                .flatten()
-                .flat_map(|g| g.direct_members().iter().map(String::as_str))
-                .collect()
-        } else {
-            HashSet::new()
-        };
-        let day_long = rhythm.length().minutes() >= DAY_LONG_MINUTES;
+        let occurrences = held.by_rhythm.get(rhythm.id()).map(Vec::as_slice).unwrap_or_default();
         let attendees = community.attendees_of(rhythm.id());
-        let position: HashMap<&str, usize> =
-            attendees.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-        let mut tally: Vec<Tally> = vec![Tally::default(); attendees.len()];
-        // Each attendee's (place in `tally`, place in `members`), kept while the occurrences
-        // share their attendee list (they mostly do).
-        let mut list: Option<(&[Arc<str>], Vec<Places>)> = None;
-        // The occurrence in each zone met so far, converted once per occurrence.
-        let mut zones: Vec<(Tz, Local)> = Vec::new();
-        for o in occurrences {
-            let (start, end) = (o.start.with_timezone(&Utc), o.end.with_timezone(&Utc));
-            let same = list.as_ref().is_some_and(|(names, _)| {
-                std::ptr::eq(*names, &*o.attendees) || **names == *o.attendees
-            });
-            if !same {
-                let places = o
-                    .attendees
-                    .iter()
-                    .map(|a| Some((*position.get(&**a)?, *index.get(&**a)?)))
-                    .collect();
-                list = Some((&o.attendees, places));
-            }
-            let Some((_, places)) = &list else { continue };
-            zones.clear();
-            for place in places {
-                let Some((i, m)) = *place else { continue };
-                let (Some(t), Some(member)) = (tally.get_mut(i), members.get(m)) else {
-                    continue;
-                };
-                let zone = member.zone();
-                let k = match zones.iter().position(|(z, _)| *z == zone) {
-                    Some(k) => k,
-                    None => {
-                        zones.push((zone, Local::of(start, end, zone)));
-                        zones.len() - 1
-                    }
-                };
-                let Some((_, local)) = zones.get(k) else { continue };
-                let (local_start, local_end) = (local.start, local.end);
-                let day = local_start.weekday();
-                t.attended += 1;
-                t.weekday = Some(match t.weekday {
-                    None => Some(day),
-                    Some(w) => w.filter(|w| *w == day),
-                });
-                let inside_retreat = retreats
-                    .get(m)
-                    .is_some_and(|spans| spans.iter().any(|(s, e)| *s <= start && end <= *e));
-                let fast = match (local.plain, weekly.get(m)) {
-                    (Some((from, to)), Some(Some(days))) => Some(match days {
-                        _ if day_long || inside_retreat => None,
-                        None => None,
-                        Some(days) => {
-                            let spans = days.get(day.num_days_from_monday() as usize);
-                            (!covers(spans.map(Vec::as_slice).unwrap_or_default(), from, to))
-                                .then_some(Reason::OutsideWindows)
-                        }
-                    }),
-                    _ => None,
-                };
-                let reason = match fast {
-                    Some(reason) => reason,
-                    None if day_long || inside_retreat => open
-                        .entry(member.id())
-                        .or_insert_with(|| member.without_windows())
-                        .conflict(start, end),
-                    None => member.conflict(start, end),
-                };
-                let Some(reason) = reason else { continue };
-                t.missed += 1;
-                let why = Why::of(&reason);
-                let span = LocalSpan {
-                    weekday: day,
-                    start: local_start.time(),
-                    end: local_end.time(),
-                    days: (local_end.date_naive() - local_start.date_naive()).num_days(),
-                };
-                let entry = match t.per_why.iter().position(|(w, _, _)| *w == why) {
-                    Some(k) => t.per_why.get_mut(k),
-                    None => {
-                        t.per_why.push((why, Vec::new(), Vec::new()));
-                        t.per_why.last_mut()
-                    }
-                };
-                if let Some((_, dates, local)) = entry {
-                    dates.push(local_start.date_naive());
-                    if !local.contains(&span) {
-                        local.push(span);
-                    }
-                }
-            }
-        }
-        let mut found: Vec<Unavailable> = Vec::new();
-        for (id, mut t) in attendees.iter().zip(tally) {
-            // With a presence, missing some occurrences is allowed; missing all is not, for the
-            // group's own members.
-            if rhythm.presence_needed().is_some() && (t.missed < t.attended || !own.contains(id)) {
-                continue;
-            }
-            let Some(member) = by_id.get(id) else { continue };
-            t.per_why.sort_by_key(|(why, _, _)| *why);
-            for (why, mut dates, local) in t.per_why {
-                dates.sort_unstable();
-                dates.dedup();
-                found.push(Unavailable {
-                    member: (*id).to_string(),
-                    zone: member.zone(),
-                    rhythm: rhythm.id().to_string(),
-                    rhythm_name: rhythm.name().to_string(),
-                    why,
-                    dates,
-                    local,
-                    occurrences: t.attended,
-                    weekday: t.weekday.flatten(),
-                    suggestion: None,
-                });
-            }
-        }
-        if !found.is_empty() && searches < MAX_SUGGESTIONS {
-            searches += 1;
-            let suggestion = suggest(community, plan, rhythm, members, &index);
+        let tallies = tally(rhythm, &attendees, occurrences, &index, &mut judge);
+        let mut found = warnings(rhythm, &attendees, tallies, &groups, members, &index);
+        if !found.is_empty() {
+            let suggestion = suggestions.next(rhythm);
             for u in &mut found {
                 u.suggestion.clone_from(&suggestion);
             }
@@ -487,44 +342,217 @@ pub fn check_plan(
     out
 }
 
-/// An occurrence in one zone: its local start and end, and for a plain one (on one local date,
-/// whole minutes, no offset change within a day either side: what
-/// [`Availability::quick_fit`] decides itself) its local minutes of the day.
-struct Local {
-    start: DateTime<Tz>,
-    end: DateTime<Tz>,
-    plain: Option<(u16, u16)>,
+/// The occurrences that go ahead, per rhythm, in plan order; and the day-long ones per member
+/// (by place in the members given): what happens inside them (a morning circle at the
+/// retreat) is not judged against the weekly windows.
+struct Held<'p> {
+    by_rhythm: HashMap<&'p str, Vec<&'p Occurrence>>,
+    retreats: Vec<Spans>,
 }
 
-impl Local {
-    fn of(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Local {
-        let (ls, le) = (start.with_timezone(&zone), end.with_timezone(&zone));
-        let offset = ls.offset().fix();
-        let day = Duration::days(1);
-        let steady = [start - day, end + day]
-            .iter()
-            .all(|t| t.with_timezone(&zone).offset().fix() == offset);
-        let whole = ls.time().nanosecond() == 0 && le.time().nanosecond() == 0;
-        let minute = |t: &DateTime<Tz>| {
-            u16::try_from(t.time().num_seconds_from_midnight() / 60).unwrap_or(u16::MAX)
-        };
-        let plain =
-            (le.date_naive() == ls.date_naive() && le.offset().fix() == offset && steady && whole)
-                .then(|| (minute(&ls), minute(&le)));
-        Local { start: ls, end: le, plain }
+impl<'p> Held<'p> {
+    fn new(
+        community: &Community,
+        plan: &'p Plan,
+        members: usize,
+        index: &HashMap<&str, usize>,
+    ) -> Held<'p> {
+        let mut by_rhythm: HashMap<&str, Vec<&Occurrence>> = HashMap::new();
+        let mut retreats: Vec<Spans> = vec![Vec::new(); members];
+        for o in plan.occurrences().iter().filter(|o| o.is_active()) {
+            by_rhythm.entry(&o.rhythm).or_default().push(o);
+        }
+        let long = community.rhythms().iter().filter(|r| r.length().minutes() >= DAY_LONG_MINUTES);
+        for o in long.flat_map(|r| by_rhythm.get(r.id()).into_iter().flatten()) {
+            for a in o.attendees.iter() {
+                if let Some(spans) = index.get(&**a).and_then(|i| retreats.get_mut(*i)) {
+                    spans.push((o.start.with_timezone(&Utc), o.end.with_timezone(&Utc)));
+                }
+            }
+        }
+        Held { by_rhythm, retreats }
     }
 }
 
-/// Whether the sorted windows `spans` cover the minutes `[from, to)`, as
-/// [`Availability::quick_fit`] decides it.
-fn covers(spans: &[(u16, u16)], from: u16, to: u16) -> bool {
-    let mut reach = from;
-    for &(s, e) in spans {
-        if s <= reach && e > reach {
-            reach = e;
+/// The groups by id (a rhythm's own group), in the community's order.
+fn groups_by_id(community: &Community) -> HashMap<&str, Vec<&Group>> {
+    let mut groups: HashMap<&str, Vec<&Group>> = HashMap::new();
+    for g in community.groups() {
+        groups.entry(g.id()).or_default().push(g);
+    }
+    groups
+}
+
+/// Decides whether a member can come to an occurrence, by the rules of the module docs.
+struct Judge<'m> {
+    members: &'m [Availability],
+    /// Per member, [`Availability::weekly_only`]: most members declare only weekly windows,
+    /// and their answer for a plain occurrence is a look at that weekday's windows, with no
+    /// time-zone conversion per member.
+    weekly: Vec<Option<Option<WeekSpans>>>,
+    /// Per member, the retreats they attend.
+    retreats: Vec<Spans>,
+    /// Members judged without their windows (inside a retreat), made when first needed.
+    open: HashMap<usize, Availability>,
+}
+
+impl<'m> Judge<'m> {
+    fn new(members: &'m [Availability], retreats: Vec<Spans>) -> Judge<'m> {
+        let weekly = members.iter().map(Availability::weekly_only).collect();
+        Judge { members, weekly, retreats, open: HashMap::new() }
+    }
+
+    /// Why member `m` cannot come to `[start, end)` (`local` in their zone), or `None`.
+    /// `day_long`: the rhythm is a retreat itself.
+    fn reason(
+        &mut self,
+        m: usize,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        local: &LocalTimes,
+        day_long: bool,
+    ) -> Option<Reason> {
+        let member = self.members.get(m)?;
+        let windows_apply = || {
+            !day_long
+                && !self
+                    .retreats
+                    .get(m)
+                    .is_some_and(|spans| spans.iter().any(|(s, e)| *s <= start && end <= *e))
+        };
+        match self.weekly.get(m) {
+            // Weekly windows only, so no away dates or busy time: with no windows any hour
+            // suits them ([`Availability::conflict`] finds nothing, however the occurrence
+            // falls), and where the windows do not apply nothing else can bind.
+            Some(Some(None)) => None,
+            Some(Some(Some(days))) => {
+                if !windows_apply() {
+                    return None;
+                }
+                match local.plain {
+                    Some((from, to)) => {
+                        let day = local.start.weekday().num_days_from_monday() as usize;
+                        let spans = days.get(day).map(Vec::as_slice).unwrap_or_default();
+                        (!covers(spans, from, to)).then_some(Reason::OutsideWindows)
+                    }
+                    None => member.conflict(start, end),
+                }
+            }
+            _ if windows_apply() => member.conflict(start, end),
+            _ => {
+                self.open.entry(m).or_insert_with(|| member.without_windows()).conflict(start, end)
+            }
         }
     }
-    reach >= to
+}
+
+/// Judges each occurrence of `rhythm` for each of its attendees: one [`Tally`] per attendee,
+/// in `attendees`' order.
+fn tally(
+    rhythm: &Rhythm,
+    attendees: &[&str],
+    occurrences: &[&Occurrence],
+    index: &HashMap<&str, usize>,
+    judge: &mut Judge<'_>,
+) -> Vec<Tally> {
+    let day_long = rhythm.length().minutes() >= DAY_LONG_MINUTES;
+    let position: HashMap<&str, usize> =
+        attendees.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let mut tallies: Vec<Tally> = vec![Tally::default(); attendees.len()];
+    // Each attendee's (place in `tallies`, place in `members`), kept while the occurrences
+    // share their attendee list (they mostly do).
+    let mut list: Option<(&[Arc<str>], Vec<Places>)> = None;
+    // The occurrence in each zone met so far, converted once per occurrence.
+    let mut zones: Vec<(Tz, LocalTimes)> = Vec::new();
+    for o in occurrences {
+        let (start, end) = (o.start.with_timezone(&Utc), o.end.with_timezone(&Utc));
+        let same = list.as_ref().is_some_and(|(names, _)| {
+            std::ptr::eq(*names, &*o.attendees) || **names == *o.attendees
+        });
+        if !same {
+            let places = o
+                .attendees
+                .iter()
+                .map(|a| Some((*position.get(&**a)?, *index.get(&**a)?)))
+                .collect();
+            list = Some((&o.attendees, places));
+        }
+        let Some((_, places)) = &list else { continue };
+        zones.clear();
+        for place in places {
+            let Some((i, m)) = *place else { continue };
+            let Some(zone) = judge.members.get(m).map(Availability::zone) else { continue };
+            let k = match zones.iter().position(|(z, _)| *z == zone) {
+                Some(k) => k,
+                None => {
+                    zones.push((zone, LocalTimes::of(start, end, zone)));
+                    zones.len() - 1
+                }
+            };
+            let (Some(t), Some((_, local))) = (tallies.get_mut(i), zones.get(k)) else {
+                continue;
+            };
+            let day = local.start.weekday();
+            t.attended += 1;
+            t.weekday = Some(match t.weekday {
+                None => Some(day),
+                Some(w) => w.filter(|w| *w == day),
+            });
+            if let Some(reason) = judge.reason(m, start, end, local, day_long) {
+                t.miss(Why::of(&reason), local);
+            }
+        }
+    }
+    tallies
+}
+
+/// The warnings of one rhythm from its attendees' tallies (in `attendees`' order): with a
+/// presence, missing some occurrences is allowed; missing all is not, for the group's own
+/// members.
+fn warnings(
+    rhythm: &Rhythm,
+    attendees: &[&str],
+    tallies: Vec<Tally>,
+    groups: &HashMap<&str, Vec<&Group>>,
+    members: &[Availability],
+    index: &HashMap<&str, usize>,
+) -> Vec<Unavailable> {
+    // Only a rhythm with a presence asks who its group's own members are.
+    let own: HashSet<&str> = if rhythm.presence_needed().is_some() {
+        groups
+            .get(rhythm.group())
+            .into_iter()
+            .flatten()
+            .flat_map(|g| g.direct_members().iter().map(String::as_str))
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    let mut found: Vec<Unavailable> = Vec::new();
+    for (id, mut t) in attendees.iter().zip(tallies) {
+        if rhythm.presence_needed().is_some() && (t.missed < t.attended || !own.contains(id)) {
+            continue;
+        }
+        let Some(member) = index.get(id).and_then(|i| members.get(*i)) else { continue };
+        t.per_why.sort_by_key(|(why, _, _)| *why);
+        for (why, mut dates, local) in t.per_why {
+            dates.sort_unstable();
+            dates.dedup();
+            found.push(Unavailable {
+                member: (*id).to_string(),
+                zone: member.zone(),
+                rhythm: rhythm.id().to_string(),
+                rhythm_name: rhythm.name().to_string(),
+                why,
+                dates,
+                local,
+                occurrences: t.attended,
+                weekday: t.weekday.flatten(),
+                suggestion: None,
+            });
+        }
+    }
+    found
 }
 
 /// An attendee's place in a rhythm's tally and in the members given (`None`: not checked).
@@ -543,14 +571,76 @@ struct Tally {
     per_why: Vec<(Why, Vec<NaiveDate>, Vec<LocalSpan>)>,
 }
 
+impl Tally {
+    /// Counts a missed occurrence (`local`: in the attendee's zone) under `why`.
+    fn miss(&mut self, why: Why, local: &LocalTimes) {
+        self.missed += 1;
+        let (start, end) = (local.start, local.end);
+        let span = LocalSpan {
+            weekday: start.weekday(),
+            start: start.time(),
+            end: end.time(),
+            days: (end.date_naive() - start.date_naive()).num_days(),
+        };
+        let entry = match self.per_why.iter().position(|(w, _, _)| *w == why) {
+            Some(k) => self.per_why.get_mut(k),
+            None => {
+                self.per_why.push((why, Vec::new(), Vec::new()));
+                self.per_why.last_mut()
+            }
+        };
+        if let Some((_, dates, local)) = entry {
+            dates.push(start.date_naive());
+            if !local.contains(&span) {
+                local.push(span);
+            }
+        }
+    }
+}
+
+/// The suggestion searches of one check: at most [`MAX_SUGGESTIONS`], sharing the members'
+/// bitsets.
+struct Suggestions<'a> {
+    community: &'a Community,
+    plan: &'a Plan,
+    members: &'a [Availability],
+    index: &'a HashMap<&'a str, usize>,
+    searches: usize,
+    shared: SharedFree,
+}
+
+impl<'a> Suggestions<'a> {
+    fn new(
+        community: &'a Community,
+        plan: &'a Plan,
+        members: &'a [Availability],
+        index: &'a HashMap<&'a str, usize>,
+    ) -> Suggestions<'a> {
+        let window = plan.window();
+        let shared = SharedFree::new(window.start(), window.end());
+        Suggestions { community, plan, members, index, searches: 0, shared }
+    }
+
+    /// A better time for `rhythm`, which has warnings; `None` when there is none, or after
+    /// [`MAX_SUGGESTIONS`] searches.
+    fn next(&mut self, rhythm: &Rhythm) -> Option<Suggestion> {
+        if self.searches >= MAX_SUGGESTIONS {
+            return None;
+        }
+        self.searches += 1;
+        suggest(self.community, self.plan, rhythm, self.members, self.index, &mut self.shared)
+    }
+}
+
 /// A time for `rhythm` that every attendee can make at every occurrence in `window`, from the
 /// recurring search; `None` when there is none (or the rhythm is timed by another).
 fn suggest(
     community: &Community,
     plan: &Plan,
-    rhythm: &tempi_core::Rhythm,
+    rhythm: &Rhythm,
     members: &[Availability],
     index: &HashMap<&str, usize>,
+    shared: &mut SharedFree,
 ) -> Option<Suggestion> {
     let window = plan.window();
     let Timing::Cadence(cadence) = rhythm.timing() else { return None };
@@ -562,11 +652,11 @@ fn suggest(
     if start > last {
         return None;
     }
-    let attendees: Vec<&Availability> = community
+    let (keys, attendees): (Vec<usize>, Vec<&Availability>) = community
         .attendees_of(rhythm.id())
         .into_iter()
-        .filter_map(|id| index.get(id).and_then(|i| members.get(*i)))
-        .collect();
+        .filter_map(|id| index.get(id).and_then(|i| Some((*i, members.get(*i)?))))
+        .unzip();
     if attendees.is_empty() {
         return None;
     }
@@ -576,8 +666,10 @@ fn suggest(
         query.required((*m).clone());
     }
     query.max_results(1);
-    let answer = query.solve().ok()?;
-    let best = answer.patterns.into_iter().find(|p| p.misses == 0)?;
+    let best = query.first_fit(shared, &keys).ok()??;
+    if best.misses != 0 {
+        return None;
+    }
     let occurrences: Vec<(DateTime<Utc>, DateTime<Utc>)> =
         best.occurrences.iter().map(|o| (o.start, o.end)).collect();
     // The same rule as the warnings: a suggestion never brings a warning of its own.

@@ -5,7 +5,12 @@ use chrono_tz::Tz;
 use tempi_core::rule::Frequency;
 use tempi_core::{Cadence, Length};
 
-use crate::availability::{Availability, ZoneDays, from_epoch_minutes};
+use std::collections::HashMap;
+
+use crate::availability::{
+    Availability, Grid, Shape, ZoneDays, epoch_minutes, free_bits, from_epoch_minutes,
+};
+use crate::bits::Bits;
 use crate::common::{Options, Prepared, missing, score_alone, time_of};
 use crate::{Error, Missing, Score, common_setters};
 
@@ -218,6 +223,33 @@ impl SeriesQuery {
         Ok(Patterns { patterns, valid, reasons: Vec::new(), near_misses: Vec::new() })
     }
 
+    /// The pattern [`SeriesQuery::solve`] ranks first, when some pattern holds within the
+    /// allowed misses; `None` when none does (without working out why, or the near misses).
+    /// The members' bitsets come from `shared`, where `keys` name them (in the order they were
+    /// added).
+    ///
+    /// # Errors
+    /// As [`SeriesQuery::solve`].
+    pub(crate) fn first_fit(
+        &self,
+        shared: &mut SharedFree,
+        keys: &[usize],
+    ) -> Result<Option<Pattern>, Error> {
+        self.options.check()?;
+        let sequences = self.sequences()?;
+        let engine = match shared.engine(&self.options, self.zone, &sequences, keys)? {
+            Some(engine) => engine,
+            None => Engine::new(&self.options, self.zone, &sequences)?,
+        };
+        let allowed = self.misses as usize;
+        let kept: Vec<Found> =
+            engine.scan(self.misses).into_iter().filter(|f| f.misses <= allowed).collect();
+        if kept.is_empty() {
+            return Ok(None);
+        }
+        Ok(engine.best(&kept, self.options.max_results).into_iter().next())
+    }
+
     /// The date sequences to try: one per possible first day when the cadence has no day.
     pub(crate) fn sequences(&self) -> Result<Vec<Vec<NaiveDate>>, Error> {
         if let SeriesEnd::Count(n) = self.end
@@ -339,6 +371,158 @@ fn cadence_dates(
 /// The most wall-clock starts one series may generate (a sub-daily rule over ten years).
 const EXPANSION_BUDGET: usize = 200_000;
 
+/// The span a recurring search's grid covers, `[from, to)` in epoch minutes: local midnight of
+/// the day before the first date to the end of the day after the last (`zone`'s), with those
+/// two days.
+fn grid_span(
+    zone: Tz,
+    sequences: &[Vec<NaiveDate>],
+) -> Result<(i64, i64, NaiveDate, NaiveDate), Error> {
+    let first = sequences.iter().filter_map(|s| s.first()).min().copied();
+    let last = sequences.iter().filter_map(|s| s.last()).max().copied();
+    let (Some(first), Some(last)) = (first, last) else {
+        return Err(Error::NoOccurrences { cadence: String::new(), from: NaiveDate::MIN });
+    };
+    let span = (last - first).num_days();
+    if span > MAX_SERIES_DAYS {
+        return Err(Error::WindowTooLong { days: span, max: MAX_SERIES_DAYS });
+    }
+    let before = first.pred_opt().unwrap_or(first);
+    let after = last.succ_opt().unwrap_or(last);
+    let midnight = |date: NaiveDate| {
+        epoch_minutes(
+            tempi_core::time::resolve_local(zone, date.and_time(NaiveTime::MIN))
+                .with_timezone(&Utc),
+        )
+    };
+    Ok((midnight(before), midnight(after) + 1440, before, after))
+}
+
+/// Members' free bitsets over one wide grid per resolution, each built once and cut to the
+/// grid of every recurring search that asks about that member. The availability check searches
+/// a better time for up to [`crate::fit::MAX_SUGGESTIONS`] rhythms over the same window, and
+/// most of their attendees recur: building each one's year of bitsets again per search was
+/// most of the searches' cost.
+///
+/// A slot's bit depends only on the slot (the member's windows, away dates and busy time
+/// around it), not on where the grid starts or ends, so a cut of the wide bitset is the bitset
+/// the search would build for itself.
+#[derive(Debug)]
+pub(crate) struct SharedFree {
+    /// What every wide grid covers, `[from, to)` in epoch minutes.
+    span: (i64, i64),
+    /// The shape the bitsets are built with (the first search's); a search with another
+    /// builds its own.
+    shape: Option<Shape>,
+    /// Each zone's calendar over the span (a pure cache: a date maps to the same minute whatever
+    /// range it was built over).
+    zones: Vec<(Tz, ZoneDays)>,
+    /// Per resolution: the wide grid and the bitsets built on it.
+    grids: Vec<(Grid, HashMap<FreeKey, Bits>)>,
+}
+
+/// Whose bitset: a member's, by the caller's key; or, for members who declare only weekly
+/// windows, that of everyone in the zone with those windows (their bitsets are the same).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum FreeKey {
+    Member(usize),
+    Weekly(Tz, Vec<(u32, u16, u16)>),
+}
+
+impl FreeKey {
+    fn of(member: &Availability, key: usize) -> FreeKey {
+        if !member.declares_only_weekly() {
+            return FreeKey::Member(key);
+        }
+        let windows = member
+            .weekly_windows()
+            .iter()
+            .map(|w| (w.weekday().num_days_from_monday(), w.start_minute(), w.end_minute()))
+            .collect();
+        FreeKey::Weekly(member.zone(), windows)
+    }
+}
+
+/// The margin the shared grids keep beyond the window, in minutes: a search's grid runs from
+/// the day before its first date to the day after its last, in its own zone.
+const SHARED_MARGIN: i64 = 3 * 1440;
+
+impl SharedFree {
+    /// Bitsets covering `[from, to)` with a few days to spare.
+    pub(crate) fn new(from: DateTime<Utc>, to: DateTime<Utc>) -> SharedFree {
+        let span = (epoch_minutes(from) - SHARED_MARGIN, epoch_minutes(to) + SHARED_MARGIN);
+        SharedFree { span, shape: None, zones: Vec::new(), grids: Vec::new() }
+    }
+
+    /// Where `zone`'s calendar over the span is in `zones`, built when first asked for.
+    fn zone_index(&mut self, zone: Tz) -> usize {
+        if let Some(k) = self.zones.iter().position(|(z, _)| *z == zone) {
+            return k;
+        }
+        let date = |minute: i64| from_epoch_minutes(minute).with_timezone(&zone).date_naive();
+        let (first, last) = (date(self.span.0), date(self.span.1));
+        let first = first.pred_opt().and_then(|d| d.pred_opt()).unwrap_or(first);
+        let last = last.succ_opt().unwrap_or(last);
+        self.zones.push((zone, ZoneDays::new(zone, first, last)));
+        self.zones.len() - 1
+    }
+
+    /// The engine of a search over `sequences` for `options`' members, whose keys (in the same
+    /// order) name them here. `None` when the search's grid or shape is not the shared one:
+    /// the caller builds its own then.
+    fn engine<'a>(
+        &mut self,
+        options: &'a Options,
+        zone: Tz,
+        sequences: &'a [Vec<NaiveDate>],
+        keys: &[usize],
+    ) -> Result<Option<Engine<'a>>, Error> {
+        let (from, to, _, _) = grid_span(zone, sequences)?;
+        let step = options.resolution();
+        let grid = Grid::new(from, to, step);
+        let shape = options.shape();
+        if *self.shape.get_or_insert(shape) != shape || keys.len() != options.members.len() {
+            return Ok(None);
+        }
+        let k = match self.grids.iter().position(|(g, _)| g.step == step) {
+            Some(k) => k,
+            None => {
+                self.grids.push((Grid::new(self.span.0, self.span.1, step), HashMap::new()));
+                self.grids.len() - 1
+            }
+        };
+        let Some(wide) = self.grids.get(k).map(|(g, _)| *g) else { return Ok(None) };
+        let offset = usize::try_from((grid.origin - wide.origin) / step).ok();
+        let Some(offset) = offset.filter(|o| o + grid.len <= wide.len) else { return Ok(None) };
+        let keys: Vec<FreeKey> =
+            options.members.iter().zip(keys).map(|((m, _), key)| FreeKey::of(m, *key)).collect();
+        for ((member, _), key) in options.members.iter().zip(&keys) {
+            let built = self.grids.get(k).is_some_and(|(_, bits)| bits.contains_key(key));
+            if !built {
+                let z = self.zone_index(member.zone());
+                let Some((_, days)) = self.zones.get(z) else { return Ok(None) };
+                let bits = free_bits(member, &wide, &shape, days);
+                if let Some((_, all)) = self.grids.get_mut(k) {
+                    all.insert(key.clone(), bits);
+                }
+            }
+        }
+        let Some((_, all)) = self.grids.get(k) else { return Ok(None) };
+        let free: Vec<Bits> = keys
+            .iter()
+            .map(|key| match all.get(key) {
+                Some(bits) => bits.window(offset, grid.len),
+                None => Bits::zeros(grid.len),
+            })
+            .collect();
+        let prepared = Prepared::assemble(options, grid, shape, free.iter());
+        let z = self.zone_index(zone);
+        let Some((_, days)) = self.zones.get(z) else { return Ok(None) };
+        let days = days.clone();
+        Ok(Some(Engine::with_prepared(options, zone, sequences, days, prepared)))
+    }
+}
+
 /// One (dates, time) pattern found by the scan.
 #[derive(Debug, Clone)]
 pub(crate) struct Found {
@@ -364,25 +548,7 @@ impl<'a> Engine<'a> {
         zone: Tz,
         sequences: &'a [Vec<NaiveDate>],
     ) -> Result<Engine<'a>, Error> {
-        let first = sequences.iter().filter_map(|s| s.first()).min().copied();
-        let last = sequences.iter().filter_map(|s| s.last()).max().copied();
-        let (Some(first), Some(last)) = (first, last) else {
-            return Err(Error::NoOccurrences { cadence: String::new(), from: NaiveDate::MIN });
-        };
-        let span = (last - first).num_days();
-        if span > MAX_SERIES_DAYS {
-            return Err(Error::WindowTooLong { days: span, max: MAX_SERIES_DAYS });
-        }
-        let before = first.pred_opt().unwrap_or(first);
-        let after = last.succ_opt().unwrap_or(last);
-        let midnight = |date: NaiveDate| {
-            crate::availability::epoch_minutes(
-                tempi_core::time::resolve_local(zone, date.and_time(NaiveTime::MIN))
-                    .with_timezone(&Utc),
-            )
-        };
-        let from = midnight(before);
-        let to = midnight(after) + 1440;
+        let (from, to, before, after) = grid_span(zone, sequences)?;
         let (prepared, zones) = Prepared::with_zone_days(options, from, to);
         // The members' calendars cover the grid with a day to spare, so the anchor's is
         // usually among them.

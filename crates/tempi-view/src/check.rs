@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 use tempi_core::Error;
-use tempi_core::file::{Diagnostic, Loaded};
+use tempi_core::file::{Diagnostic, Loaded, Severity};
 use tempi_solve::Unavailable;
 
 use crate::write_value;
@@ -120,10 +120,7 @@ pub fn availability_lines(
     problems: &[Unavailable],
     severity: Severity,
 ) -> String {
-    let severity = match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
+    let severity = severity.as_str();
     let mut text = String::new();
     for p in problems {
         let place = loaded.locate_rhythm(shown, &p.rhythm).unwrap_or_else(|| shown.to_string());
