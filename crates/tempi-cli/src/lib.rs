@@ -414,18 +414,7 @@ fn check(
     write_busy_warnings(err, &report.warnings)?;
     report_availability(&loaded, &shown_name(path), &report.problems, strict, err)?;
     let warnings = loaded.warnings.len() + report.problems.len();
-    let c = &loaded.community;
-    writeln!(
-        out,
-        "ok: {} ({}): {} members, {} groups, {} rhythms; {} warning{}",
-        c.name(),
-        c.id(),
-        c.members().len(),
-        c.groups().len(),
-        c.rhythms().len(),
-        warnings,
-        if warnings == 1 { "" } else { "s" }
-    )?;
+    writeln!(out, "{}", check::summary(&loaded.community, warnings))?;
     Ok(())
 }
 

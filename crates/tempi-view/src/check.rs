@@ -97,6 +97,23 @@ pub fn write_check_json_with(
     write_value(out, &value)
 }
 
+/// The line `tempi check` prints for a valid community: its name and id, its counts, and how
+/// many `warnings` there were, e.g. `ok: Riverbend (riverbend): 20 members, 5 groups, 12
+/// rhythms; 1 warning`.
+#[must_use]
+pub fn summary(community: &tempi_core::Community, warnings: usize) -> String {
+    let c = community;
+    format!(
+        "ok: {} ({}): {} members, {} groups, {} rhythms; {warnings} warning{}",
+        c.name(),
+        c.id(),
+        c.members().len(),
+        c.groups().len(),
+        c.rhythms().len(),
+        if warnings == 1 { "" } else { "s" }
+    )
+}
+
 /// A community file's errors as text: each diagnostic (errors, then warnings) on its own line
 /// with `file:line:col`, then `N error(s) in FILE`, `shown` naming the file.
 #[must_use]
@@ -132,6 +149,16 @@ pub fn availability_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_summary_counts_and_makes_one_warning_singular() {
+        let text = "[community]\nid = \"c\"\nname = \"C\"\nstart = \"2027-01-04\"\nzone = \"Europe/Berlin\"\n";
+        let Ok(loaded) = tempi_core::file::parse(text, "c.toml") else { panic!("a valid file") };
+        // No members, groups or rhythms in the file.
+        let c = &loaded.community;
+        assert_eq!(summary(c, 1), "ok: C (c): 0 members, 0 groups, 0 rhythms; 1 warning");
+        assert_eq!(summary(c, 2), "ok: C (c): 0 members, 0 groups, 0 rhythms; 2 warnings");
+    }
 
     #[test]
     fn file_errors_list_each_diagnostic_then_count_them() {
