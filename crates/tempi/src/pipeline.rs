@@ -1262,7 +1262,7 @@ roles = []
             .flat_map(|d| d.split("\\n").map(str::to_string).collect::<Vec<_>>())
             .filter_map(|l| {
                 l.split_once(": ")
-                    .filter(|(k, _)| k.starts_with("Mixer "))
+                    .filter(|(k, _)| k.starts_with("Your mixer ("))
                     .map(|(_, v)| v.to_string())
             })
             .map(|v| {
@@ -1271,9 +1271,11 @@ roles = []
                 list
             })
             .collect();
-        // 6 meetings × 10 mixers, and m07's first one among them.
-        assert_eq!(mixer_lines.len(), 60);
-        assert!(mixer_lines.contains(&names), "{names:?} in\n{text}");
+        // A member's feed names only their own mixer: one line for each of the 6 meetings
+        // (m07 is in one at each: 40 members in 10 mixers), the first one the plan's.
+        assert_eq!(mixer_lines.len(), 6, "{text}");
+        assert_eq!(mixer_lines.first(), Some(&names), "{text}");
+        assert!(!text.contains("Mixer 1:"), "other mixers stay out of a member's feed: {text}");
         // Six occurrences with different mixers: each is its own override after the master.
         assert_eq!(text.matches("RECURRENCE-ID").count(), 5, "{text}");
         let mut json = Vec::new();
