@@ -67,10 +67,11 @@
 //! one: an annual retreat that cancels a weekly check-in each year changes every later rotation
 //! turn, so each year's cancellation must be found, and a composed-with rhythm still lists one
 //! span per history candidate (others search them). For the 20,000-member synthetic
-//! organisation `tempi plan` takes 1.06x 2027's user time for 2035, 1.22x for 2060 and 1.44x
-//! for 2099 (2.44 / 2.59 / 2.98 / 3.52 s on a shared machine at load 6-9, where the previous
-//! engine took 2.45 / 2.65 / 3.59 / 4.46 s, 1.82x for 2099; BENCHMARKS.md); `perf` samples for
-//! 2099 fell from 2,747 to 1,986 (2027: 1,530). What remains of the far years' extra is mostly
+//! organisation `tempi plan` takes about 1.1x 2027's user time for 2035, 1.2x for 2060 and
+//! 1.4-1.5x for 2099 on a shared machine (load 4-9; best of three, interleaved: 2.20 / 2.41 /
+//! 2.73 / 3.37 s, where the previous engine took 2.49 / 2.67 / 3.24 / 4.21 s); `perf` samples
+//! for 2099 fell from 2,747 to 1,986 (2027: 1,530). BENCHMARKS.md has the quiet-machine runs.
+//! What remains of the far years' extra is mostly
 //! those checks and lists, and the zone's daily offset probes over the whole reach.
 
 use std::cmp::Reverse;
