@@ -41,15 +41,38 @@
 //! so numbers are not positions), and zones whose offsets span a day or more (Samoa). These are
 //! exact and usually cheap (few candidates); the caps count only the window.
 //!
-//! What the skip still costs: every history candidate is generated as a wall-clock time (date
-//! stepping for plain daily and weekly rules) and converted to seconds once, and a composed-with
-//! rhythm resolves each history span (one zone lookup). For the 20,000-member synthetic
-//! organisation `tempi plan` costs 1.1x 2027's user time for 2035, 1.8x for 2060 and 2.4x for
-//! 2099, in a quarter of the old memory (BENCHMARKS.md): the goal of 1.5x holds to about 2040
-//! only, because the generation above stays linear in the history. Reaching 1.5x needs
-//! the candidate count and the suspects' positions by arithmetic (plain DAILY/WEEKLY: number =
-//! whole periods × instances per period + instances in the partial period), without generating
-//! the history; rrule-expanded and moon cadences would keep generating.
+//! **Seeking, not generating.** A plain DAILY or WEEKLY rule (INTERVAL, WKST, BYDAY without
+//! ordinals, COUNT or UNTIL; most of a large community's rhythms) repeats its days every
+//! 7 × INTERVAL days, so its history is never generated (`rule/steps.rs`): the number of
+//! candidates before a time is whole cycles × starts per cycle + the starts in the partial cycle
+//! (less the first period's days before DTSTART), the nth candidate is found backwards the same
+//! way, and only the candidates from the history's end on are listed. The commitment cycle and
+//! the rotation turn of every window occurrence follow from those numbers as before. Each span
+//! that may reach the history seeks its first suspect by whole cycles (a walk of additions, as
+//! the spans come in order), an `except` in day or week scope reaching only the local dates or
+//! ISO weeks its span can touch; the suspects are checked exactly as before. A rhythm another
+//! composes with keeps every history span, but reads its instant from the zone's runs of one
+//! offset (the daily probes that bound the offsets) where it lies a day or more inside one,
+//! which is exactly what the DST policy gives there, instead of a zone lookup. Unit proptests
+//! hold the arithmetic (count, nth, walk) to generating and counting, and the runs to the zone;
+//! the far-window proptests add random plain rules (INTERVAL, BYDAY sets, WKST, COUNT, UNTIL,
+//! random starts, DST zones, clashes).
+//!
+//! What the skip still costs, and why: other cadences (rrule-expanded rules such as "first sat
+//! of every quarter" or BYMONTHDAY, moon phases, explicit dates) still generate their history,
+//! because their positions have no fixed cycle (months and moons differ in length); they are
+//! slow tempos with few candidates. Each span of a stronger or excepted rhythm is still visited
+//! once per rhythm it may reach (a few additions each), since spans are arbitrary (shifted and
+//! cancelled history) rather than arithmetic. Every real hit is still found and checked one by
+//! one: an annual retreat that cancels a weekly check-in each year changes every later rotation
+//! turn, so each year's cancellation must be found, and a composed-with rhythm still lists one
+//! span per history candidate (others search them). For the 20,000-member synthetic
+//! organisation `tempi plan` takes about 1.1x 2027's user time for 2035, 1.2x for 2060 and
+//! 1.4-1.5x for 2099 on a shared machine (load 4-9; best of three, interleaved: 2.20 / 2.41 /
+//! 2.73 / 3.37 s, where the previous engine took 2.49 / 2.67 / 3.24 / 4.21 s); `perf` samples
+//! for 2099 fell from 2,747 to 1,986 (2027: 1,530). BENCHMARKS.md has the quiet-machine runs.
+//! What remains of the far years' extra is mostly
+//! those checks and lists, and the zone's daily offset probes over the whole reach.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
@@ -360,7 +383,7 @@ struct Engine<'a> {
     needed: Vec<bool>,
     /// Zone offset bounds over `reach`, per zone, and the runs of one offset
     /// (history::offset_bounds).
-    offsets: HashMap<Tz, ((i64, i64), Vec<(i64, i64, i64)>)>,
+    offsets: HashMap<Tz, history::Offsets>,
     /// UTC seconds from two days before the earliest rhythm start to two days past the horizon.
     reach: (i64, i64),
 }
@@ -767,7 +790,7 @@ impl Engine<'_> {
     }
 
     /// [`Engine::offsets`], with the runs of one offset.
-    fn offset_runs(&mut self, zone: Tz) -> &((i64, i64), Vec<(i64, i64, i64)>) {
+    fn offset_runs(&mut self, zone: Tz) -> &history::Offsets {
         let (from, to) = self.reach;
         self.offsets.entry(zone).or_insert_with(|| history::offset_bounds(zone, from, to))
     }

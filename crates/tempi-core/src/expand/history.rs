@@ -18,14 +18,20 @@ const DAY: i64 = 86_400;
 /// Slack on every bound, for offsets between the daily probes.
 const SLACK: i64 = 3_600;
 
+/// A zone's lowest and highest offset over the plan's reach, and its runs of one offset.
+pub(super) type Offsets = ((i64, i64), Vec<Run>);
+
+/// A run of daily probes that read one offset: `(first probe, last probe, offset)`.
+pub(super) type Run = (i64, i64, i64);
+
 /// The lowest and highest UTC offset, in seconds, that `zone` uses from `from` to `to` (UTC
 /// seconds), probed once a day (a zone never changes offset and back within a day), and the runs
 /// of probes that read one offset: `(first probe, last probe, offset)`, in order.
-pub(super) fn offset_bounds(zone: Tz, from: i64, to: i64) -> ((i64, i64), Vec<(i64, i64, i64)>) {
+pub(super) fn offset_bounds(zone: Tz, from: i64, to: i64) -> Offsets {
     use chrono::Offset;
     let mut low = i64::MAX;
     let mut high = i64::MIN;
-    let mut runs: Vec<(i64, i64, i64)> = Vec::new();
+    let mut runs: Vec<Run> = Vec::new();
     let mut t = from;
     while t <= to.max(from) {
         if let Some(instant) = zone.timestamp_opt(t, 0).single() {
@@ -48,12 +54,12 @@ pub(super) fn offset_bounds(zone: Tz, from: i64, to: i64) -> ((i64, i64), Vec<(i
 /// other offset of the zone (all within a day of it) can show the same wall clock, so it is
 /// neither in a gap nor in a fold.
 pub(super) struct Resolver<'a> {
-    runs: &'a [(i64, i64, i64)],
+    runs: &'a [Run],
     at: usize,
 }
 
 impl<'a> Resolver<'a> {
-    pub(super) fn new(runs: &'a [(i64, i64, i64)]) -> Resolver<'a> {
+    pub(super) fn new(runs: &'a [Run]) -> Resolver<'a> {
         Resolver { runs, at: 0 }
     }
 
