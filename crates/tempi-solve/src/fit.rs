@@ -483,9 +483,12 @@ fn tally(
     let mut list: Option<(&[Arc<str>], Roll)> = None;
     for o in occurrences {
         let (start, end) = (o.start, o.end);
-        let same = list
-            .as_ref()
-            .is_some_and(|(names, _)| std::ptr::eq(*names, o.attendees) || *names == o.attendees);
+        // The same list, or an equal one (its names mostly shared with the last).
+        let same = list.as_ref().is_some_and(|(names, _)| {
+            std::ptr::eq(*names, o.attendees)
+                || names.len() == o.attendees.len()
+                    && names.iter().zip(o.attendees).all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
+        });
         if !same {
             list = Some((o.attendees, Roll::new(o.attendees, &position, index, judge)));
         }
