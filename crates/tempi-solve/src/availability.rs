@@ -308,7 +308,17 @@ pub(crate) struct LocalTimes {
 
 impl LocalTimes {
     pub(crate) fn of(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> LocalTimes {
-        let (ls, le) = (start.with_timezone(&zone), end.with_timezone(&zone));
+        LocalTimes::with_start(start.with_timezone(&zone), start, end)
+    }
+
+    /// As [`LocalTimes::of`], the local start `ls` known.
+    pub(crate) fn with_start(
+        ls: DateTime<Tz>,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> LocalTimes {
+        let zone = ls.timezone();
+        let le = end.with_timezone(&zone);
         let offset = ls.offset().fix();
         let day = Duration::days(1);
         let steady = [start - day, end + day]

@@ -72,24 +72,30 @@ impl Bits {
         let mut have = 1usize;
         while have < run {
             let step = have.min(run - have);
-            let shifted = out.shifted_down(step);
-            out.and_with(&shifted);
+            out.and_shifted_down(step);
             have += step;
         }
         out
+    }
+
+    /// ANDs bit `i + by` into bit `i`, in place: word `i` reads words `i + by / 64` and the
+    /// next, which ascending order has not yet changed.
+    fn and_shifted_down(&mut self, by: usize) {
+        let (words, bits) = (by / 64, by % 64);
+        for i in 0..self.words.len() {
+            let shifted = self.word_shifted(i, words, bits);
+            if let Some(word) = self.words.get_mut(i) {
+                *word &= shifted;
+            }
+        }
     }
 
     /// Bits `from..from + len` as a bitset of its own (bit `i` is bit `from + i` here; zero
     /// past this one's length).
     pub(crate) fn window(&self, from: usize, len: usize) -> Bits {
         let (words, bits) = (from / 64, from % 64);
-        let mut out: Vec<u64> = (0..len.div_ceil(64))
-            .map(|i| {
-                let lo = self.words.get(i + words).copied().unwrap_or(0);
-                let hi = self.words.get(i + words + 1).copied().unwrap_or(0);
-                if bits == 0 { lo } else { (lo >> bits) | (hi << (64 - bits)) }
-            })
-            .collect();
+        let mut out: Vec<u64> =
+            (0..len.div_ceil(64)).map(|i| self.word_shifted(i, words, bits)).collect();
         if let Some(last) = out.last_mut()
             && !len.is_multiple_of(64)
         {
@@ -98,17 +104,11 @@ impl Bits {
         Bits { words: out, len }
     }
 
-    /// Bit `i` of the result is bit `i + by` here.
-    fn shifted_down(&self, by: usize) -> Bits {
-        let (words, bits) = (by / 64, by % 64);
-        let n = self.words.len();
-        let mut out = vec![0u64; n];
-        for (i, slot) in out.iter_mut().enumerate() {
-            let lo = self.words.get(i + words).copied().unwrap_or(0);
-            let hi = self.words.get(i + words + 1).copied().unwrap_or(0);
-            *slot = if bits == 0 { lo } else { (lo >> bits) | (hi << (64 - bits)) };
-        }
-        Bits { words: out, len: self.len }
+    /// Word `i` of these bits moved down by `words` words and `bits` bits (zeros past the end).
+    fn word_shifted(&self, i: usize, words: usize, bits: usize) -> u64 {
+        let lo = self.words.get(i + words).copied().unwrap_or(0);
+        let hi = self.words.get(i + words + 1).copied().unwrap_or(0);
+        if bits == 0 { lo } else { (lo >> bits) | (hi << (64 - bits)) }
     }
 
     /// The indices of the set bits, ascending.
@@ -158,7 +158,8 @@ mod tests {
         bits.fill(3, 10, true);
         bits.fill(60, 200, true);
         bits.fill(130, 131, false);
-        for run in 1..80 {
+        // Past 128 a doubling step shifts by more than a word.
+        for run in (1..80).chain([130, 150, 200, 299]) {
             let runs = bits.runs(run);
             for i in 0..300 {
                 let expected = i + run <= 300 && (i..i + run).all(|j| bits.get(j));

@@ -33,7 +33,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use tempi_core::rule::Frequency;
-use tempi_core::{Community, Group, Occurrence, Plan, Rhythm, Timing};
+use tempi_core::{Community, Group, Plan, Rhythm, Timing};
 
 use crate::availability::{
     Availability, LocalTimes, Shape, WeekSpans, covers, epoch_minutes, explain,
@@ -346,7 +346,7 @@ pub fn check_plan(
 /// (by place in the members given): what happens inside them (a morning circle at the
 /// retreat) is not judged against the weekly windows.
 struct Held<'p> {
-    by_rhythm: HashMap<&'p str, Vec<&'p Occurrence>>,
+    by_rhythm: HashMap<&'p str, Vec<HeldOccurrence<'p>>>,
     retreats: Vec<Spans>,
 }
 
@@ -357,16 +357,20 @@ impl<'p> Held<'p> {
         members: usize,
         index: &HashMap<&str, usize>,
     ) -> Held<'p> {
-        let mut by_rhythm: HashMap<&str, Vec<&Occurrence>> = HashMap::new();
+        let mut by_rhythm: HashMap<&str, Vec<HeldOccurrence<'_>>> = HashMap::new();
         let mut retreats: Vec<Spans> = vec![Vec::new(); members];
         for o in plan.occurrences().iter().filter(|o| o.is_active()) {
-            by_rhythm.entry(&o.rhythm).or_default().push(o);
+            by_rhythm.entry(&o.rhythm).or_default().push(HeldOccurrence {
+                start: o.start.with_timezone(&Utc),
+                end: o.end.with_timezone(&Utc),
+                attendees: &o.attendees,
+            });
         }
         let long = community.rhythms().iter().filter(|r| r.length().minutes() >= DAY_LONG_MINUTES);
         for o in long.flat_map(|r| by_rhythm.get(r.id()).into_iter().flatten()) {
-            for a in o.attendees.iter() {
+            for a in o.attendees {
                 if let Some(spans) = index.get(&**a).and_then(|i| retreats.get_mut(*i)) {
-                    spans.push((o.start.with_timezone(&Utc), o.end.with_timezone(&Utc)));
+                    spans.push((o.start, o.end));
                 }
             }
         }
@@ -402,6 +406,14 @@ impl<'m> Judge<'m> {
         Judge { members, weekly, retreats, open: HashMap::new() }
     }
 
+    /// Whether member `m` can come at any time (weekly windows only, and none of them): no
+    /// occurrence need be judged for them. With no away dates or busy time nothing binds, and
+    /// with no windows any hour suits them ([`Availability::conflict`] finds nothing, however
+    /// the occurrence falls).
+    fn always_free(&self, m: usize) -> bool {
+        matches!(self.weekly.get(m), Some(Some(None)))
+    }
+
     /// Why member `m` cannot come to `[start, end)` (`local` in their zone), or `None`.
     /// `day_long`: the rhythm is a retreat itself.
     fn reason(
@@ -409,7 +421,7 @@ impl<'m> Judge<'m> {
         m: usize,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
-        local: &LocalTimes,
+        local: &mut ZoneView,
         day_long: bool,
     ) -> Option<Reason> {
         let member = self.members.get(m)?;
@@ -421,14 +433,14 @@ impl<'m> Judge<'m> {
                     .is_some_and(|spans| spans.iter().any(|(s, e)| *s <= start && end <= *e))
         };
         match self.weekly.get(m) {
-            // Weekly windows only, so no away dates or busy time: with no windows any hour
-            // suits them ([`Availability::conflict`] finds nothing, however the occurrence
-            // falls), and where the windows do not apply nothing else can bind.
+            // Weekly windows only, so no away dates or busy time: with no windows (see
+            // `always_free`), or where the windows do not apply, nothing can bind them.
             Some(Some(None)) => None,
             Some(Some(Some(days))) => {
                 if !windows_apply() {
                     return None;
                 }
+                let local = local.full(start, end);
                 match local.plain {
                     Some((from, to)) => {
                         let day = local.start.weekday().num_days_from_monday() as usize;
@@ -446,12 +458,20 @@ impl<'m> Judge<'m> {
     }
 }
 
+/// An occurrence that goes ahead, as the check reads it (kept together: the plan's own
+/// occurrences are large, and read again per rhythm).
+struct HeldOccurrence<'p> {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    attendees: &'p [Arc<str>],
+}
+
 /// Judges each occurrence of `rhythm` for each of its attendees: one [`Tally`] per attendee,
 /// in `attendees`' order.
 fn tally(
     rhythm: &Rhythm,
     attendees: &[&str],
-    occurrences: &[&Occurrence],
+    occurrences: &[HeldOccurrence<'_>],
     index: &HashMap<&str, usize>,
     judge: &mut Judge<'_>,
 ) -> Vec<Tally> {
@@ -459,51 +479,118 @@ fn tally(
     let position: HashMap<&str, usize> =
         attendees.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let mut tallies: Vec<Tally> = vec![Tally::default(); attendees.len()];
-    // Each attendee's (place in `tallies`, place in `members`), kept while the occurrences
-    // share their attendee list (they mostly do).
-    let mut list: Option<(&[Arc<str>], Vec<Places>)> = None;
-    // The occurrence in each zone met so far, converted once per occurrence.
-    let mut zones: Vec<(Tz, LocalTimes)> = Vec::new();
+    // The attendee list read once while the occurrences share it (they mostly do).
+    let mut list: Option<(&[Arc<str>], Roll)> = None;
     for o in occurrences {
-        let (start, end) = (o.start.with_timezone(&Utc), o.end.with_timezone(&Utc));
+        let (start, end) = (o.start, o.end);
+        // The same list, or an equal one (its names mostly shared with the last).
         let same = list.as_ref().is_some_and(|(names, _)| {
-            std::ptr::eq(*names, &*o.attendees) || **names == *o.attendees
+            std::ptr::eq(*names, o.attendees)
+                || names.len() == o.attendees.len()
+                    && names.iter().zip(o.attendees).all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
         });
         if !same {
-            let places = o
-                .attendees
-                .iter()
-                .map(|a| Some((*position.get(&**a)?, *index.get(&**a)?)))
-                .collect();
-            list = Some((&o.attendees, places));
+            list = Some((o.attendees, Roll::new(o.attendees, &position, index, judge)));
         }
-        let Some((_, places)) = &list else { continue };
-        zones.clear();
-        for place in places {
-            let Some((i, m)) = *place else { continue };
-            let Some(zone) = judge.members.get(m).map(Availability::zone) else { continue };
-            let k = match zones.iter().position(|(z, _)| *z == zone) {
+        let Some((_, roll)) = &mut list else { continue };
+        roll.judge(start, end, day_long, &mut tallies, judge);
+    }
+    tallies
+}
+
+/// One attendee list, read for judging: each checked attendee's places and zone.
+struct Roll {
+    /// The attendees' zones, each once, in the order first met.
+    zones: Vec<Tz>,
+    places: Vec<Place>,
+    /// The occurrence being judged, per zone of `zones`.
+    views: Vec<ZoneView>,
+}
+
+/// An attendee of a [`Roll`]: their place in the rhythm's tallies, in the members given, and
+/// in the roll's zones; and whether their occurrences need judging at all.
+struct Place {
+    tally: usize,
+    member: usize,
+    zone: usize,
+    judged: bool,
+}
+
+impl Roll {
+    /// The attendees of `names` who are both the rhythm's (`position`) and checked (`index`).
+    fn new(
+        names: &[Arc<str>],
+        position: &HashMap<&str, usize>,
+        index: &HashMap<&str, usize>,
+        judge: &Judge<'_>,
+    ) -> Roll {
+        let mut zones: Vec<Tz> = Vec::new();
+        let mut places = Vec::new();
+        for name in names {
+            let (Some(tally), Some(member)) = (position.get(&**name), index.get(&**name)) else {
+                continue;
+            };
+            let Some(zone) = judge.members.get(*member).map(Availability::zone) else { continue };
+            let zone = match zones.iter().position(|z| *z == zone) {
                 Some(k) => k,
                 None => {
-                    zones.push((zone, LocalTimes::of(start, end, zone)));
+                    zones.push(zone);
                     zones.len() - 1
                 }
             };
-            let (Some(t), Some((_, local))) = (tallies.get_mut(i), zones.get(k)) else {
+            let judged = !judge.always_free(*member);
+            places.push(Place { tally: *tally, member: *member, zone, judged });
+        }
+        Roll { zones, places, views: Vec::new() }
+    }
+
+    /// Judges the occurrence `[start, end)` for every attendee, into `tallies`.
+    fn judge(
+        &mut self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        day_long: bool,
+        tallies: &mut [Tally],
+        judge: &mut Judge<'_>,
+    ) {
+        self.views.clear();
+        self.views.extend(
+            self.zones.iter().map(|z| ZoneView { start: start.with_timezone(z), full: None }),
+        );
+        for place in &self.places {
+            let (Some(t), Some(view)) =
+                (tallies.get_mut(place.tally), self.views.get_mut(place.zone))
+            else {
                 continue;
             };
-            let day = local.start.weekday();
+            let day = view.start.weekday();
             t.attended += 1;
             t.weekday = Some(match t.weekday {
                 None => Some(day),
                 Some(w) => w.filter(|w| *w == day),
             });
-            if let Some(reason) = judge.reason(m, start, end, local, day_long) {
-                t.miss(Why::of(&reason), local);
+            if !place.judged {
+                continue;
+            }
+            if let Some(reason) = judge.reason(place.member, start, end, view, day_long) {
+                t.miss(Why::of(&reason), view.full(start, end));
             }
         }
     }
-    tallies
+}
+
+/// An occurrence as one zone sees it: its local start at once; the rest (its local end, and
+/// whether it is plain) only when some attendee's windows ask, or they miss it.
+struct ZoneView {
+    start: DateTime<Tz>,
+    full: Option<LocalTimes>,
+}
+
+impl ZoneView {
+    fn full(&mut self, start: DateTime<Utc>, end: DateTime<Utc>) -> &LocalTimes {
+        let local = self.start;
+        self.full.get_or_insert_with(|| LocalTimes::with_start(local, start, end))
+    }
 }
 
 /// The warnings of one rhythm from its attendees' tallies (in `attendees`' order): with a
@@ -554,9 +641,6 @@ fn warnings(
     }
     found
 }
-
-/// An attendee's place in a rhythm's tally and in the members given (`None`: not checked).
-type Places = Option<(usize, usize)>;
 
 /// Intervals `[start, end)`.
 type Spans = Vec<(DateTime<Utc>, DateTime<Utc>)>;
