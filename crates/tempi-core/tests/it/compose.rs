@@ -417,3 +417,21 @@ fn a_longer_retrospective_still_lies_within_the_parent() {
         );
     }
 }
+
+/// `replace_rhythms` swaps each rhythm that has the same id, where it stood, and adds none: the
+/// pod call moved to 07:30 comes back at 07:30 in second place, the retreat is untouched, and
+/// a rhythm with an unknown id is not counted.
+#[test]
+fn replace_rhythms_swaps_by_id_in_place() {
+    let mut builder = base(date(2027, 1, 4));
+    builder.rhythm(retreat());
+    builder.rhythm(pod_weekly());
+    let early = chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap();
+    let stranger = rhythm("stranger", "pod", "weekly on wed", at(8, 0), "30m");
+    assert_eq!(builder.replace_rhythms([pod_weekly().placed_at(early), stranger]), 1);
+    let community = build(&builder);
+    let ids: Vec<&str> = community.rhythms().iter().map(Rhythm::id).collect();
+    assert_eq!(ids, ["retreat", "pod-weekly"]);
+    assert_eq!(community.rhythm("pod-weekly").unwrap().at(), early);
+    assert_eq!(community.rhythm("retreat").unwrap().at(), at(9, 0));
+}
