@@ -1,6 +1,6 @@
 //! Meeting times as `tempi slots` prints them: text and JSON (schema: docs/slots-json.md).
 //!
-//! The solver's answers ([`tempi_solve::Slots`] for a one-off search, [`tempi_solve::Patterns`]
+//! The solver's answers ([`tempi::solve::Slots`](Slots) for a one-off search, [`tempi::solve::Patterns`](Patterns)
 //! for a recurring one) with what the search was ([`Search`]) and its what-ifs.
 
 use std::io::{self, Write};
