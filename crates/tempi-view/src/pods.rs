@@ -12,7 +12,7 @@ use crate::write_value;
 fn bound(plan: &PodPlan) -> (&'static str, usize) {
     match plan.bound {
         PodBound::Optimal { optimum } => ("optimum", optimum),
-        PodBound::Upper { bound } => ("upper-bound", bound),
+        _ => ("upper-bound", plan.bound.value()),
     }
 }
 
@@ -26,10 +26,11 @@ fn score(plan: &PodPlan) -> String {
             plan.objective,
             percent(optimum)
         ),
-        PodBound::Upper { bound } => format!(
-            "shared time {}, at least {}% of the best split's (at most {bound})",
+        _ => format!(
+            "shared time {}, at least {}% of the best split's (at most {})",
             plan.objective,
-            percent(bound)
+            percent(plan.bound.value()),
+            plan.bound.value()
         ),
     }
 }
@@ -106,7 +107,7 @@ mod tests {
     use tempi_solve::{PodBound, PodPlan};
 
     fn heading(objective: usize, bound: PodBound) -> String {
-        let plan = PodPlan { pods: Vec::new(), objective, bound };
+        let plan = PodPlan::new(Vec::new(), objective, bound);
         let mut out = Vec::new();
         super::write_pods(&mut out, &plan, 0).unwrap_or_else(|e| panic!("{e}"));
         String::from_utf8(out).unwrap_or_default()
