@@ -84,14 +84,7 @@ pub fn write_pods(out: &mut dyn Write, plan: &PodPlan, members: usize) -> io::Re
         match &pod.pattern {
             Some(p) => {
                 let days: Vec<String> = p.weekdays.iter().map(|d| d.to_string()).collect();
-                writeln!(
-                    out,
-                    "   {} {} {} from {}",
-                    days.join(","),
-                    p.time.format("%H:%M"),
-                    p.zone.name(),
-                    p.first
-                )?;
+                writeln!(out, "   {}", crate::slots::when(p, &days.join(",")))?;
                 for m in &p.members {
                     write_local(out, &m.id, &m.local)?;
                 }
