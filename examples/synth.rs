@@ -145,11 +145,12 @@ const MORNING_TIMES: [&str; 4] = ["09:00", "09:30", "10:00", "10:30"];
 const POD_LENGTHS: [&str; 3] = ["60m", "75m", "90m"];
 
 /// splitmix64: tiny, fast, and good enough to vary a synthetic file.
+/// (The solver benches draw their busy intervals from it too.)
 #[derive(Debug, Clone)]
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

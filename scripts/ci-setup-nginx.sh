@@ -5,20 +5,14 @@
 # runs `nginx -t` on a scratch config and never starts a server.
 # Runs as root (CI and developer machines are root); a non-root run uses sudo if it can.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if command -v nginx >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; then
   echo "nginx already installed: $(nginx -v 2>&1)"
   exit 0
 fi
 
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then
-  as_root=(sudo)
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-"${as_root[@]}" apt-get update
-"${as_root[@]}" apt-get install -y --no-install-recommends nginx-light openssl
+apt_install nginx-light openssl
 # Debian's package may start the daemon where an init system runs; the test needs only the binary.
 if command -v systemctl >/dev/null 2>&1; then
   "${as_root[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true

@@ -34,18 +34,8 @@ fn config() -> Criterion {
 /// A member, their windows and their busy intervals (kept apart for the naive baseline).
 type PodMember = (Availability, Vec<WeeklyWindow>, Vec<(DateTime<Utc>, DateTime<Utc>)>);
 
-/// A splitmix64 generator: the same inputs every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
+// The example generator's splitmix64: the same inputs every run.
+use synth::Rng;
 
 const ZONES: [Tz; 5] = [
     tempi::chrono_tz::Europe::Berlin,

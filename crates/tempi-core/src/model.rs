@@ -113,30 +113,6 @@ impl Member {
         &self.busy
     }
 
-    /// Adds a personal break: the member's groups still meet, without them (see
-    /// [`crate::breaks`]).
-    pub fn with_break(mut self, b: Break) -> Member {
-        self.breaks.push(b);
-        self
-    }
-
-    /// Adds a public-holiday calendar (`.ics`) by path, relative to the community file; the
-    /// pipeline reads it and adds each all-day event as a personal break.
-    pub fn holidays_file(mut self, path: impl Into<String>) -> Member {
-        self.holidays.push(path.into());
-        self
-    }
-
-    /// The member's personal breaks.
-    pub fn breaks(&self) -> &[Break] {
-        &self.breaks
-    }
-
-    /// The member's holiday calendars' paths, as written.
-    pub fn holiday_files(&self) -> &[String] {
-        &self.holidays
-    }
-
     /// Sets the member's email address (used for calendar invitations).
     pub fn email(mut self, email: impl Into<String>) -> Member {
         self.email = Some(email.into());
@@ -544,6 +520,53 @@ pub struct Group {
     pub(crate) holidays: Vec<String>,
 }
 
+/// The break and holiday-calendar methods [`Member`] and [`Group`] share, with docs that say
+/// whose breaks they are.
+macro_rules! break_methods {
+    ($ty:ident, with_break: $with_break:literal, holidays_file: $holidays_file:literal,
+     breaks: $breaks:literal, holiday_files: $holiday_files:literal) => {
+        impl $ty {
+            #[doc = $with_break]
+            pub fn with_break(mut self, b: Break) -> $ty {
+                self.breaks.push(b);
+                self
+            }
+
+            #[doc = $holidays_file]
+            pub fn holidays_file(mut self, path: impl Into<String>) -> $ty {
+                self.holidays.push(path.into());
+                self
+            }
+
+            #[doc = $breaks]
+            pub fn breaks(&self) -> &[Break] {
+                &self.breaks
+            }
+
+            #[doc = $holiday_files]
+            pub fn holiday_files(&self) -> &[String] {
+                &self.holidays
+            }
+        }
+    };
+}
+
+break_methods!(
+    Member,
+    with_break: "Adds a personal break: the member's groups still meet, without them (see\n[`crate::breaks`]).",
+    holidays_file: "Adds a public-holiday calendar (`.ics`) by path, relative to the community file; the\npipeline reads it and adds each all-day event as a personal break.",
+    breaks: "The member's personal breaks.",
+    holiday_files: "The member's holiday calendars' paths, as written."
+);
+
+break_methods!(
+    Group,
+    with_break: "Adds a break: the group's rhythms, and its subgroups', do not meet in it (see\n[`crate::breaks`]).",
+    holidays_file: "Adds a public-holiday calendar (`.ics`) by path, relative to the community file; the\npipeline reads it and adds each all-day event as a break of the group.",
+    breaks: "The group's own breaks.",
+    holiday_files: "The group's holiday calendars' paths, as written."
+);
+
 impl Group {
     /// A group with no members yet.
     pub fn new(id: impl Into<String>, name: impl Into<String>, scale: Scale) -> Group {
@@ -556,30 +579,6 @@ impl Group {
             breaks: Vec::new(),
             holidays: Vec::new(),
         }
-    }
-
-    /// Adds a break: the group's rhythms, and its subgroups', do not meet in it (see
-    /// [`crate::breaks`]).
-    pub fn with_break(mut self, b: Break) -> Group {
-        self.breaks.push(b);
-        self
-    }
-
-    /// Adds a public-holiday calendar (`.ics`) by path, relative to the community file; the
-    /// pipeline reads it and adds each all-day event as a break of the group.
-    pub fn holidays_file(mut self, path: impl Into<String>) -> Group {
-        self.holidays.push(path.into());
-        self
-    }
-
-    /// The group's own breaks.
-    pub fn breaks(&self) -> &[Break] {
-        &self.breaks
-    }
-
-    /// The group's holiday calendars' paths, as written.
-    pub fn holiday_files(&self) -> &[String] {
-        &self.holidays
     }
 
     /// Adds members by id.

@@ -119,7 +119,8 @@ pub enum Until {
 /// form (parts in a fixed order, `INTERVAL=1` and defaults omitted) and round-trips.
 ///
 /// ```
-/// use tempi_core::RecurrenceRule;
+/// # mod tempi { pub use tempi_core::*; }
+/// use tempi::RecurrenceRule;
 ///
 /// let rule: RecurrenceRule = "freq=monthly;byday=-1fr".parse()?;
 /// assert_eq!(rule.to_string(), "FREQ=MONTHLY;BYDAY=-1FR");
@@ -400,8 +401,9 @@ impl RecurrenceRule {
     /// [`RuleBuilder::build`] validates it as parsing would.
     ///
     /// ```
-    /// use tempi_core::chrono::Weekday;
-    /// use tempi_core::rule::{ByDay, Frequency, RecurrenceRule};
+    /// # mod tempi { pub use tempi_core::*; }
+    /// use tempi::chrono::Weekday;
+    /// use tempi::rule::{ByDay, Frequency, RecurrenceRule};
     ///
     /// let rule = RecurrenceRule::builder(Frequency::Monthly)
     ///     .interval(2)
@@ -436,7 +438,8 @@ impl RecurrenceRule {
     /// most as many instances as it lists.
     ///
     /// ```
-    /// use tempi_core::RecurrenceRule;
+    /// # mod tempi { pub use tempi_core::*; }
+    /// use tempi::RecurrenceRule;
     /// let period = |rule: &str| rule.parse::<RecurrenceRule>().unwrap().nominal_period_seconds();
     /// let day = 86_400;
     /// assert_eq!(period("FREQ=WEEKLY;BYDAY=MO,TH"), 7 * day / 2);
@@ -742,8 +745,9 @@ impl RecurrenceRule {
     /// `UNTIL` as wall-clock time (`None`: floating, read as is).
     ///
     /// ```
-    /// use chrono::NaiveDate;
-    /// use tempi_core::RecurrenceRule;
+    /// # mod tempi { pub use tempi_core::*; }
+    /// use tempi::chrono::NaiveDate;
+    /// use tempi::RecurrenceRule;
     ///
     /// let rule: RecurrenceRule = "FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3".parse()?;
     /// let start = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap().and_hms_opt(9, 0, 0).unwrap();

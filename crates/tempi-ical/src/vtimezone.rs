@@ -410,10 +410,11 @@ pub(crate) fn write_vtimezone(
 /// or later.
 ///
 /// ```
-/// use tempi_core::chrono::{TimeZone, Utc};
-/// use tempi_core::chrono_tz::America::New_York;
+/// # mod tempi { pub use tempi_core::*; pub use tempi_ical as ical; }
+/// use tempi::chrono::{TimeZone, Utc};
+/// use tempi::chrono_tz::America::New_York;
 ///
-/// let text = tempi_ical::vtimezone::component(New_York, Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap());
+/// let text = tempi::ical::vtimezone::component(New_York, Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap());
 /// assert!(text.contains("DTSTART:20070311T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\n"));
 /// ```
 pub fn component(zone: Tz, earliest: DateTime<Utc>) -> String {

@@ -19,10 +19,11 @@ use crate::bits::Bits;
 /// hours (08:00–21:00 local unless changed), like Microsoft Graph's default working hours.
 ///
 /// ```
-/// use chrono::{TimeZone, Utc};
-/// use chrono_tz::America::New_York;
-/// use tempi_core::WeeklyWindow;
-/// use tempi_solve::Availability;
+/// # mod tempi { pub use tempi_core::*; pub use tempi_solve as solve; }
+/// use tempi::chrono::{TimeZone, Utc};
+/// use tempi::chrono_tz::America::New_York;
+/// use tempi::WeeklyWindow;
+/// use tempi::solve::Availability;
 ///
 /// let grace = Availability::new("grace", New_York)
 ///     .windows(WeeklyWindow::parse_many("mon-fri 09:00-17:00")?)

@@ -75,6 +75,7 @@ impl Why {
 
 /// An occurrence's time as a member sees it: the weekday and the hours in their zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct LocalSpan {
     /// The local weekday it starts on.
     pub weekday: Weekday,
@@ -99,6 +100,7 @@ impl fmt::Display for LocalSpan {
 
 /// A better time for a rhythm, found by the solver: it fits every attendee at every occurrence.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Suggestion {
     /// The weekdays its occurrences fall on (the rhythm's zone), when the cadence is weekly.
     pub weekdays: Vec<Weekday>,

@@ -2,7 +2,8 @@
 //! that over a season everyone meets as many new people as possible (a social-golfer problem).
 //!
 //! ```
-//! use tempi_solve::mix::{MixProblem, coverage};
+//! # mod tempi { pub use tempi_core::*; pub use tempi_solve as solve; }
+//! use tempi::solve::mix::{MixProblem, coverage};
 //!
 //! // 8 members in 4 pods of 2 (pod of member i: i / 2), 3 rounds of mixers of 4.
 //! let pods: Vec<u32> = (0..8).map(|i| i / 2).collect();
@@ -15,7 +16,7 @@
 //! // 3 rounds × 2 groups × 6 pairs = 36, capped by the 24 cross-pod pairs that exist.
 //! assert_eq!(report.bound, 24);
 //! assert!(mixing.rounds.iter().all(|groups| groups.iter().map(Vec::len).sum::<usize>() == 8));
-//! # Ok::<(), tempi_solve::Error>(())
+//! # Ok::<(), tempi::solve::Error>(())
 //! ```
 //!
 //! # How groups are sized
@@ -79,6 +80,7 @@ pub struct MixProblem {
 /// The groups of every round: `rounds[r]` lists round `r`'s groups, each a sorted list of member
 /// indices; groups are sorted by their first member. Absent members are in no group.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Mixing {
     /// The groups of each round.
     pub rounds: Vec<Vec<Vec<usize>>>,
@@ -86,6 +88,7 @@ pub struct Mixing {
 
 /// How many new people a season's mixers brought together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct Coverage {
     /// Rounds in the season.
     pub rounds: usize,

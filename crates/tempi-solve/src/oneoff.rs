@@ -17,10 +17,11 @@ pub(crate) const MAX_WINDOW_DAYS: i64 = 731;
 /// # Example: a 90-minute call across three zones
 ///
 /// ```
-/// use chrono::NaiveDate;
-/// use chrono_tz::{America::New_York, Asia::Kolkata, Europe::Berlin};
-/// use tempi_core::{Length, WeeklyWindow, Window};
-/// use tempi_solve::{Availability, SlotQuery};
+/// # mod tempi { pub use tempi_core::*; pub use tempi_solve as solve; }
+/// use tempi::chrono::NaiveDate;
+/// use tempi::chrono_tz::{America::New_York, Asia::Kolkata, Europe::Berlin};
+/// use tempi::{Length, WeeklyWindow, Window};
+/// use tempi::solve::{Availability, SlotQuery};
 ///
 /// let from = NaiveDate::from_ymd_opt(2027, 6, 7).unwrap();
 /// let to = NaiveDate::from_ymd_opt(2027, 6, 11).unwrap();

@@ -21,10 +21,11 @@ use crate::{Error, Pattern, SeriesEnd, SeriesQuery};
 /// shares at most what they share with their (min − 1)-th most compatible other member.
 ///
 /// ```
-/// use chrono::NaiveDate;
-/// use chrono_tz::{America::New_York, Europe::Berlin};
-/// use tempi_core::{Cadence, WeeklyWindow};
-/// use tempi_solve::{Availability, PodBound, PodQuery};
+/// # mod tempi { pub use tempi_core::*; pub use tempi_solve as solve; }
+/// use tempi::chrono::NaiveDate;
+/// use tempi::chrono_tz::{America::New_York, Europe::Berlin};
+/// use tempi::{Cadence, WeeklyWindow};
+/// use tempi::solve::{Availability, PodBound, PodQuery};
 ///
 /// let from = NaiveDate::from_ymd_opt(2027, 5, 3).unwrap();
 /// let mut query = PodQuery::new("60m".parse()?, "weekly".parse::<Cadence>()?, Berlin, from, 4);
@@ -68,6 +69,7 @@ pub struct Pod {
 
 /// How good a split is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PodBound {
     /// Exhaustive search found this optimum.
     Optimal {
@@ -81,8 +83,19 @@ pub enum PodBound {
     },
 }
 
+impl PodBound {
+    /// The number itself: the optimum, or the bound no split can beat.
+    pub fn value(self) -> usize {
+        match self {
+            PodBound::Optimal { optimum } => optimum,
+            PodBound::Upper { bound } => bound,
+        }
+    }
+}
+
 /// The proposed pods.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PodPlan {
     /// The pods, largest shared time first.
     pub pods: Vec<Pod>,
@@ -90,6 +103,13 @@ pub struct PodPlan {
     pub objective: usize,
     /// The optimum or an upper bound, to judge the objective against.
     pub bound: PodBound,
+}
+
+impl PodPlan {
+    /// A plan of these pods, their objective and its bound (for callers that build one to print).
+    pub fn new(pods: Vec<Pod>, objective: usize, bound: PodBound) -> PodPlan {
+        PodPlan { pods, objective, bound }
+    }
 }
 
 impl PodQuery {

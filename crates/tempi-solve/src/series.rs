@@ -29,16 +29,17 @@ pub enum SeriesEnd {
 /// The cadence gives the dates; the solver chooses the wall-clock time in the anchor zone (and,
 /// for a cadence without a day, such as `weekly` or `monthly`, the first date too: one of the
 /// seven days from `from`). Each occurrence is mapped to an instant by the anchor zone's DST
-/// policy ([`tempi_core::time::resolve_local`]); each member's own offset changes are in their
+/// policy ([`tempi::time::resolve_local`](tempi_core::time::resolve_local)); each member's own offset changes are in their
 /// availability, so members whose zones change on other dates are checked at every occurrence.
 ///
 /// # Example: across a DST transition
 ///
 /// ```
-/// use chrono::{NaiveDate, Weekday};
-/// use chrono_tz::{America::New_York, Europe::Berlin};
-/// use tempi_core::{Cadence, Length, WeeklyWindow};
-/// use tempi_solve::{Availability, SeriesEnd, SeriesQuery};
+/// # mod tempi { pub use tempi_core::*; pub use tempi_solve as solve; }
+/// use tempi::chrono::{NaiveDate, Weekday};
+/// use tempi::chrono_tz::{America::New_York, Europe::Berlin};
+/// use tempi::{Cadence, Length, WeeklyWindow};
+/// use tempi::solve::{Availability, SeriesEnd, SeriesQuery};
 ///
 /// // Weekly on Tuesdays for 6 weeks from 2027-03-02, anchored in Berlin. New York springs
 /// // forward on 14 March, Berlin on 28 March: for two weeks they are 5 hours apart, not 6.

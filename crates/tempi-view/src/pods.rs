@@ -12,7 +12,7 @@ use crate::write_value;
 fn bound(plan: &PodPlan) -> (&'static str, usize) {
     match plan.bound {
         PodBound::Optimal { optimum } => ("optimum", optimum),
-        PodBound::Upper { bound } => ("upper-bound", bound),
+        _ => ("upper-bound", plan.bound.value()),
     }
 }
 
@@ -26,10 +26,11 @@ fn score(plan: &PodPlan) -> String {
             plan.objective,
             percent(optimum)
         ),
-        PodBound::Upper { bound } => format!(
-            "shared time {}, at least {}% of the best split's (at most {bound})",
+        _ => format!(
+            "shared time {}, at least {}% of the best split's (at most {})",
             plan.objective,
-            percent(bound)
+            percent(plan.bound.value()),
+            plan.bound.value()
         ),
     }
 }
@@ -83,14 +84,7 @@ pub fn write_pods(out: &mut dyn Write, plan: &PodPlan, members: usize) -> io::Re
         match &pod.pattern {
             Some(p) => {
                 let days: Vec<String> = p.weekdays.iter().map(|d| d.to_string()).collect();
-                writeln!(
-                    out,
-                    "   {} {} {} from {}",
-                    days.join(","),
-                    p.time.format("%H:%M"),
-                    p.zone.name(),
-                    p.first
-                )?;
+                writeln!(out, "   {}", crate::slots::when(p, &days.join(",")))?;
                 for m in &p.members {
                     write_local(out, &m.id, &m.local)?;
                 }
@@ -106,7 +100,7 @@ mod tests {
     use tempi_solve::{PodBound, PodPlan};
 
     fn heading(objective: usize, bound: PodBound) -> String {
-        let plan = PodPlan { pods: Vec::new(), objective, bound };
+        let plan = PodPlan::new(Vec::new(), objective, bound);
         let mut out = Vec::new();
         super::write_pods(&mut out, &plan, 0).unwrap_or_else(|e| panic!("{e}"));
         String::from_utf8(out).unwrap_or_default()

@@ -1,6 +1,6 @@
 //! Meeting times as `tempi slots` prints them: text and JSON (schema: docs/slots-json.md).
 //!
-//! The solver's answers ([`tempi_solve::Slots`] for a one-off search, [`tempi_solve::Patterns`]
+//! The solver's answers ([`tempi::solve::Slots`](Slots) for a one-off search, [`tempi::solve::Patterns`](Patterns)
 //! for a recurring one) with what the search was ([`Search`]) and its what-ifs.
 
 use std::io::{self, Write};
@@ -271,16 +271,18 @@ fn write_slot_list(out: &mut dyn Write, search: &Search, slots: &Slots) -> io::R
     Ok(())
 }
 
+/// When a pattern meets, as the text answers print it: `{days} 17:00 Europe/Berlin from 2027-03-02`.
+pub(crate) fn when(p: &Pattern, days: &str) -> String {
+    format!("{days} {} {} from {}", p.time.format("%H:%M"), p.zone.name(), p.first)
+}
+
 fn write_pattern(out: &mut dyn Write, n: usize, p: &Pattern) -> io::Result<()> {
     let days: Vec<&str> = p.weekdays.iter().map(|d| weekday(*d)).collect();
     let total = p.occurrences.len();
     writeln!(
         out,
-        "{n}. {} {} {} from {}: {} of {total} hold  score {} (attendance {}, preferences {}, fairness {})",
-        days.join(","),
-        p.time.format("%H:%M"),
-        p.zone.name(),
-        p.first,
+        "{n}. {}: {} of {total} hold  score {} (attendance {}, preferences {}, fairness {})",
+        when(p, &days.join(",")),
         total - p.misses,
         p.score.total,
         p.score.attendance,

@@ -594,22 +594,20 @@ impl fmt::Display for MixReport {
             self.random,
             pct(self.random, c.bound)
         )?;
-        if c.absences > 0 {
-            write!(
-                f,
-                "; {} member-round{} missed (away, outside their windows or busy) lower the bound to {} ({:.1}% of it met)",
+        let absences = (c.absences > 0).then(|| {
+            format!(
+                "{} member-round{} missed (away, outside their windows or busy) lower the bound to {} ({:.1}% of it met)",
                 c.absences,
                 if c.absences == 1 { "" } else { "s" },
                 c.bound_present,
                 pct(c.new_pairs, c.bound_present)
-            )?;
-        }
-        if c.same_pod > 0 {
-            write!(
-                f,
-                "; {} pairs of one pod met (a pod larger than the number of mixers)",
-                c.same_pod
-            )?;
+            )
+        });
+        let same_pod = (c.same_pod > 0).then(|| {
+            format!("{} pairs of one pod met (a pod larger than the number of mixers)", c.same_pod)
+        });
+        for clause in [absences, same_pod].into_iter().flatten() {
+            write!(f, "; {clause}")?;
         }
         Ok(())
     }
@@ -786,6 +784,25 @@ impl Mixer<'_> {
 pub(crate) mod tests {
     use super::*;
     use tempi_core::chrono;
+
+    #[test]
+    fn mix_report_adds_a_clause_for_absences_and_one_for_same_pod_pairs() {
+        let mut coverage = tempi_solve::mix::Coverage::default();
+        (coverage.rounds, coverage.new_pairs, coverage.bound) = (3, 12, 24);
+        let report =
+            |coverage| MixReport { rhythm: "mixer".into(), cycle: Some(2), coverage, random: 6 };
+        // 12 of 24 is 50.0%, 6 of 24 is 25.0%; no absences or same-pod pairs, no clauses.
+        let plain = "mixers of `mixer` (cycle 2): 3 rounds, 12 new cross-pod pairs of a bound of 24 (50.0%); random regrouping: 6 (25.0%)";
+        assert_eq!(report(coverage).to_string(), plain);
+        (coverage.absences, coverage.bound_present, coverage.same_pod) = (1, 16, 2);
+        // 12 of the 16 reachable with the one absence is 75.0%.
+        assert_eq!(
+            report(coverage).to_string(),
+            format!(
+                "{plain}; 1 member-round missed (away, outside their windows or busy) lower the bound to 16 (75.0% of it met); 2 pairs of one pod met (a pod larger than the number of mixers)"
+            )
+        );
+    }
 
     /// The bundled sample community.
     pub(crate) fn sample() -> Community {

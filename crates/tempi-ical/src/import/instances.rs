@@ -179,8 +179,9 @@ pub struct Instances<'a> {
 /// [`Instance::busy`] false) unless [`Instances::busy_only`] is set. VFREEBUSY is not read.
 ///
 /// ```
-/// use tempi_core::chrono::NaiveDate;
-/// use tempi_ical::import;
+/// # mod tempi { pub use tempi_core::*; pub use tempi_ical as ical; }
+/// use tempi::chrono::NaiveDate;
+/// use tempi::ical::import;
 ///
 /// let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:standup\r\n\
 ///            DTSTART;TZID=Europe/Berlin:20270104T090000\r\nDURATION:PT30M\r\n\
@@ -195,7 +196,7 @@ pub struct Instances<'a> {
 ///     "standup\t20270111T080000Z\t1800",
 ///     "standup\t20270118T080000Z\t1800",
 /// ]);
-/// # Ok::<(), tempi_ical::Error>(())
+/// # Ok::<(), tempi::ical::Error>(())
 /// ```
 ///
 /// # Errors

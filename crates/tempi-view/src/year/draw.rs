@@ -162,6 +162,13 @@ impl Canvas {
         self.out.push('\n');
     }
 
+    /// A label on the hours chart's axis, right-aligned left of the plot at height `y`, in the
+    /// `width` left of the plot.
+    fn axis_label(&mut self, y: f64, label: &str, width: f64) {
+        let fit = [PLOT_X - width, y - 8.0, PLOT_X, y + 6.0];
+        self.text(PLOT_X - 6.0, y + 3.0, SMALL_SIZE, false, "end", MUTED, label, fit);
+    }
+
     /// A label that must stay inside `fit` (x0, y0, x1, y1); `max` is the width it may take.
     #[allow(clippy::too_many_arguments, reason = "a label is eight small facts")]
     fn text(
@@ -1119,16 +1126,7 @@ impl Load {
             );
         }
         for (value, y) in [(0.0, bottom), (top_value, top)] {
-            canvas.text(
-                PLOT_X - 6.0,
-                y + 3.0,
-                SMALL_SIZE,
-                false,
-                "end",
-                MUTED,
-                &format!("{} h", hours(value)),
-                [PLOT_X - 40.0, y - 8.0, PLOT_X, y + 6.0],
-            );
+            canvas.axis_label(y, &format!("{} h", hours(value)), 40.0);
         }
         canvas.line(&format!(
             "<path d=\"M{},{} H{}\" stroke=\"#d0d7de\" stroke-width=\"1\"/>",
@@ -1217,16 +1215,7 @@ impl Load {
                 "<path class=\"typical\" d=\"M{},{} H{}\" stroke=\"{MUTED}\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>",
                 n(PLOT_X), n(y), n(PLOT_END)
             ));
-            canvas.text(
-                PLOT_X - 6.0,
-                y + 3.0,
-                SMALL_SIZE,
-                false,
-                "end",
-                MUTED,
-                &format!("typical {} h", hours(typical)),
-                [PLOT_X - 80.0, y - 8.0, PLOT_X, y + 6.0],
-            );
+            canvas.axis_label(y, &format!("typical {} h", hours(typical)), 80.0);
         }
         canvas.line("</g>");
     }
