@@ -1195,8 +1195,8 @@ fn read_mix(reader: &mut Reader<'_>, item: Item, mix: &Spanned<RawMix>, out: Rhy
     if let Some(across) = &m.across {
         match crate::model::Mix::parse_across(across.get_ref()) {
             Ok(scale) => terms = terms.across(scale),
-            Err(message) => {
-                reader.error(across.span(), message);
+            Err(e) => {
+                reader.error(across.span(), e.to_string());
                 return out;
             }
         }

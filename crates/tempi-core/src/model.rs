@@ -1712,15 +1712,18 @@ impl Mix {
     /// Reads a scale word for `across`, singular or plural: "pods", "circles", "crew"…
     ///
     /// # Errors
-    /// A message naming the scale words.
-    pub fn parse_across(text: &str) -> Result<Scale, String> {
+    /// [`Error::Value`] (of kind [`ValueKind::Scale`]) naming the scale words.
+    pub fn parse_across(text: &str) -> Result<Scale, Error> {
         let word = text.trim();
         word.parse::<Scale>()
-            .or_else(|e| word.strip_suffix('s').map_or(Err(e.clone()), |w| w.parse::<Scale>().map_err(|_| e)))
+            .or_else(|e| word.strip_suffix('s').map_or(Err(e), |w| w.parse::<Scale>()))
             .map_err(|_| {
-                format!(
-                    "`{}` is not a scale; mixers cut across \"pods\" (the default), \"circles\", \"congregations\" or \"dyads\"",
-                    text.escape_debug()
+                Error::value(
+                    ValueKind::Scale,
+                    format!(
+                        "`{}` is not a scale; mixers cut across \"pods\" (the default), \"circles\", \"congregations\" or \"dyads\"",
+                        text.escape_debug()
+                    ),
                 )
             })
     }
