@@ -879,17 +879,10 @@ impl RecurrenceRule {
 }
 
 impl RecurrenceRule {
-    /// The starts of a plain daily or weekly rule (`INTERVAL`, `WKST`, weekdays without
-    /// ordinals, `COUNT` or `UNTIL`; no other BY-part) by date arithmetic, in the order and with
-    /// the bounds `rrule` gives them; `None` for any other rule. rrule spends about 3,000
-    /// instructions an occurrence on these (a day set per period), and they are most of a large
-    /// community's rhythms. A property test holds the two to the same answers.
-    fn day_steps(
-        &self,
-        dtstart: NaiveDateTime,
-        until: NaiveDateTime,
-        budget: usize,
-    ) -> Option<Result<Vec<NaiveDateTime>, ExpandError>> {
+    /// The weekdays (Monday first) on which a plain daily or weekly rule starts from `dtstart`:
+    /// no BY-rule but BYDAY without ordinals, an INTERVAL of at least 1. `None` for any other
+    /// rule. [`RecurrenceRule::day_steps`] generates these rules and `steps` counts them.
+    fn plain_days(&self, dtstart: NaiveDateTime) -> Option<[bool; 7]> {
         let plain = matches!(self.freq, Frequency::Daily | Frequency::Weekly)
             && self.by_month.is_empty()
             && self.by_week_no.is_empty()
@@ -904,25 +897,41 @@ impl RecurrenceRule {
         if !plain {
             return None;
         }
-        let count = match self.end {
-            RuleEnd::Count(n) => usize::try_from(n).unwrap_or(usize::MAX),
-            _ => usize::MAX,
+        let mark = |on: &mut [bool; 7], weekday: Weekday| {
+            if let Some(slot) = on.get_mut(weekday.num_days_from_monday() as usize) {
+                *slot = true;
+            }
         };
         let mut on = [false; 7];
         if self.by_day.is_empty() {
             if self.freq == Frequency::Weekly {
-                if let Some(slot) = on.get_mut(dtstart.weekday().num_days_from_monday() as usize) {
-                    *slot = true;
-                }
+                mark(&mut on, dtstart.weekday());
             } else {
                 on = [true; 7];
             }
         }
         for d in &self.by_day {
-            if let Some(slot) = on.get_mut(d.weekday.num_days_from_monday() as usize) {
-                *slot = true;
-            }
+            mark(&mut on, d.weekday);
         }
+        Some(on)
+    }
+
+    /// The starts of a plain daily or weekly rule (`INTERVAL`, `WKST`, weekdays without
+    /// ordinals, `COUNT` or `UNTIL`; no other BY-part) by date arithmetic, in the order and with
+    /// the bounds `rrule` gives them; `None` for any other rule. rrule spends about 3,000
+    /// instructions an occurrence on these (a day set per period), and they are most of a large
+    /// community's rhythms. A property test holds the two to the same answers.
+    fn day_steps(
+        &self,
+        dtstart: NaiveDateTime,
+        until: NaiveDateTime,
+        budget: usize,
+    ) -> Option<Result<Vec<NaiveDateTime>, ExpandError>> {
+        let on = self.plain_days(dtstart)?;
+        let count = match self.end {
+            RuleEnd::Count(n) => usize::try_from(n).unwrap_or(usize::MAX),
+            _ => usize::MAX,
+        };
         let first = dtstart.date();
         let time = dtstart.time();
         let interval = i64::from(self.interval);

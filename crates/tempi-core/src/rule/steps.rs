@@ -42,31 +42,7 @@ impl RecurrenceRule {
     /// generates) from `dtstart` through `until` (inclusive, the rule's own end already folded
     /// in as `starts_through` does), as arithmetic; `None` for any other rule.
     pub(crate) fn steps(&self, dtstart: NaiveDateTime, until: NaiveDateTime) -> Option<Steps> {
-        let plain = matches!(self.freq, Frequency::Daily | Frequency::Weekly)
-            && self.by_month.is_empty()
-            && self.by_week_no.is_empty()
-            && self.by_year_day.is_empty()
-            && self.by_month_day.is_empty()
-            && self.by_hour.is_empty()
-            && self.by_minute.is_empty()
-            && self.by_second.is_empty()
-            && self.by_set_pos.is_empty()
-            && self.by_day.iter().all(|d| d.nth.is_none())
-            && self.interval >= 1;
-        if !plain {
-            return None;
-        }
-        let mut on = [false; 7];
-        if self.by_day.is_empty() {
-            if self.freq == Frequency::Weekly {
-                mark(&mut on, dtstart.weekday());
-            } else {
-                on = [true; 7];
-            }
-        }
-        for d in &self.by_day {
-            mark(&mut on, d.weekday);
-        }
+        let on = self.plain_days(dtstart)?;
         let listed = |day: i64| {
             on.get(weekday_of(day).num_days_from_monday() as usize).copied().unwrap_or(false)
         };
@@ -165,12 +141,6 @@ impl Steps {
     /// Start `k` as seconds on a UTC wall clock, as `nth(k)?.and_utc().timestamp()`.
     pub(crate) fn nth_seconds(&self, k: u64) -> Option<i64> {
         Some(self.day(k)? * DAY + self.time_seconds)
-    }
-}
-
-fn mark(on: &mut [bool; 7], weekday: Weekday) {
-    if let Some(slot) = on.get_mut(weekday.num_days_from_monday() as usize) {
-        *slot = true;
     }
 }
 
