@@ -741,10 +741,7 @@ proptest! {
             r.time = [2, 3][time];
             r.length = CADENCES[r.cadence].1.min(2);
             r.group = group;
-            if i > 0 && scope < 3 && !matches!(r.relation, Relation::Within { .. } | Relation::After { .. }) {
-                let scope = [ClashScope::Span, ClashScope::Day, ClashScope::Week][scope];
-                r.relation = Relation::Except { target: i - 1, scope, shift };
-            }
+            except_previous(r, i, scope, shift);
         }
         far_window_is_a_slice(&spec, year, month, days)?;
     }
@@ -775,10 +772,7 @@ proptest! {
                 c.retrospective = c.retrospective.map(|l| l.min(2));
             }
             r.group = group;
-            if i > 0 && scope < 3 && !matches!(r.relation, Relation::Within { .. } | Relation::After { .. }) {
-                let scope = [ClashScope::Span, ClashScope::Day, ClashScope::Week][scope];
-                r.relation = Relation::Except { target: i - 1, scope, shift };
-            }
+            except_previous(r, i, scope, shift);
         }
         far_window_is_a_slice(&spec, year, month, days)?;
     }
@@ -828,6 +822,16 @@ fn plain_rule() -> impl Strategy<Value = String> {
             rule + &end
         },
     )
+}
+
+/// Makes rhythm `i` (> 0) give way to rhythm `i - 1` with `except` in `scope` (0 span, 1 day,
+/// 2 week; 3 and above leave it as it is), unless it is timed from another rhythm.
+fn except_previous(r: &mut RhythmSpec, i: usize, scope: usize, shift: bool) {
+    if i > 0 && scope < 3 && !matches!(r.relation, Relation::Within { .. } | Relation::After { .. })
+    {
+        let scope = [ClashScope::Span, ClashScope::Day, ClashScope::Week][scope];
+        r.relation = Relation::Except { target: i - 1, scope, shift };
+    }
 }
 
 fn far_window_is_a_slice(
