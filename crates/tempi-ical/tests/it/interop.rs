@@ -455,6 +455,73 @@ fn sample_markers() -> &'static Cases {
     })
 }
 
+/// examples/mixers.toml with mixers set by hand on its first three meetings (the solver that
+/// forms them lives above this crate): those meetings differ per member feed (each names its own
+/// mixer, one member sits out the second round), so member feeds carry per-member overrides
+/// that every client must place where the plan does.
+fn sample_mixers() -> &'static Cases {
+    static CASES: OnceLock<Cases> = OnceLock::new();
+    CASES.get_or_init(|| {
+        let text = include_str!("../../../../examples/mixers.toml");
+        let community = tempi_core::file::parse(text, "mixers.toml").unwrap().community;
+        let mut plan = community.plan(Window::year(community.zone(), 2027).unwrap()).unwrap();
+        let mixers = |groups: &[&[&str]]| -> Vec<std::sync::Arc<[std::sync::Arc<str>]>> {
+            groups.iter().map(|g| g.iter().map(|id| std::sync::Arc::from(*id)).collect()).collect()
+        };
+        let rounds = [
+            mixers(&[
+                &["ada", "eva", "ines", "max"],
+                &["bo", "fin", "jon", "nia"],
+                &["cleo", "hal", "kim", "oto"],
+                &["dan", "gia", "lea", "pia"],
+            ]),
+            mixers(&[
+                &["ada", "fin", "kim", "pia"],
+                &["bo", "hal", "ines", "oto"],
+                &["cleo", "eva", "lea", "nia"],
+                &["dan", "jon", "max"],
+            ]),
+            mixers(&[
+                &["ada", "hal", "lea", "nia"],
+                &["bo", "eva", "kim", "pia"],
+                &["cleo", "fin", "ines", "max"],
+                &["dan", "gia", "jon", "oto"],
+            ]),
+        ];
+        let meetings: Vec<usize> = plan
+            .occurrences()
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| &*o.rhythm == "mixers" && o.is_active())
+            .map(|(i, _)| i)
+            .take(rounds.len())
+            .collect();
+        assert_eq!(meetings.len(), rounds.len());
+        for (meeting, round) in meetings.into_iter().zip(rounds) {
+            assert!(plan.set_mixers(meeting, round));
+        }
+        vec![(community, plan)]
+    })
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn mixers_in_python() {
+    check(sample_mixers(), "mixers-python", PYTHON);
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn mixers_in_icaljs() {
+    check(sample_mixers(), "mixers-icaljs", ICALJS);
+}
+
+#[test]
+#[ignore = "needs the interop checkers (Python, ical.js, libical); run scripts/ci-setup-interop.sh"]
+fn mixers_in_libical() {
+    check(sample_mixers(), "mixers-libical", LIBICAL);
+}
+
 /// The markers' dates are the breaks' dates, the last one included (DTEND is the day after,
 /// RFC 5545 §3.6.1): the winter break 2027-12-20 to 2028-01-03 is 15 days; Ana's three; the
 /// pod's two weeks, in the feeds of the pod and its members only.
