@@ -363,7 +363,7 @@ struct Touches {
     days: Arc<[Dates]>,
 }
 
-/// The nine-day margin of [`near`].
+/// The nine-day margin of [`nearby`].
 const MARGIN: i64 = 9 * 86_400;
 
 /// The positions in `spans` (sorted by start, none longer than `longest`) of the spans that start
