@@ -55,7 +55,7 @@
 //! the spans come in order), an `except` in day or week scope reaching only the local dates or
 //! ISO weeks its span can touch; each suspect is tested against the span that named it. A rhythm another
 //! composes with keeps every history span, but reads its instant from the zone's runs of one
-//! offset (the daily probes that bound the offsets) where it lies a day or more inside one,
+//! offset (the probes that bound the offsets) where it lies a day or more inside one,
 //! which is exactly what the DST policy gives there, instead of a zone lookup. Unit proptests
 //! hold the arithmetic (count, nth, walk) to generating and counting, and the runs to the zone;
 //! the far-window proptests add random plain rules (INTERVAL, BYDAY sets, WKST, COUNT, UNTIL,

@@ -21,41 +21,74 @@ use crate::time::resolve_local;
 
 /// Seconds in a day.
 const DAY: i64 = 86_400;
-/// Slack on every bound, for offsets between the daily probes.
+/// Slack on every bound, an hour.
 const SLACK: i64 = 3_600;
 
 /// A zone's lowest and highest offset over the plan's reach, and its runs of one offset.
 pub(super) type Offsets = ((i64, i64), Vec<Run>);
 
-/// A run of daily probes that read one offset: `(first probe, last probe, offset)`.
+/// A run of probes that read one offset: `(first probe, last probe, offset)`.
 pub(super) type Run = (i64, i64, i64);
 
+/// Days between two probes of a zone's offset that read the same one. No zone in the tz
+/// database changes its offset twice within this many days (the shortest offset lasted seven:
+/// Brazil's 2000 summer time in Recife and Noronha, Gaza's planned 2040 Ramadan break), so two
+/// probes that agree have no change between them; the test
+/// `no_zone_changes_offset_twice_within_a_stride` holds every zone to it from 1900 to 2200.
+pub(super) const STRIDE: i64 = 4;
+
 /// The lowest and highest UTC offset, in seconds, that `zone` uses from `from` to `to` (UTC
-/// seconds), probed once a day (a zone never changes offset and back within a day), and the runs
-/// of probes that read one offset: `(first probe, last probe, offset)`, in order.
+/// seconds), and the runs of probes that read one offset: `(first probe, last probe, offset)`,
+/// in order. Probes fall on whole days from `from`, every [`STRIDE`] days, and every day between
+/// two that disagree; the offset is constant between two probes of one run.
 pub(super) fn offset_bounds(zone: Tz, from: i64, to: i64) -> Offsets {
     use chrono::Offset;
-    let mut low = i64::MAX;
-    let mut high = i64::MIN;
+    let read = |t: i64| {
+        let utc = chrono::DateTime::from_timestamp(t, 0)?.naive_utc();
+        Some(i64::from(zone.offset_from_utc_datetime(&utc).fix().local_minus_utc()))
+    };
     let mut runs: Vec<Run> = Vec::new();
+    let mut record = |t: i64, offset: i64| match runs.last_mut() {
+        Some(run) if run.2 == offset => run.1 = t,
+        _ => runs.push((t, t, offset)),
+    };
+    let end = to.max(from);
     let mut t = from;
-    while t <= to.max(from) {
-        if let Some(instant) = zone.timestamp_opt(t, 0).single() {
-            let offset = i64::from(instant.offset().fix().local_minus_utc());
-            low = low.min(offset);
-            high = high.max(offset);
-            match runs.last_mut() {
-                Some(run) if run.2 == offset && run.1 + DAY == t => run.1 = t,
-                _ => runs.push((t, t, offset)),
-            }
-        }
-        t += DAY;
+    let mut last = read(t);
+    if let Some(offset) = last {
+        record(t, offset);
     }
-    if low > high { ((0, 0), Vec::new()) } else { ((low, high), runs) }
+    while let Some(offset) = last
+        && t + DAY <= end
+    {
+        let next = (t + STRIDE * DAY).min(from + (end - from).div_euclid(DAY) * DAY);
+        let read_next = read(next);
+        if read_next == Some(offset) {
+            record(next, offset);
+            t = next;
+            continue;
+        }
+        // It changed (or the zone cannot read `next`): every day between.
+        last = None;
+        let mut day = t + DAY;
+        while day <= next {
+            let Some(read_day) = read(day) else { break };
+            record(day, read_day);
+            last = Some(read_day);
+            t = day;
+            day += DAY;
+        }
+    }
+    let low = runs.iter().map(|r| r.2).min();
+    let high = runs.iter().map(|r| r.2).max();
+    match (low, high) {
+        (Some(low), Some(high)) => ((low, high), runs),
+        _ => ((0, 0), Vec::new()),
+    }
 }
 
 /// The offset at UTC second `t` when it lies within one of `runs` (see [`offset_bounds`]): the
-/// offset is constant between two daily probes that read the same one.
+/// offset is constant between two probes of one run.
 pub(super) fn offset_at(runs: &[Run], t: i64) -> Option<i64> {
     let at = runs.partition_point(|(_, last, _)| *last < t);
     runs.get(at).filter(|(first, _, _)| *first <= t).map(|(_, _, offset)| *offset)

@@ -154,6 +154,36 @@ mod runs {
         chrono_tz::America::Sao_Paulo,
     ];
 
+    /// The runs of one offset probe a zone every `STRIDE` days and trust two probes that agree:
+    /// that holds only while no zone changes its offset twice within a stride. Every zone of the
+    /// tz database, probed daily from 1900 to 2200 (the probing itself assumes no zone changes
+    /// and changes back within a day, as every zone's history bears out): the shortest offset
+    /// lasts longer than a stride.
+    #[test]
+    fn no_zone_changes_offset_twice_within_a_stride() {
+        use crate::expand::history::STRIDE;
+        use chrono::{Offset, TimeZone};
+        let from = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        let days = (NaiveDate::from_ymd_opt(2200, 1, 1).unwrap() - from.date()).num_days();
+        let mut shortest = (i64::MAX, "");
+        for zone in chrono_tz::TZ_VARIANTS {
+            let mut last_change: Option<i64> = None;
+            let mut previous = None;
+            for n in 0..days {
+                let utc = from + chrono::Duration::days(n);
+                let offset = zone.offset_from_utc_datetime(&utc).fix().local_minus_utc();
+                if previous.is_some_and(|p| p != offset) {
+                    if let Some(at) = last_change {
+                        shortest = shortest.min((n - at, zone.name()));
+                    }
+                    last_change = Some(n);
+                }
+                previous = Some(offset);
+            }
+        }
+        assert!(shortest.0 > STRIDE, "{} keeps an offset only {} days", shortest.1, shortest.0);
+    }
+
     proptest! {
         /// Where the runs of one offset answer, they answer as the zone does (gaps and folds
         /// included), for wall clocks that grow by random steps over decades.
