@@ -731,7 +731,12 @@ impl Engine<'_> {
         let needed = self.needed.get(i).copied().unwrap_or(true);
         let kept = keep.iter().map(ExactSizeIterator::len).sum::<usize>();
         let mut occs = Vec::with_capacity(candidates.len() - history + kept);
-        let mut quiet = Vec::new();
+        // When needed, every candidate not cancelled ends up a span (`rotate` adds the kept).
+        let mut quiet = if needed {
+            Vec::with_capacity(candidates.len().saturating_sub(cancelled.len()))
+        } else {
+            Vec::new()
+        };
         let push = |k: usize, occs: &mut Vec<Occ>| {
             if let Some(local) = candidates.local(k) {
                 occs.push(occurrence(zone, length, rhythm.all_day, local, k as u64));

@@ -470,14 +470,6 @@ pub(super) struct Lengths {
 }
 
 impl Lengths {
-    /// Candidate `k`'s length in seconds.
-    pub(super) fn of(&self, k: usize) -> i64 {
-        match (self.per_cycle, self.retrospective) {
-            (Some(n), Some(retro)) if position(k as u64, n) + 1 == n => retro,
-            _ => self.length,
-        }
-    }
-
     /// The longest occurrence.
     pub(super) fn longest(&self) -> i64 {
         self.length.max(self.retrospective.unwrap_or(0))
@@ -504,6 +496,8 @@ pub(super) struct Probe<'a> {
     resolver: Resolver<'a>,
     /// The last candidate read, and its number.
     last: Option<(usize, Read)>,
+    /// The last candidate whose place in its commitment cycle was asked, and that place.
+    cycle_at: Option<(usize, u64)>,
 }
 
 /// A candidate as [`Probe`] reads it: its span, and its local dates once known.
@@ -511,6 +505,8 @@ pub(super) struct Probe<'a> {
 struct Read {
     span: Option<(i64, i64)>,
     dates: Option<Dates>,
+    /// Its wall clock (as seconds), when its local dates are those of the wall clock.
+    wall: Option<i64>,
 }
 
 impl<'a> Probe<'a> {
@@ -522,7 +518,7 @@ impl<'a> Probe<'a> {
         runs: &'a [Run],
     ) -> Probe<'a> {
         let resolver = Resolver::new(runs);
-        Probe { candidates, zone, all_day, lengths, runs, resolver, last: None }
+        Probe { candidates, zone, all_day, lengths, runs, resolver, last: None, cycle_at: None }
     }
 
     /// Candidate `k`'s span `[start, end)` in UTC seconds: fastest asked in order.
@@ -530,35 +526,55 @@ impl<'a> Probe<'a> {
         self.read(k).span
     }
 
-    /// Candidate `k`'s span, and its local dates when they come free: well inside a run of one
-    /// offset and under a day long, they are its wall clock's (as `local_days` would read them).
+    /// Candidate `k`'s span, and its wall clock when its local dates come free from it: well
+    /// inside a run of one offset and under a day long, they are the wall clock's (as
+    /// `local_days` would read them).
     fn read(&mut self, k: usize) -> Read {
         if let Some((at, read)) = self.last
             && at == k
         {
             return read;
         }
-        let length = self.lengths.of(k);
+        let length = self.length(k);
         let fast = match self.candidates.second(k) {
             Some(wall) if !self.all_day => self.resolver.start(wall).map(|start| (wall, start)),
             _ => None,
         };
         let read = match fast {
-            Some((wall, start)) if length < DAY => {
-                let dates = (wall.div_euclid(DAY), (wall + length.max(1) - 1).div_euclid(DAY));
-                Read { span: Some((start, start + length)), dates: Some(Some(dates)) }
-            }
-            Some((_, start)) => Read { span: Some((start, start + length)), dates: None },
+            Some((wall, start)) => Read {
+                span: Some((start, start + length)),
+                dates: None,
+                wall: (length < DAY).then_some(wall),
+            },
             None => {
                 let span = self.candidates.local(k).map(|local| {
                     let start = resolve_local(self.zone, local).timestamp();
                     (start, end_of(self.zone, local, start, length, self.all_day))
                 });
-                Read { span, dates: None }
+                Read { span, dates: None, wall: None }
             }
         };
         self.last = Some((k, read));
         read
+    }
+
+    /// Candidate `k`'s length in seconds: a retrospective's when it closes its commitment cycle.
+    /// Its place in the cycle is counted on from the last one asked when that is near
+    /// (candidates are mostly asked in order) rather than divided.
+    fn length(&mut self, k: usize) -> i64 {
+        let Lengths { length, per_cycle: Some(n), retrospective: Some(retro) } = self.lengths
+        else {
+            return self.lengths.length;
+        };
+        let place = match self.cycle_at {
+            Some((at, place)) if k >= at && ((k - at) as u64) < n => {
+                let next = place + (k - at) as u64;
+                if next >= n { next - n } else { next }
+            }
+            _ => position(k as u64, n),
+        };
+        self.cycle_at = Some((k, place));
+        if place + 1 == n { retro } else { length }
     }
 
     /// Whether span `j` of `reach` touches candidate `k`, exactly as the engine's steps decide
@@ -570,9 +586,13 @@ impl<'a> Probe<'a> {
             Touch::Overlap => overlaps_from(reach.spans, j, start, end).is_some(),
             Touch::Holds => reach.spans.get(j).is_some_and(|(s, e)| *s <= start && start < *e),
             Touch::Day | Touch::Week => {
-                let mine = match read.dates {
-                    Some(known) => known,
-                    None => {
+                let length = end - start;
+                let mine = match (read.dates, read.wall) {
+                    (Some(known), _) => known,
+                    (None, Some(wall)) => {
+                        Some((wall.div_euclid(DAY), (wall + length.max(1) - 1).div_euclid(DAY)))
+                    }
+                    (None, None) => {
                         let dates = local_days(self.zone, self.runs, start, end);
                         self.last = Some((k, Read { dates: Some(dates), ..read }));
                         dates

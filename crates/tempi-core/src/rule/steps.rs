@@ -192,7 +192,7 @@ impl Walk<'_> {
             return (0, None);
         }
         let origin = steps.origin * DAY + steps.time_seconds;
-        if at < self.base || at - self.base > 64 * period {
+        if at < self.base || at - self.base > 4 * period {
             // A jump back or far ahead: divide once.
             self.cycle = (at - origin).div_euclid(period).max(0);
             self.base = origin + self.cycle * period;
