@@ -25,15 +25,18 @@
 //! when an excepted rhythm's span comes within nine days of it or a stronger sharer's span
 //! overlaps it. So for a far window ([`Engine::sparse`], `expand/history.rs`) the engine walks
 //! those rhythms' active spans (not the candidates), bounds each against the candidates' wall
-//! clock with the zone's lowest and highest offset, checks each suspect exactly, and keeps as
-//! occurrences only the hits (with the candidates within eight days of them when the rhythm
-//! shifts rather than skips, since a shift looks at its neighbours and may pass them) and the
-//! last weeks before the window. Every other history candidate went ahead unchanged: it is
-//! counted (turn = number − candidates kept before it + rank among those kept), and its span is
-//! kept only when another rhythm composes with this one (it is excepted, or stronger than a
-//! sharer). The plan is identical to a full-history plan: property tests compare far windows to
-//! 2099 with slices of one long plan, on random communities with clashes, `except` (skipping
-//! and shifting), precedence, rotating roles and commitments.
+//! clock with the zone's lowest and highest offset, and tests each candidate within a span's
+//! bounds against that span exactly, as steps 4 and 5 would (a span that touches a candidate
+//! always names it). A rhythm that skips rather than shifts only counts its hits: each is
+//! cancelled whatever step finds it, so it is no turn and has no span. A rhythm that shifts keeps
+//! its hits as occurrences, with the candidates within eight days of them (a shift looks at its
+//! neighbours and may pass them). The last weeks before the window are kept whole. Every other
+//! history candidate went ahead unchanged: it is counted (turn = number − candidates kept before
+//! it − hits cancelled before it + rank among those kept), and its span is kept only when another
+//! rhythm composes with this one (it is excepted, or stronger than a sharer). The plan is
+//! identical to a full-history plan: property tests compare far windows to 2099 with slices of
+//! one long plan, on random communities with clashes, `except` (skipping and shifting),
+//! precedence, rotating roles and commitments.
 //!
 //! Where history is still expanded in full: rhythms timed by an offset, or with `within` or
 //! `after` (their candidates depend on another rhythm's whole history), cadences with two
@@ -50,29 +53,29 @@
 //! the rotation turn of every window occurrence follow from those numbers as before. Each span
 //! that may reach the history seeks its first suspect by whole cycles (a walk of additions, as
 //! the spans come in order), an `except` in day or week scope reaching only the local dates or
-//! ISO weeks its span can touch; the suspects are checked exactly as before. A rhythm another
+//! ISO weeks its span can touch; each suspect is tested against the span that named it. A rhythm another
 //! composes with keeps every history span, but reads its instant from the zone's runs of one
-//! offset (the daily probes that bound the offsets) where it lies a day or more inside one,
+//! offset (the probes that bound the offsets) where it lies a day or more inside one,
 //! which is exactly what the DST policy gives there, instead of a zone lookup. Unit proptests
 //! hold the arithmetic (count, nth, walk) to generating and counting, and the runs to the zone;
 //! the far-window proptests add random plain rules (INTERVAL, BYDAY sets, WKST, COUNT, UNTIL,
 //! random starts, DST zones, clashes).
 //!
-//! What the skip still costs, and why: other cadences (rrule-expanded rules such as "first sat
-//! of every quarter" or BYMONTHDAY, moon phases, explicit dates) still generate their history,
-//! because their positions have no fixed cycle (months and moons differ in length); they are
-//! slow tempos with few candidates. Each span of a stronger or excepted rhythm is still visited
-//! once per rhythm it may reach (a few additions each), since spans are arbitrary (shifted and
-//! cancelled history) rather than arithmetic. Every real hit is still found and checked one by
-//! one: an annual retreat that cancels a weekly check-in each year changes every later rotation
-//! turn, so each year's cancellation must be found, and a composed-with rhythm still lists one
-//! span per history candidate (others search them). For the 20,000-member synthetic
-//! organisation `tempi plan` takes about 1.1x 2027's user time for 2035, 1.2x for 2060 and
-//! 1.4-1.5x for 2099 on a shared machine (load 4-9; best of three, interleaved: 2.20 / 2.41 /
-//! 2.73 / 3.37 s, where the previous engine took 2.49 / 2.67 / 3.24 / 4.21 s); `perf` samples
-//! for 2099 fell from 2,747 to 1,986 (2027: 1,530). BENCHMARKS.md has the quiet-machine runs.
-//! What remains of the far years' extra is mostly
-//! those checks and lists, and the zone's daily offset probes over the whole reach.
+//! **What a hit costs.** Every real hit is still found one by one: an annual retreat that
+//! cancels a weekly check-in each year changes every later rotation turn, so each year's
+//! cancellation must be found. Finding it is integer work: a candidate's instant comes from the
+//! zone's runs of one offset, and its local dates from its wall clock; each other rhythm's spans
+//! have their local dates tabled once per zone (`Engine::span_days`); a stronger rhythm's spans
+//! are indexed by time of week (`history::WeekIndex`), so a weekly check-in visits only the
+//! spans near its own times of week (fortnightly circle meetings at other times are never
+//! visited). For the 20,000-member synthetic organisation (4,000 weekly pods, seventy years of
+//! history in 2099: about 950,000 hits among 15 million candidates) planning 2099 costs about
+//! 1.3x 2027 (BENCHMARKS.md). What remains of the far years' extra: walking the spans near each
+//! pod's times and testing their suspects, the composed-with rhythms' history spans (a circle
+//! lists one per meeting, as pods search them), and other cadences (rrule-expanded rules such as
+//! "first sat of every quarter", moon phases, explicit dates), which still generate their
+//! history because their positions have no fixed cycle; they are slow tempos with few
+//! candidates.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
@@ -188,8 +191,32 @@ impl Expanded {
 
 /// Whether `[start, end)` overlaps any span in `spans` (sorted by start, non-nested lengths).
 fn overlaps_any(spans: &[(i64, i64)], start: i64, end: i64) -> Option<(i64, i64)> {
+    overlaps_upto(spans, spans.partition_point(|(s, _)| *s < end), start, end)
+}
+
+/// [`overlaps_any`], its search started at span `hint` (fast when the answer is near it).
+fn overlaps_from(spans: &[(i64, i64)], hint: usize, start: i64, end: i64) -> Option<(i64, i64)> {
+    let before = |k: usize| spans.get(k).is_some_and(|(s, _)| *s < end);
+    let mut upto = hint.min(spans.len());
+    let mut steps = 0;
+    while upto > 0 && !before(upto - 1) && steps < 16 {
+        upto -= 1;
+        steps += 1;
+    }
+    while before(upto) && steps < 16 {
+        upto += 1;
+        steps += 1;
+    }
+    let settled = (upto == 0 || before(upto - 1)) && !before(upto);
+    if !settled {
+        upto = spans.partition_point(|(s, _)| *s < end);
+    }
+    overlaps_upto(spans, upto, start, end)
+}
+
+/// The overlap search of [`overlaps_any`] from `upto`, the number of spans starting before `end`.
+fn overlaps_upto(spans: &[(i64, i64)], upto: usize, start: i64, end: i64) -> Option<(i64, i64)> {
     // Spans starting before `end` are candidates; look back a few in case lengths differ.
-    let upto = spans.partition_point(|(s, _)| *s < end);
     let from = upto.saturating_sub(8);
     spans.get(from..upto)?.iter().rev().find(|(s, e)| *s < end && start < *e).copied()
 }
@@ -269,43 +296,56 @@ fn renewal_limit(
 /// Step 6, Rotation: turns counted over occurrences that go ahead, in the order they happen (a
 /// shift can move one past its neighbours); and the active spans others compose with.
 ///
-/// `occs` may leave out candidates that only went ahead (history::materialized): each counts as
-/// a turn before every occurrence with a higher number, and `quiet` holds their spans when
-/// another rhythm composes with them.
-fn rotate(mut occs: Vec<Occ>, quiet: Vec<(i64, i64)>) -> Expanded {
+/// `occs` may leave out history candidates ([`Engine::sparse`], [`Left`]): each that went ahead
+/// counts as a turn before every occurrence with a higher number, each that was cancelled does
+/// not.
+fn rotate(mut occs: Vec<Occ>, left: Left) -> Expanded {
     let mut order: Vec<usize> =
         (0..occs.len()).filter(|k| occs.get(*k).is_some_and(Occ::active)).collect();
     order.sort_by_key(|k| occs.get(*k).map(|o| o.start));
     for (rank, k) in order.into_iter().enumerate() {
         if let Some(occ) = occs.get_mut(k) {
-            // Candidates left out before this one: its number less its position.
-            occ.turn = occ.index.saturating_sub(k as u64) + rank as u64;
+            // Candidates left out before this one: its number less its position, of which those
+            // cancelled are no turn.
+            let cancelled = left.cancelled.partition_point(|c| *c < occ.index) as u64;
+            occ.turn = occ.index.saturating_sub(k as u64).saturating_sub(cancelled) + rank as u64;
         }
     }
+    let quiet = left.quiet;
     let mut spans = quiet;
     spans.extend(occs.iter().filter(|o| o.active()).map(|o| (o.start, o.end)));
     spans.sort_unstable();
     Expanded { occs, spans }
 }
 
-fn local_dates(zone: Tz, start: i64, end: i64) -> Vec<NaiveDate> {
-    let first = zone.timestamp_opt(start, 0).single().map(|t| t.date_naive());
-    let last = zone.timestamp_opt((end - 1).max(start), 0).single().map(|t| t.date_naive());
-    match (first, last) {
-        (Some(first), Some(last)) => {
-            let mut out = Vec::new();
-            let mut day = first;
-            while day <= last && out.len() < 400 {
-                out.push(day);
-                match day.succ_opt() {
-                    Some(next) => day = next,
-                    None => break,
-                }
-            }
-            out
-        }
-        _ => Vec::new(),
-    }
+/// Seconds in a day.
+const DAY: i64 = 86_400;
+
+/// The local dates that `[start, end)` touches in `zone`, as days since 1970-01-01: the first and
+/// the last, at most 400 days on (longer spans are read as their first 400 days). The offset is
+/// read from the zone's runs of one offset (`runs`, see `history::offset_bounds`) where an
+/// instant lies in one, else from the zone. `None` when the zone cannot read an instant (outside
+/// chrono's range).
+fn local_days(zone: Tz, runs: &[history::Run], start: i64, end: i64) -> Option<(i64, i64)> {
+    let day = |t: i64| {
+        let local = match history::offset_at(runs, t) {
+            Some(offset) => t + offset,
+            None => zone.timestamp_opt(t, 0).single()?.naive_local().and_utc().timestamp(),
+        };
+        Some(local.div_euclid(DAY))
+    };
+    let first = day(start)?;
+    let last = day((end - 1).max(start))?;
+    Some((first, last.min(first + 399)))
+}
+
+/// The first and last local date a span touches ([`local_days`]), when the zone can read it.
+type Dates = Option<(i64, i64)>;
+
+/// The ISO week of a day counted from 1970-01-01 (a Thursday), counted from the week of
+/// 1969-12-29 (a Monday): two days share an ISO week exactly when they share this number.
+fn week_of(day: i64) -> i64 {
+    (day + 3).div_euclid(7)
 }
 
 fn iso_week(date: NaiveDate) -> (i32, u32) {
@@ -313,39 +353,63 @@ fn iso_week(date: NaiveDate) -> (i32, u32) {
     (week.year(), week.week())
 }
 
-/// What the day and week checks need of another rhythm's active spans (which days and weeks a
-/// span touches is read near each candidate, not tabled for the whole history).
+/// What the day and week checks need of another rhythm's active spans.
 struct Touches {
     /// The longest of the spans, in seconds.
     longest: i64,
+    /// For an `except` in day or week scope, per span (in order) the first and last local date it
+    /// touches in the yielding rhythm's zone, as days since 1970-01-01 ([`local_days`]); else
+    /// empty.
+    days: Arc<[Dates]>,
 }
 
-/// The nine-day margin of [`near`].
+/// The nine-day margin of [`nearby`].
 const MARGIN: i64 = 9 * 86_400;
 
-/// Whether any span in `spans` (sorted by start, none longer than `longest` seconds) comes within
-/// nine days of `[start, end)`. Two instants on one local date are under two days apart, and on
-/// one ISO week under nine, so an occurrence with no span that near cannot share a day or a week
-/// with one: the day and week checks (two zone lookups and a hash each) are skipped.
-fn near(spans: &[(i64, i64)], longest: i64, start: i64, end: i64) -> bool {
-    nearby(spans, longest, start, end).iter().any(|(_, e)| *e > start - MARGIN)
-}
-
-/// The spans in `spans` (sorted by start, none longer than `longest`) that start within nine
-/// days of `[start, end)` or overlap it: every span that can share a day or a week with it.
-fn nearby(spans: &[(i64, i64)], longest: i64, start: i64, end: i64) -> &[(i64, i64)] {
+/// The positions in `spans` (sorted by start, none longer than `longest`) of the spans that start
+/// within nine days of `[start, end)` or overlap it: every span that can share a local date or an
+/// ISO week with it (two instants on one local date are under two days apart, on one ISO week
+/// under nine).
+fn nearby(spans: &[(i64, i64)], longest: i64, start: i64, end: i64) -> std::ops::Range<usize> {
     let lo = spans.partition_point(|(s, _)| *s <= start - MARGIN - longest);
     let hi = spans.partition_point(|(s, _)| *s < end + MARGIN);
-    spans.get(lo..hi).unwrap_or_default()
+    lo..hi.max(lo)
 }
 
-/// The start of the first span (by start) touching a local date in `zone` that `hit` accepts.
-fn first_touching(zone: Tz, spans: &[(i64, i64)], hit: impl Fn(NaiveDate) -> bool) -> Option<i64> {
-    spans.iter().find(|(s, e)| local_dates(zone, *s, *e).into_iter().any(&hit)).map(|(s, _)| *s)
+/// Of the spans `spans` whose local dates `days` gives (in order), the start of the one that shares
+/// a local date (`week` false) or an ISO week (`week` true) with the dates `[first, last]`: the
+/// earliest such date or week first, and among the spans sharing it the first.
+fn first_touching(
+    spans: &[(i64, i64)],
+    days: &[Dates],
+    (first, last): (i64, i64),
+    week: bool,
+) -> Option<i64> {
+    let unit = |day: i64| if week { week_of(day) } else { day };
+    let (first, last) = (unit(first), unit(last));
+    let mut best: Option<(i64, i64)> = None;
+    for ((s, _), span_days) in spans.iter().zip(days) {
+        let Some((from, to)) = *span_days else { continue };
+        let (from, to) = (unit(from), unit(to));
+        if from > last || to < first {
+            continue;
+        }
+        let shared = from.max(first);
+        if best.is_none_or(|(at, _)| shared < at) {
+            best = Some((shared, *s));
+        }
+    }
+    best.map(|(_, s)| s)
 }
 
-fn touches(spans: &[(i64, i64)]) -> Touches {
-    Touches { longest: spans.iter().map(|(s, e)| e - s).max().unwrap_or(0) }
+/// What a far window left out of a rhythm's occurrences ([`Engine::sparse`]): history candidates
+/// that went ahead unchanged, and those that a clash cancelled.
+#[derive(Default)]
+struct Left {
+    /// The spans of those that went ahead, when another rhythm composes with them (else empty).
+    quiet: Vec<(i64, i64)>,
+    /// The numbers of those cancelled, ascending.
+    cancelled: Vec<u64>,
 }
 
 /// A far window's candidates and the rhythm's length.
@@ -386,6 +450,10 @@ struct Engine<'a> {
     offsets: HashMap<Tz, history::Offsets>,
     /// UTC seconds from two days before the earliest rhythm start to two days past the horizon.
     reach: (i64, i64),
+    /// Per rhythm and zone, the local dates each of its spans touches (`Engine::span_days`).
+    span_days: HashMap<(usize, Tz), Arc<[Dates]>>,
+    /// Per rhythm, its spans by time of week (`Engine::week_index`).
+    week_indexes: HashMap<usize, Arc<history::WeekIndex>>,
 }
 
 /// Expands a community's rhythms over `window` into a plan.
@@ -479,6 +547,8 @@ pub(crate) fn plan(
         needed,
         offsets: HashMap::new(),
         reach,
+        span_days: HashMap::new(),
+        week_indexes: HashMap::new(),
     };
 
     // Kahn's algorithm, strongest rhythm first among those whose dependencies are done.
@@ -586,9 +656,9 @@ impl Engine<'_> {
                 }
             }
         };
-        let excepts = self.excepts(rhythm);
+        let excepts = self.excepts(rhythm, zone);
         let rivals = self.rivals(i, rhythm, &excepts);
-        let (mut occs, quiet) = if let Some(mut candidates) = candidates {
+        let (mut occs, left) = if let Some(mut candidates) = candidates {
             if let Some(commitment) = &rhythm.commitment {
                 let limit = renewal_limit(commitment, candidates.len(), |k| {
                     candidates.local(k).map(|l| l.date())
@@ -608,13 +678,13 @@ impl Engine<'_> {
                     renewal_limit(commitment, occs.len(), |k| occs.get(k).map(|o| o.local.date()));
                 occs.truncate(limit);
             }
-            (occs, Vec::new())
+            (occs, Left::default())
         };
         self.commit(rhythm, zone, &mut occs);
         self.apply_breaks(i, rhythm, zone, &mut occs);
         self.apply_excepts(rhythm, zone, &mut occs, &excepts);
         self.precedence(i, rhythm, zone, &mut occs, &excepts, &rivals);
-        Ok(rotate(occs, quiet))
+        Ok(rotate(occs, left))
     }
 
     /// Steps 1 to 3 for a far window, when candidates are numbered by position (a cadence, no
@@ -629,98 +699,131 @@ impl Engine<'_> {
         candidates: &Sparse<'_>,
         excepts: &[(usize, ClashScope, Touches)],
         stronger: &[usize],
-    ) -> (Vec<Occ>, Vec<(i64, i64)>) {
+    ) -> (Vec<Occ>, Left) {
         let Sparse { candidates, length } = *candidates;
-        let per_cycle = rhythm.commitment.as_ref().map(|c| u64::from(c.meetings) + 1);
-        let retro = rhythm
-            .commitment
-            .as_ref()
-            .and_then(|c| c.retrospective)
-            .map(|l| i64::from(l.minutes()) * 60);
-        let longest = length.max(retro.unwrap_or(0));
-        let length_of = |k: u64| match (per_cycle, retro) {
-            (Some(n), Some(retro)) if k % n + 1 == n => retro,
-            _ => length,
+        let lengths = history::Lengths {
+            length,
+            per_cycle: rhythm.commitment.as_ref().map(|c| u64::from(c.meetings) + 1),
+            retrospective: rhythm
+                .commitment
+                .as_ref()
+                .and_then(|c| c.retrospective)
+                .map(|l| i64::from(l.minutes()) * 60),
         };
+        let longest = lengths.longest();
         let history = candidates.before(self.cutoff(zone, longest));
         let offsets = self.offsets(zone);
-        let reaches: Vec<history::Reach<'_>> = excepts
-            .iter()
-            .map(|(q, scope, _)| history::Reach {
-                spans: self.spans(*q),
-                touch: match scope {
-                    ClashScope::Span => history::Touch::Overlap,
-                    ClashScope::Day => history::Touch::Day,
-                    ClashScope::Week => history::Touch::Week,
-                },
-            })
-            .chain(
-                stronger.iter().map(|q| history::Reach {
-                    spans: self.spans(*q),
-                    touch: history::Touch::Overlap,
-                }),
-            )
-            .chain(
-                self.breaks_of(i)
-                    .map(|b| history::Reach { spans: b.union(), touch: history::Touch::Overlap }),
-            )
-            .collect();
-        // A suspect is a hit when its own step 4 or 5 fires; else nothing happens to it.
-        let hits: Vec<usize> = history::suspects(candidates, history, &reaches, offsets, longest)
-            .into_iter()
-            .filter(|k| {
-                let Some(local) = candidates.local(*k) else { return false };
-                let start = resolve_local(zone, local).timestamp();
-                let end = end_of(zone, local, start, length_of(*k as u64), rhythm.all_day);
-                self.except_clash(zone, excepts, start, end).is_some()
-                    || stronger.iter().any(|q| overlaps_any(self.spans(*q), start, end).is_some())
-                    || self.breaks_of(i).is_some_and(|b| b.hit(start).is_some())
-            })
-            .collect();
-        let mut keep = vec![false; history];
+        let by_week = self.week_indexes_of(excepts, stronger);
+        let reaches = self.reaches(i, excepts, stronger, &by_week);
+        let runs = self.offsets.get(&zone).map(|o| o.1.as_slice()).unwrap_or_default();
+        let mut probe = history::Probe::new(candidates, zone, rhythm.all_day, lengths, runs);
+        let hits = history::hits(&mut probe, history, &reaches, offsets, longest);
         let shifts = rhythm.on_clash == ClashPolicy::Shift;
-        history::around(candidates, &hits, shifts, longest, &mut keep);
+        // A hit of a rhythm that skips (breaks here never shift, see `expand`) is cancelled
+        // whatever the step that finds it: unless the window's edge keeps it, it is only counted.
+        let (hits, cancelled): (Vec<usize>, Vec<usize>) = if shifts {
+            (hits, Vec::new())
+        } else {
+            let edge = history::around(candidates, &[], false, longest, history);
+            hits.into_iter().partition(|k| history::within(&edge, *k))
+        };
+        let keep = history::around(candidates, &hits, shifts, longest, history);
         let needed = self.needed.get(i).copied().unwrap_or(true);
-        let mut occs = Vec::with_capacity(candidates.len() - history + hits.len());
-        let mut quiet = Vec::new();
+        let kept = keep.iter().map(ExactSizeIterator::len).sum::<usize>();
+        let mut occs = Vec::with_capacity(candidates.len() - history + kept);
+        // When needed, every candidate not cancelled ends up a span (`rotate` adds the kept).
+        let mut quiet = if needed {
+            Vec::with_capacity(candidates.len().saturating_sub(cancelled.len()))
+        } else {
+            Vec::new()
+        };
         let push = |k: usize, occs: &mut Vec<Occ>| {
             if let Some(local) = candidates.local(k) {
                 occs.push(occurrence(zone, length, rhythm.all_day, local, k as u64));
             }
         };
         if needed {
-            // Another rhythm composes with this one's spans: every history span is kept, its
-            // instant read from the zone's runs of one offset where it can be.
-            let runs = self.offsets.get(&zone).map(|o| o.1.as_slice()).unwrap_or_default();
-            let mut resolver = history::Resolver::new(runs);
-            for (k, kept) in keep.iter().enumerate() {
-                if *kept {
-                    push(k, &mut occs);
+            // Another rhythm composes with this one's spans: every history span is kept, read
+            // by the probe (from the zone's runs of one offset where it can be).
+            let mut next_cancelled = cancelled.iter().copied().peekable();
+            let mut next_kept = keep.iter().cloned().peekable();
+            let mut k = 0;
+            while k < history {
+                if let Some(range) = next_kept.next_if(|r| r.start <= k) {
+                    for k in range.clone() {
+                        push(k, &mut occs);
+                    }
+                    k = range.end.max(k + 1);
                     continue;
                 }
-                let fast = match candidates.second(k) {
-                    Some(wall) if !rhythm.all_day => resolver.start(wall),
-                    _ => None,
-                };
-                if let Some(start) = fast {
-                    quiet.push((start, start + length_of(k as u64)));
-                } else if let Some(local) = candidates.local(k) {
-                    let start = resolve_local(zone, local).timestamp();
-                    let end = end_of(zone, local, start, length_of(k as u64), rhythm.all_day);
-                    quiet.push((start, end));
+                let quiet_to = next_kept.peek().map_or(history, |r| r.start.min(history));
+                for k in k..quiet_to {
+                    if next_cancelled.next_if_eq(&k).is_none()
+                        && let Some(span) = probe.span(k)
+                    {
+                        quiet.push(span);
+                    }
                 }
+                k = quiet_to;
             }
         } else {
-            for (k, kept) in keep.iter().enumerate() {
-                if *kept {
-                    push(k, &mut occs);
-                }
+            for k in keep.into_iter().flatten() {
+                push(k, &mut occs);
             }
         }
         for k in history..candidates.len() {
             push(k, &mut occs);
         }
-        (occs, quiet)
+        let cancelled = cancelled.into_iter().map(|k| k as u64).collect();
+        (occs, Left { quiet, cancelled })
+    }
+
+    /// The spans that may touch a far window's history of rhythm `i`: those of the rhythms it
+    /// yields to (`excepts`), of the stronger rhythms sharing a member, and of its breaks.
+    fn reaches<'s>(
+        &'s self,
+        i: usize,
+        excepts: &'s [(usize, ClashScope, Touches)],
+        stronger: &[usize],
+        by_week: &'s HashMap<usize, Arc<history::WeekIndex>>,
+    ) -> Vec<history::Reach<'s>> {
+        use history::{Reach, Touch};
+        let by_week_of = |q: &usize| by_week.get(q).map(|index| &**index);
+        let yields = excepts.iter().map(|(q, scope, touched)| {
+            let (touch, days): (Touch, &[Dates]) = match scope {
+                ClashScope::Span => (Touch::Overlap, &[]),
+                ClashScope::Day => (Touch::Day, &touched.days),
+                ClashScope::Week => (Touch::Week, &touched.days),
+            };
+            Reach { spans: self.spans(*q), touch, by_week: by_week_of(q), days }
+        });
+        let stronger = stronger.iter().map(|q| Reach {
+            spans: self.spans(*q),
+            touch: Touch::Overlap,
+            by_week: by_week_of(q),
+            days: &[],
+        });
+        let breaks = self.breaks_of(i).map(|b| Reach {
+            spans: b.union(),
+            touch: Touch::Holds,
+            by_week: None,
+            days: &[],
+        });
+        yields.chain(stronger).chain(breaks).collect()
+    }
+
+    /// The week indexes of the rhythms whose spans a far window's history checks by overlap.
+    fn week_indexes_of(
+        &mut self,
+        excepts: &[(usize, ClashScope, Touches)],
+        stronger: &[usize],
+    ) -> HashMap<usize, Arc<history::WeekIndex>> {
+        let overlapping = excepts
+            .iter()
+            .filter(|(_, scope, _)| *scope == ClashScope::Span)
+            .map(|(q, _, _)| *q)
+            .chain(stronger.iter().copied());
+        overlapping.map(|q| (q, self.week_index(q))).collect()
     }
 
     /// Where a far window's history ends for a rhythm in `zone` whose occurrences last at most
@@ -949,16 +1052,47 @@ impl Engine<'_> {
         }
     }
 
-    /// The rhythms this one yields to with `except`, each with the days and weeks it touches.
-    fn excepts(&self, rhythm: &Rhythm) -> Vec<(usize, ClashScope, Touches)> {
-        rhythm
-            .except
-            .iter()
-            .filter_map(|e| {
-                let other = *self.community.resolved.rhythm_index.get(&e.rhythm)?;
-                Some((other, e.scope, touches(self.spans(other))))
-            })
-            .collect()
+    /// The rhythms this one (in `zone`) yields to with `except`, each with the days and weeks it
+    /// touches.
+    fn excepts(&mut self, rhythm: &Rhythm, zone: Tz) -> Vec<(usize, ClashScope, Touches)> {
+        let mut out = Vec::with_capacity(rhythm.except.len());
+        for e in &rhythm.except {
+            let Some(other) = self.community.resolved.rhythm_index.get(&e.rhythm).copied() else {
+                continue;
+            };
+            let spans = self.spans(other);
+            let longest = spans.iter().map(|(s, e)| e - s).max().unwrap_or(0);
+            let days = match e.scope {
+                ClashScope::Span => Arc::from(Vec::new()),
+                ClashScope::Day | ClashScope::Week => self.span_days(other, zone),
+            };
+            out.push((other, e.scope, Touches { longest, days }));
+        }
+        out
+    }
+
+    /// Rhythm `q`'s spans by time of week (`history::WeekIndex`), computed once per rhythm.
+    fn week_index(&mut self, q: usize) -> Arc<history::WeekIndex> {
+        if let Some(index) = self.week_indexes.get(&q) {
+            return index.clone();
+        }
+        let index = Arc::new(history::WeekIndex::new(self.spans(q)));
+        self.week_indexes.insert(q, index.clone());
+        index
+    }
+
+    /// The local dates in `zone` that each of rhythm `other`'s spans touches ([`local_days`]),
+    /// computed once per rhythm and zone.
+    fn span_days(&mut self, other: usize, zone: Tz) -> Arc<[Dates]> {
+        if let Some(days) = self.span_days.get(&(other, zone)) {
+            return days.clone();
+        }
+        self.offset_runs(zone);
+        let runs = self.offsets.get(&zone).map(|o| o.1.as_slice()).unwrap_or_default();
+        let days: Arc<[Dates]> =
+            self.spans(other).iter().map(|(s, e)| local_days(zone, runs, *s, *e)).collect();
+        self.span_days.insert((other, zone), days.clone());
+        days
     }
 
     /// Step 4, Except: candidates that clash with a rhythm they yield to are skipped or shifted.
@@ -991,22 +1125,25 @@ impl Engine<'_> {
         start: i64,
         end: i64,
     ) -> Option<Why> {
+        let mut own_days = None;
         for (other, scope, touched) in excepts {
-            let far = || !near(self.spans(*other), touched.longest, start, end);
             let hit = match scope {
                 ClashScope::Span => overlaps_any(self.spans(*other), start, end).map(|(s, _)| s),
-                ClashScope::Day | ClashScope::Week if far() => None,
-                ClashScope::Day => {
-                    let spans = nearby(self.spans(*other), touched.longest, start, end);
-                    local_dates(zone, start, end)
-                        .into_iter()
-                        .find_map(|d| first_touching(zone, spans, |day| day == d))
-                }
-                ClashScope::Week => {
-                    let spans = nearby(self.spans(*other), touched.longest, start, end);
-                    local_dates(zone, start, end).into_iter().find_map(|d| {
-                        first_touching(zone, spans, |day| iso_week(day) == iso_week(d))
-                    })
+                ClashScope::Day | ClashScope::Week => {
+                    let spans = self.spans(*other);
+                    let near = nearby(spans, touched.longest, start, end);
+                    match (spans.get(near.clone()), touched.days.get(near)) {
+                        (Some(spans), Some(days)) if !spans.is_empty() => {
+                            let runs = self.offsets.get(&zone).map(|o| o.1.as_slice());
+                            let own = *own_days.get_or_insert_with(|| {
+                                local_days(zone, runs.unwrap_or_default(), start, end)
+                            });
+                            own.and_then(|own| {
+                                first_touching(spans, days, own, *scope == ClashScope::Week)
+                            })
+                        }
+                        _ => None,
+                    }
                 }
             };
             if let Some(other_start) = hit {

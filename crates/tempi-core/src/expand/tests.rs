@@ -141,7 +141,8 @@ mod runs {
     use chrono_tz::Tz;
     use proptest::prelude::*;
 
-    use crate::expand::history::{Resolver, offset_bounds};
+    use crate::expand::history::{Reach, Resolver, Touch, WeekIndex, offset_at, offset_bounds};
+    use crate::expand::{first_touching, local_days};
     use crate::time::resolve_local;
 
     const ZONES: [Tz; 6] = [
@@ -152,6 +153,36 @@ mod runs {
         chrono_tz::Asia::Kolkata,
         chrono_tz::America::Sao_Paulo,
     ];
+
+    /// The runs of one offset probe a zone every `STRIDE` days and trust two probes that agree:
+    /// that holds only while no zone changes its offset twice within a stride. Every zone of the
+    /// tz database, probed daily from 1900 to 2200 (the probing itself assumes no zone changes
+    /// and changes back within a day, as every zone's history bears out): the shortest offset
+    /// lasts longer than a stride.
+    #[test]
+    fn no_zone_changes_offset_twice_within_a_stride() {
+        use crate::expand::history::STRIDE;
+        use chrono::{Offset, TimeZone};
+        let from = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        let days = (NaiveDate::from_ymd_opt(2200, 1, 1).unwrap() - from.date()).num_days();
+        let mut shortest = (i64::MAX, "");
+        for zone in chrono_tz::TZ_VARIANTS {
+            let mut last_change: Option<i64> = None;
+            let mut previous = None;
+            for n in 0..days {
+                let utc = from + chrono::Duration::days(n);
+                let offset = zone.offset_from_utc_datetime(&utc).fix().local_minus_utc();
+                if previous.is_some_and(|p| p != offset) {
+                    if let Some(at) = last_change {
+                        shortest = shortest.min((n - at, zone.name()));
+                    }
+                    last_change = Some(n);
+                }
+                previous = Some(offset);
+            }
+        }
+        assert!(shortest.0 > STRIDE, "{} keeps an offset only {} days", shortest.1, shortest.0);
+    }
 
     proptest! {
         /// Where the runs of one offset answer, they answer as the zone does (gaps and folds
@@ -180,6 +211,112 @@ mod runs {
             }
             // Most wall clocks are far from a change of offset: the runs answer them.
             prop_assert!(answered > 0 || runs.len() > 1);
+        }
+
+        /// The same for wall clocks in any order (a far window's checks go back in time from one
+        /// reaching rhythm to the next), and the offset at any instant of a run is the zone's.
+        #[test]
+        fn the_runs_answer_in_any_order_as_the_zone_does(
+            zone in 0..ZONES.len(),
+            start in 0i64..20_000,
+            probes in prop::collection::vec(0i64..30 * 365 * 86_400, 1..200),
+        ) {
+            use chrono::{Offset, TimeZone};
+            let zone = ZONES[zone];
+            let epoch = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+            let from = epoch.and_utc().timestamp() + start * 86_400;
+            let to = from + 30 * 365 * 86_400;
+            let (_, runs) = offset_bounds(zone, from - 2 * 86_400, to + 2 * 86_400);
+            let mut resolver = Resolver::new(&runs);
+            for probe in probes {
+                let t = from + probe;
+                let local = chrono::DateTime::from_timestamp(t, 0).unwrap().naive_utc();
+                if let Some(at) = resolver.start(t) {
+                    prop_assert_eq!(at, resolve_local(zone, local).timestamp(), "{} {}", zone, local);
+                }
+                let offset = zone.timestamp_opt(t, 0).single().unwrap().offset().fix();
+                if let Some(read) = offset_at(&runs, t) {
+                    prop_assert_eq!(read, i64::from(offset.local_minus_utc()), "{} at {}", zone, t);
+                }
+            }
+        }
+
+        /// The local dates a span touches, read from the runs, are the dates the zone shows
+        /// from its first instant to its last (at most 400 of them); and the span that shares a
+        /// date or an ISO week with an occurrence is the one found by listing every date of both
+        /// and comparing them one by one (the engine's `except` in day and week scope).
+        #[test]
+        fn dates_and_weeks_shared_are_those_the_zone_shows(
+            zone in 0..ZONES.len(),
+            start in 0i64..20_000 * 86_400,
+            length in 1i64..3 * 86_400,
+            others in prop::collection::vec((-12i64 * 86_400..12 * 86_400, 1i64..4 * 86_400), 0..6),
+            runs_known in any::<bool>(),
+        ) {
+            use chrono::{Datelike, TimeZone};
+            let zone = ZONES[zone];
+            let epoch = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+            let start = epoch.and_utc().timestamp() + start;
+            let end = start + length;
+            let (_, runs) = offset_bounds(zone, start - 20 * 86_400, end + 20 * 86_400);
+            let runs = if runs_known { runs } else { Vec::new() };
+            let mut spans: Vec<(i64, i64)> =
+                others.into_iter().map(|(at, len)| (start + at, start + at + len)).collect();
+            spans.sort_unstable();
+            let dates = |s: i64, e: i64| {
+                let first = zone.timestamp_opt(s, 0).unwrap().date_naive();
+                let last = zone.timestamp_opt((e - 1).max(s), 0).unwrap().date_naive();
+                first.iter_days().take_while(|d| *d <= last).take(400).collect::<Vec<NaiveDate>>()
+            };
+            let days_of = |s: i64, e: i64| {
+                let listed = dates(s, e);
+                let day = |d: &NaiveDate| (*d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days();
+                (day(listed.first().unwrap()), day(listed.last().unwrap()))
+            };
+            prop_assert_eq!(local_days(zone, &runs, start, end), Some(days_of(start, end)));
+            let days: Vec<Option<(i64, i64)>> =
+                spans.iter().map(|(s, e)| local_days(zone, &runs, *s, *e)).collect();
+            for week in [false, true] {
+                let same = |a: NaiveDate, b: NaiveDate| {
+                    if week { a.iso_week() == b.iso_week() } else { a == b }
+                };
+                let listed = dates(start, end).into_iter().find_map(|d| {
+                    spans.iter().find(|(s, e)| dates(*s, *e).into_iter().any(|o| same(o, d))).map(|(s, _)| *s)
+                });
+                let own = local_days(zone, &runs, start, end).unwrap();
+                prop_assert_eq!(first_touching(&spans, &days, own, week), listed, "week {}", week);
+            }
+        }
+
+        /// The spans a week index leaves out cannot hold a candidate at any of the rule's times
+        /// of week within their overlap bounds: the far window's search loses no suspect.
+        #[test]
+        fn a_week_index_leaves_out_only_spans_no_candidate_can_meet(
+            spans in prop::collection::vec((0i64..400 * 86_400, 60i64..3 * 86_400), 1..80),
+            residues in prop::collection::btree_set(0i64..7 * 86_400, 1..8),
+            low in -12i64 * 3_600..=14 * 3_600,
+            drift in 0i64..=2 * 3_600,
+            longest in 0i64..2 * 86_400,
+        ) {
+            let mut spans: Vec<(i64, i64)> = spans.into_iter().map(|(s, len)| (s, s + len)).collect();
+            spans.sort_unstable();
+            let residues: Vec<i64> = residues.into_iter().collect();
+            let offsets = (low, low + drift);
+            let index = WeekIndex::new(&spans);
+            let Some(near) = index.near(&residues, offsets, longest) else { return Ok(()) };
+            prop_assert!(near.windows(2).all(|w| w[0] < w[1]));
+            let reach = Reach { spans: &spans, touch: Touch::Overlap, by_week: None, days: &[] };
+            for (j, (s, e)) in spans.iter().enumerate() {
+                if near.contains(&j) {
+                    continue;
+                }
+                let (from, to) = reach.bounds(*s, *e, offsets, longest);
+                for r in &residues {
+                    // The first wall clock after `from` at time of week r.
+                    let first = from + 1 + (r - (from + 1)).rem_euclid(7 * 86_400);
+                    prop_assert!(first >= to, "span {} at {} holds {}", j, s, first);
+                }
+            }
         }
     }
 }

@@ -126,8 +126,15 @@ impl Steps {
         }
         let per = self.pattern.len() as u64;
         let index = k.checked_add(self.before_first)?;
-        let cycles = i64::try_from(index / per).ok()?;
-        let offset = self.pattern.get(usize::try_from(index % per).ok()?)?;
+        // A far window's search asks this millions of times: one start a cycle (most weekly
+        // rules) needs no division, and a 32-bit one is cheaper than 64.
+        let (cycle, at) = match (u32::try_from(index), u32::try_from(per)) {
+            _ if per == 1 => (index, 0),
+            (Ok(index), Ok(per)) => (u64::from(index / per), u64::from(index % per)),
+            _ => (index / per, index % per),
+        };
+        let cycles = i64::try_from(cycle).ok()?;
+        let offset = self.pattern.get(usize::try_from(at).ok()?)?;
         self.origin.checked_add(cycles.checked_mul(self.cycle)?)?.checked_add(*offset)
     }
 
@@ -136,6 +143,21 @@ impl Steps {
         let day = self.day(k)?;
         let date = NaiveDate::from_num_days_from_ce_opt(i32::try_from(day + EPOCH_CE).ok()?)?;
         Some(date.and_time(self.time))
+    }
+
+    /// Where in the week the starts fall: each start's seconds on a UTC wall clock (as
+    /// [`Steps::nth_seconds`]) modulo a week, ascending and unique. A cycle is a whole number of
+    /// weeks, so every start has one of these.
+    pub(crate) fn week_residues(&self) -> Vec<i64> {
+        let week = 7 * DAY;
+        let mut out: Vec<i64> = self
+            .pattern
+            .iter()
+            .map(|p| ((self.origin + p) * DAY + self.time_seconds).rem_euclid(week))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Start `k` as seconds on a UTC wall clock, as `nth(k)?.and_utc().timestamp()`.
@@ -170,7 +192,7 @@ impl Walk<'_> {
             return (0, None);
         }
         let origin = steps.origin * DAY + steps.time_seconds;
-        if at < self.base || at - self.base > 64 * period {
+        if at < self.base || at - self.base > 4 * period {
             // A jump back or far ahead: divide once.
             self.cycle = (at - origin).div_euclid(period).max(0);
             self.base = origin + self.cycle * period;

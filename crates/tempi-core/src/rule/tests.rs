@@ -665,6 +665,17 @@ proptest! {
             prop_assert_eq!(steps.nth_seconds(k as u64), Some(local.and_utc().timestamp()));
         }
         prop_assert_eq!(steps.nth(listed.len() as u64), None);
+        // Every start falls on one of the rule's times of week, and each of those is a start's
+        // once the starts run over a whole cycle (at most 7 × 11 days here, so two of them and a
+        // week hold one whole).
+        let residues = steps.week_residues();
+        let week = 7 * 86_400;
+        let of_starts: std::collections::BTreeSet<i64> =
+            listed.iter().map(|l| l.and_utc().timestamp().rem_euclid(week)).collect();
+        prop_assert!(of_starts.iter().all(|r| residues.contains(r)), "{} {:?}", text, residues);
+        if listed.last().is_some_and(|l| (*l - dtstart).num_days() >= 2 * 77 + 7) {
+            prop_assert_eq!(of_starts.into_iter().collect::<Vec<_>>(), residues.clone(), "{}", text);
+        }
         // The walk gives the count through a time and the next start, asked in any order.
         let mut walk = steps.walk();
         let seconds_of: Vec<i64> = listed.iter().map(|l| l.and_utc().timestamp()).collect();
