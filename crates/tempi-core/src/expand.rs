@@ -376,6 +376,14 @@ fn nearby(spans: &[(i64, i64)], longest: i64, start: i64, end: i64) -> std::ops:
     lo..hi.max(lo)
 }
 
+/// The first local date (`week` false) or ISO week (`week` true, as [`week_of`]) that the dates
+/// `[first, last]` share with the dates `span`, when they share one.
+fn first_shared((first, last): (i64, i64), span: (i64, i64), week: bool) -> Option<i64> {
+    let unit = |day: i64| if week { week_of(day) } else { day };
+    let (first, last, from, to) = (unit(first), unit(last), unit(span.0), unit(span.1));
+    (from <= last && first <= to).then_some(from.max(first))
+}
+
 /// Of the spans `spans` whose local dates `days` gives (in order), the start of the one that shares
 /// a local date (`week` false) or an ISO week (`week` true) with the dates `[first, last]`: the
 /// earliest such date or week first, and among the spans sharing it the first.
@@ -385,16 +393,12 @@ fn first_touching(
     (first, last): (i64, i64),
     week: bool,
 ) -> Option<i64> {
-    let unit = |day: i64| if week { week_of(day) } else { day };
-    let (first, last) = (unit(first), unit(last));
     let mut best: Option<(i64, i64)> = None;
     for ((s, _), span_days) in spans.iter().zip(days) {
-        let Some((from, to)) = *span_days else { continue };
-        let (from, to) = (unit(from), unit(to));
-        if from > last || to < first {
+        let Some(shared) = span_days.and_then(|span| first_shared((first, last), span, week))
+        else {
             continue;
-        }
-        let shared = from.max(first);
+        };
         if best.is_none_or(|(at, _)| shared < at) {
             best = Some((shared, *s));
         }
@@ -721,13 +725,13 @@ impl Engine<'_> {
         let shifts = rhythm.on_clash == ClashPolicy::Shift;
         // A hit of a rhythm that skips (breaks here never shift, see `expand`) is cancelled
         // whatever the step that finds it: unless the window's edge keeps it, it is only counted.
-        let (hits, cancelled): (Vec<usize>, Vec<usize>) = if shifts {
-            (hits, Vec::new())
+        let (keep, cancelled): (_, Vec<usize>) = if shifts {
+            (history::around(candidates, &hits, true, longest, history), Vec::new())
         } else {
             let edge = history::around(candidates, &[], false, longest, history);
-            hits.into_iter().partition(|k| history::within(&edge, *k))
+            let cancelled = hits.into_iter().filter(|k| !history::within(&edge, *k)).collect();
+            (edge, cancelled)
         };
-        let keep = history::around(candidates, &hits, shifts, longest, history);
         let needed = self.needed.get(i).copied().unwrap_or(true);
         let kept = keep.iter().map(ExactSizeIterator::len).sum::<usize>();
         let mut occs = Vec::with_capacity(candidates.len() - history + kept);

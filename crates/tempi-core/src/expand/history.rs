@@ -15,7 +15,7 @@ use std::ops::Range;
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 
-use super::{Dates, end_of, local_days, overlaps_from, week_of};
+use super::{Dates, end_of, first_shared, local_days, overlaps_from};
 use crate::rule::{Steps, Walk};
 use crate::time::resolve_local;
 
@@ -598,9 +598,10 @@ impl<'a> Probe<'a> {
                         dates
                     }
                 };
-                let unit = |day: i64| if reach.touch == Touch::Week { week_of(day) } else { day };
                 match (mine, reach.days.get(j).copied().flatten()) {
-                    (Some((a, b)), Some((c, d))) => unit(c) <= unit(b) && unit(a) <= unit(d),
+                    (Some(mine), Some(span)) => {
+                        first_shared(mine, span, reach.touch == Touch::Week).is_some()
+                    }
                     _ => false,
                 }
             }
